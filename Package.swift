@@ -1,0 +1,58 @@
+// swift-tools-version: 6.0
+// Taizhang (台账): the paperwork of Liaoning's 2024 enforcement-rectification campaign.
+// The layout is described in ARCHITECTURE.md; keep both true to each other.
+import PackageDescription
+
+let package = Package(
+    name: "Taizhang",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "taizhang", targets: ["taizhang"]),
+        .library(name: "TaizhangCore", targets: ["TaizhangCore"]),
+        .library(name: "TaizhangPluginTesting", targets: ["TaizhangPluginTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: Core (form model, values, validation, plugin protocols; no C, no I/O)
+        .target(name: "TaizhangCore", path: "Sources/TaizhangCore"),
+
+        // MARK: The built-in forms, compiled from forms/*.json into the binary
+        .executableTarget(name: "FormsEmbedder", path: "Sources/FormsEmbedder"),
+        .plugin(
+            name: "EmbedForms", capability: .buildTool(),
+            dependencies: ["FormsEmbedder"], path: "Sources/EmbedForms"),
+        .target(
+            name: "TaizhangForms", dependencies: ["TaizhangCore"],
+            path: "Sources/TaizhangForms", plugins: ["EmbedForms"]),
+
+        // MARK: C libraries (Debian packages), used only by the XLSX plugin
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CLibZip", path: "Sources/CLibZip", pkgConfig: "libzip",
+            providers: [.apt(["libzip-dev"])]),
+
+        // MARK: Format plugins (one folder each under Plugins/)
+
+        // MARK: Plugin conformance suite, for plugin authors' tests
+        .target(name: "TaizhangPluginTesting", dependencies: ["TaizhangCore"], path: "Sources/TaizhangPluginTesting"),
+
+        // MARK: The command
+        .target(
+            name: "TaizhangCLI",
+            dependencies: [
+                "TaizhangCore", "TaizhangForms",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/TaizhangCLI"),
+        .executableTarget(name: "taizhang", dependencies: ["TaizhangCLI"], path: "Sources/taizhang"),
+
+        // MARK: Tests
+        .testTarget(
+            name: "TaizhangCoreTests", dependencies: ["TaizhangCore", "TaizhangForms"],
+            path: "Tests/TaizhangCoreTests"),
+    ]
+)

@@ -1,0 +1,301 @@
+/// Describes a file-format plugin: its id on the command line and the file names it goes with.
+public struct FormatDescriptor: Hashable, Sendable, Codable {
+    /// The id used by `--to` and in the registry (`xlsx`, `csv`, `memo`).
+    public var id: String
+    /// A Chinese name for messages (Excel 工作簿).
+    public var name: String
+    /// File extensions without the dot, the preferred one first.
+    public var fileExtensions: [String]
+
+    public init(id: String, name: String, fileExtensions: [String]) {
+        self.id = id
+        self.name = name
+        self.fileExtensions = fileExtensions
+    }
+}
+
+/// Where an exporter writes its bytes. The command gives a sink that writes a file atomically;
+/// tests give a ``MemorySink``.
+public protocol ByteSink: AnyObject {
+    /// Appends bytes.
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+}
+
+extension ByteSink {
+    /// Appends the bytes of an array.
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    /// Appends a string as UTF-8.
+    public func write(_ string: String) throws {
+        var copy = string
+        try copy.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// A sink that keeps the bytes in memory.
+public final class MemorySink: ByteSink {
+    /// Everything written so far.
+    public private(set) var bytes: [UInt8] = []
+    public init() {}
+    public func write(_ bytes: UnsafeRawBufferPointer) throws { self.bytes.append(contentsOf: bytes) }
+}
+
+/// One row of a ledger: field key → value, and where it came from.
+public struct Record: Hashable, Sendable, Codable {
+    /// The values by field key; an empty field has no entry.
+    public var values: [String: Value]
+    /// The row in the file it was read from, when it was read from one.
+    public var source: Location?
+
+    public init(values: [String: Value], source: Location? = nil) {
+        self.values = values
+        self.source = source
+    }
+
+    public subscript(key: String) -> Value? {
+        get { values[key] }
+        set { values[key] = newValue }
+    }
+}
+
+/// A form filled in (or to be filled in): what ledger exporters write and importers' results become.
+public struct LedgerDocument: Sendable {
+    /// Whether this is an empty template for a unit to fill, or data.
+    public enum Purpose: String, Sendable {
+        /// An empty form with input rows, guidance and validation.
+        case template
+        /// Filled data (normalised records, a consolidated ledger).
+        case data
+    }
+
+    /// The form.
+    public var form: Form
+    /// The choice lists and units the form refers to.
+    public var formSet: FormSet
+    /// The unit, when the document belongs to one.
+    public var unit: ReportingUnit?
+    /// The period (报送期), when known.
+    public var period: YearMonth?
+    /// Header values by field key.
+    public var header: [String: Value]
+    /// Rows by table id.
+    public var rows: [String: [Record]]
+    /// Template or data.
+    public var purpose: Purpose
+
+    public init(form: Form, formSet: FormSet, unit: ReportingUnit? = nil, period: YearMonth? = nil,
+                header: [String: Value] = [:], rows: [String: [Record]] = [:], purpose: Purpose = .data) {
+        self.form = form
+        self.formSet = formSet
+        self.unit = unit
+        self.period = period
+        self.header = header
+        self.rows = rows
+        self.purpose = purpose
+    }
+
+    /// The custom document properties a template carries, so the importer recognises it exactly.
+    public var identifyingProperties: [String: String] {
+        var properties = [
+            TemplateProperty.form: form.id,
+            TemplateProperty.formVersion: form.version,
+            TemplateProperty.campaign: formSet.campaign.id,
+        ]
+        if let unit { properties[TemplateProperty.unit] = unit.id }
+        if let period { properties[TemplateProperty.period] = period.iso }
+        return properties
+    }
+}
+
+/// The names of the custom document properties templates carry.
+public enum TemplateProperty {
+    public static let form = "taizhang.form"
+    public static let formVersion = "taizhang.form-version"
+    public static let unit = "taizhang.unit"
+    public static let period = "taizhang.period"
+    public static let campaign = "taizhang.campaign"
+}
+
+/// A plugin that writes ledger documents in one format (xlsx, csv, json).
+public protocol LedgerExporter: Sendable {
+    /// The format.
+    var format: FormatDescriptor { get }
+    /// Writes `document` to `sink`. Throws ``ExportError`` for what the format cannot hold.
+    func export(_ document: LedgerDocument, to sink: any ByteSink) throws
+}
+
+/// Why an export failed, in Chinese.
+public struct ExportError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The file an importer is asked to read.
+public struct ImportSource: Sendable {
+    /// The file's path on disk.
+    public var path: String
+    /// The name shown in messages (the name the unit sent it under).
+    public var displayName: String
+
+    public init(path: String, displayName: String? = nil) {
+        self.path = path
+        self.displayName = displayName ?? String(path.split(separator: "/").last ?? Substring(path))
+    }
+}
+
+/// Caps that keep a hostile file from exhausting memory or time.
+public struct ImportLimits: Sendable {
+    /// The most bytes one decompressed part (or a CSV file) may have.
+    public var maxPartBytes: Int
+    /// The most decompressed bytes of all parts together.
+    public var maxTotalBytes: Int
+    /// The most rows per sheet.
+    public var maxRows: Int
+
+    public init(maxPartBytes: Int = 512 << 20, maxTotalBytes: Int = 1 << 30, maxRows: Int = 1_048_576) {
+        self.maxPartBytes = maxPartBytes
+        self.maxTotalBytes = maxTotalBytes
+        self.maxRows = maxRows
+    }
+
+    /// The defaults.
+    public static let standard = ImportLimits()
+}
+
+/// A sheet of an opened file.
+public struct SheetInfo: Hashable, Sendable {
+    /// The sheet's name.
+    public var name: String
+    /// Whether it is hidden (a template's lists sheet).
+    public var isHidden: Bool
+
+    public init(name: String, isHidden: Bool = false) {
+        self.name = name
+        self.isHidden = isHidden
+    }
+}
+
+/// One non-empty cell of a row.
+public struct SourceCell: Hashable, Sendable {
+    /// The 1-based column.
+    public var column: Int
+    /// The value.
+    public var value: CellValue
+
+    public init(column: Int, value: CellValue) {
+        self.column = column
+        self.value = value
+    }
+}
+
+/// One row as read, with only its non-empty cells, in column order.
+public struct SourceRow: Hashable, Sendable {
+    /// The 1-based row number in the sheet (the record number in a CSV file).
+    public var row: Int
+    /// The cells.
+    public var cells: [SourceCell]
+
+    public init(row: Int, cells: [SourceCell]) {
+        self.row = row
+        self.cells = cells
+    }
+
+    /// The value in `column`, or `.empty`.
+    public subscript(column: Int) -> CellValue {
+        cells.first { $0.column == column }?.value ?? .empty
+    }
+}
+
+/// A file opened by an importer: its sheets, streamed row by row.
+public protocol SheetSource: AnyObject {
+    /// Custom document properties (a template's `taizhang.*`), empty when the file has none.
+    var properties: [String: String] { get }
+    /// The sheets, in workbook order.
+    var sheets: [SheetInfo] { get }
+    /// Reads the rows of sheet `index` in order, calling `visit` for each row that has a cell;
+    /// `visit` returns `false` to stop early.
+    func readRows(sheet index: Int, _ visit: (SourceRow) throws -> Bool) throws
+}
+
+/// A plugin that reads returned files of one format.
+public protocol Importer: Sendable {
+    /// The format.
+    var format: FormatDescriptor { get }
+    /// Whether this importer reads the file, judged from its first bytes (at least 8 when the file has them)
+    /// and its name.
+    func recognises(prefix: [UInt8], fileName: String) -> Bool
+    /// Opens the file. Throws ``ImportError`` for anything unreadable or hostile.
+    func open(_ source: ImportSource, limits: ImportLimits) throws -> any SheetSource
+}
+
+/// Why a file was refused, in Chinese, naming the file and (where there is one) the place in it.
+public struct ImportError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Broad reasons, stable for programs.
+    public enum Reason: String, Sendable, Hashable, Codable {
+        case unreadable
+        case notSpreadsheet = "not-spreadsheet"
+        case truncated
+        case encrypted
+        case legacyFormat = "legacy-format"
+        case tooLarge = "too-large"
+        case unsafeContent = "unsafe-content"
+        case malformed
+        case unsupported
+    }
+
+    /// The reason.
+    public var reason: Reason
+    /// The file's display name.
+    public var file: String
+    /// What is wrong, in Chinese.
+    public var detail: String
+    /// The part or cell, where there is one (`xl/worksheets/sheet1.xml`, `Sheet1!B7`).
+    public var place: String?
+
+    public init(_ reason: Reason, file: String, detail: String, place: String? = nil) {
+        self.reason = reason
+        self.file = file
+        self.detail = detail
+        self.place = place
+    }
+
+    public var description: String {
+        if let place { return "无法读取文件“\(file)”（\(place)）：\(detail)" }
+        return "无法读取文件“\(file)”：\(detail)"
+    }
+}
+
+/// The plugins a run of Taizhang may use. The command builds one; tests build their own. No global state.
+public struct PluginRegistry: Sendable {
+    /// Ledger exporters by format id.
+    public private(set) var exporters: [String: any LedgerExporter] = [:]
+    /// Importers, asked in order.
+    public private(set) var importers: [any Importer] = []
+
+    public init(exporters: [any LedgerExporter] = [], importers: [any Importer] = []) {
+        for exporter in exporters { register(exporter) }
+        for importer in importers { register(importer) }
+    }
+
+    /// Adds (or replaces) an exporter.
+    public mutating func register(_ exporter: any LedgerExporter) {
+        exporters[exporter.format.id] = exporter
+    }
+
+    /// Adds an importer.
+    public mutating func register(_ importer: any Importer) {
+        importers.append(importer)
+    }
+
+    /// The exporter for a format id.
+    public func exporter(_ id: String) -> (any LedgerExporter)? { exporters[id] }
+
+    /// The importer that recognises a file, by its first bytes and name.
+    public func importer(prefix: [UInt8], fileName: String) -> (any Importer)? {
+        importers.first { $0.recognises(prefix: prefix, fileName: fileName) }
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import TaizhangCore
+
+/// The built-in form set: `forms/*.json` of this package, compiled into the binary.
+public enum BuiltinForms {
+    /// The raw files, as `--forms` would read them from a folder.
+    public static var files: [FormFile] {
+        embedded.map { FormFile(name: $0.name, contents: Data($0.text.utf8)) }
+    }
+
+    /// The built-in form set, loaded and checked. A broken form file fails the test suite
+    /// (`BuiltinFormsTests`) with a message naming the file and the field.
+    public static func load() throws(FormSetError) -> FormSet {
+        try FormSet.load(files)
+    }
+
+    /// The built-in form set overlaid with the `.json` files of `directory`: a file there replaces the
+    /// built-in file of the same name (`units.json` with the province's divisions), and new form files add forms.
+    public static func load(overlay directory: URL) throws -> FormSet {
+        var byName = Dictionary(uniqueKeysWithValues: files.map { ($0.name, $0) })
+        let entries = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+        for url in entries where url.pathExtension == "json" {
+            byName[url.lastPathComponent] = FormFile(name: url.lastPathComponent, contents: try Data(contentsOf: url))
+        }
+        return try FormSet.load(Array(byName.values))
+    }
+}

@@ -1,0 +1,3 @@
+import TaizhangCLI
+
+TaizhangCommand.main()
