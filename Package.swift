@@ -36,6 +36,9 @@ let package = Package(
             providers: [.apt(["libzip-dev"])]),
 
         // MARK: Format plugins (one folder each under Plugins/)
+        .target(name: "TaizhangXLSX", dependencies: ["TaizhangCore", "CLibXML2", "CLibZip"], path: "Plugins/XLSX"),
+        .target(name: "TaizhangCSV", dependencies: ["TaizhangCore"], path: "Plugins/CSV"),
+        .target(name: "TaizhangMemo", dependencies: ["TaizhangCore"], path: "Plugins/Memo"),
 
         // MARK: Plugin conformance suite, for plugin authors' tests
         .target(name: "TaizhangPluginTesting", dependencies: ["TaizhangCore"], path: "Sources/TaizhangPluginTesting"),
@@ -44,7 +47,7 @@ let package = Package(
         .target(
             name: "TaizhangCLI",
             dependencies: [
-                "TaizhangCore", "TaizhangForms",
+                "TaizhangCore", "TaizhangForms", "TaizhangXLSX", "TaizhangCSV", "TaizhangMemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/TaizhangCLI"),
@@ -54,5 +57,14 @@ let package = Package(
         .testTarget(
             name: "TaizhangCoreTests", dependencies: ["TaizhangCore", "TaizhangForms"],
             path: "Tests/TaizhangCoreTests"),
+        .testTarget(
+            name: "XLSXTests", dependencies: ["TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
+            path: "Tests/XLSXTests"),
+        .testTarget(
+            name: "CSVTests", dependencies: ["TaizhangCSV", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
+            path: "Tests/CSVTests"),
+        .testTarget(
+            name: "MemoTests", dependencies: ["TaizhangMemo", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
+            path: "Tests/MemoTests"),
     ]
 )
