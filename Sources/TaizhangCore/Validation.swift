@@ -1,0 +1,367 @@
+/// A cell as it was read, with where it was.
+public struct SourcedCell: Hashable, Sendable {
+    public var value: CellValue
+    public var location: Location
+
+    public init(value: CellValue, location: Location) {
+        self.value = value
+        self.location = location
+    }
+}
+
+/// One table row as read: field key → cell, and the row's own location.
+public struct SourcedRow: Hashable, Sendable {
+    /// Where the row is (sheet and row; or CSV record).
+    public var location: Location
+    /// The cells by field key; a field without a cell was empty (or its column is absent).
+    public var cells: [String: SourcedCell]
+
+    public init(location: Location, cells: [String: SourcedCell]) {
+        self.location = location
+        self.cells = cells
+    }
+}
+
+/// A form as read from a file, before normalisation: what importers (through ``LedgerReader``) produce
+/// and the ``Validator`` consumes.
+public struct LedgerInput: Sendable {
+    /// The form.
+    public var form: Form
+    /// Header cells by field key.
+    public var header: [String: SourcedCell]
+    /// Where a header field's value belongs, for fields that are missing (the label's neighbour).
+    public var headerPlaces: [String: Location]
+    /// Rows by table id.
+    public var tables: [String: [SourcedRow]]
+    /// Columns absent from the file, by table id (reported once, not on every row).
+    public var absentColumns: [String: Set<String>]
+    /// Where each table is (its sheet), for findings about the table as a whole.
+    public var tablePlaces: [String: Location]
+
+    public init(form: Form, header: [String: SourcedCell] = [:], headerPlaces: [String: Location] = [:],
+                tables: [String: [SourcedRow]] = [:], absentColumns: [String: Set<String>] = [:],
+                tablePlaces: [String: Location] = [:]) {
+        self.form = form
+        self.header = header
+        self.headerPlaces = headerPlaces
+        self.tables = tables
+        self.absentColumns = absentColumns
+        self.tablePlaces = tablePlaces
+    }
+}
+
+/// The keys another form's ledger holds, for cross-form references (问题编号 of the unit's self-check ledger).
+public struct ReferenceIndex: Sendable {
+    private var keys: [String: Set<String>] = [:]
+
+    public init() {}
+
+    /// Records the keys of `form`'s key field `field`.
+    public mutating func add(form: String, field: String, keys: some Sequence<String>) {
+        self.keys["\(form)/\(field)", default: []].formUnion(keys)
+    }
+
+    /// The known keys, or `nil` when that ledger is not known at all.
+    public func keys(form: String, field: String) -> Set<String>? { keys["\(form)/\(field)"] }
+}
+
+/// What the validator knows beyond the file: what was expected, and the other ledgers.
+public struct ValidationContext: Sendable {
+    /// The form set.
+    public var formSet: FormSet
+    /// The file's name, put into every finding's location.
+    public var fileName: String?
+    /// The unit the file is expected to come from (from a template's properties or `--unit`).
+    public var expectedUnit: ReportingUnit?
+    /// The period it is expected to be for (from a template's properties or `--period`).
+    public var expectedPeriod: YearMonth?
+    /// Keys of referenced ledgers; `nil` skips reference checks with one informational finding.
+    public var references: ReferenceIndex?
+    /// How serial numbers map to dates.
+    public var dateSystem: ExcelDateSystem
+
+    public init(formSet: FormSet, fileName: String? = nil, expectedUnit: ReportingUnit? = nil,
+                expectedPeriod: YearMonth? = nil, references: ReferenceIndex? = nil,
+                dateSystem: ExcelDateSystem = .system1900) {
+        self.formSet = formSet
+        self.fileName = fileName
+        self.expectedUnit = expectedUnit
+        self.expectedPeriod = expectedPeriod
+        self.references = references
+        self.dateSystem = dateSystem
+    }
+}
+
+/// The outcome of validating one submission: counts and findings. JSON-encodable for `--json`.
+public struct ValidationReport: Sendable, Codable, Hashable {
+    /// The file's name.
+    public var file: String?
+    /// The form id and version.
+    public var form: String
+    public var formVersion: String
+    /// The unit id and period, when known.
+    public var unit: String?
+    public var period: YearMonth?
+    /// Filled rows per table id.
+    public var rowCounts: [String: Int]
+    /// Every finding, in file order (header first, then tables row by row).
+    public var findings: [Finding]
+
+    public init(file: String?, form: String, formVersion: String, unit: String?, period: YearMonth?,
+                rowCounts: [String: Int], findings: [Finding]) {
+        self.file = file
+        self.form = form
+        self.formVersion = formVersion
+        self.unit = unit
+        self.period = period
+        self.rowCounts = rowCounts
+        self.findings = findings
+    }
+
+    /// Findings of severity error.
+    public var errorCount: Int { findings.filter { $0.severity == .error }.count }
+    /// Findings of severity warning.
+    public var warningCount: Int { findings.filter { $0.severity == .warning }.count }
+    /// Whether the submission is accepted: no errors.
+    public var isAccepted: Bool { errorCount == 0 }
+
+    enum CodingKeys: String, CodingKey {
+        case file, form, formVersion, unit, period, rowCounts, findings, errorCount, warningCount, accepted
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        file = try c.decodeIfPresent(String.self, forKey: .file)
+        form = try c.decode(String.self, forKey: .form)
+        formVersion = try c.decode(String.self, forKey: .formVersion)
+        unit = try c.decodeIfPresent(String.self, forKey: .unit)
+        period = try c.decodeIfPresent(YearMonth.self, forKey: .period)
+        rowCounts = try c.decode([String: Int].self, forKey: .rowCounts)
+        findings = try c.decode([Finding].self, forKey: .findings)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(file, forKey: .file)
+        try c.encode(form, forKey: .form)
+        try c.encode(formVersion, forKey: .formVersion)
+        try c.encodeIfPresent(unit, forKey: .unit)
+        try c.encodeIfPresent(period, forKey: .period)
+        try c.encode(rowCounts, forKey: .rowCounts)
+        try c.encode(findings, forKey: .findings)
+        try c.encode(errorCount, forKey: .errorCount)
+        try c.encode(warningCount, forKey: .warningCount)
+        try c.encode(isAccepted, forKey: .accepted)
+    }
+}
+
+/// Checks a form as read: normalises every cell, then applies the form's rules — required,
+/// required-when, cascading choices, unique keys, cross-form references, row and header rules —
+/// and the expectations (unit, period). Produces the normalised document and the report.
+public struct Validator: Sendable {
+    public let context: ValidationContext
+
+    public init(context: ValidationContext) { self.context = context }
+
+    /// Validates `input`.
+    public func validate(_ input: LedgerInput) -> (document: LedgerDocument, report: ValidationReport) {
+        let form = input.form
+        var findings: [Finding] = []
+        let set = context.formSet
+
+        // The year for dates written without one: the period's.
+        let periodGuess = input.header["period"].flatMap {
+            Normaliser(formSet: set, defaultYear: context.expectedPeriod?.year).parsePeriod($0.value)
+        }
+        let year = context.expectedPeriod?.year ?? periodGuess?.year ?? set.campaign.issued.year
+        let normaliser = Normaliser(formSet: set, defaultYear: year, dateSystem: context.dateSystem)
+
+        // Header.
+        var header: [String: Value] = [:]
+        for field in form.header {
+            guard let cell = input.header[field.key] else { continue }
+            let outcome = normaliser.normalise(cell.value, as: field, at: locate(cell.location, field))
+            findings += outcome.findings
+            if let value = outcome.value { header[field.key] = value }
+        }
+        findings += requiredChecks(form.header, values: header, cells: input.header, places: input.headerPlaces,
+                                   absent: [], rowLocation: nil)
+        findings += ruleChecks(form.rules, fields: form.header, values: header, cells: input.header,
+                               places: input.headerPlaces)
+
+        // Unit and period against what was expected.
+        var unit = context.expectedUnit
+        if case .unit(let id)? = header["unit"], let named = set.unit(id: id) {
+            if let expected = context.expectedUnit, expected.id != named.id {
+                findings.append(Finding(code: .unitMismatch, location: headerLocation("unit", input, form),
+                                        message: "填报单位写的是“\(named.name)”，但这份表是发给“\(expected.name)”的，请核对"))
+            }
+            unit = unit ?? named
+        }
+        var period = context.expectedPeriod
+        if case .period(let p)? = header["period"] {
+            if let expected = context.expectedPeriod, expected != p {
+                findings.append(Finding(code: .periodMismatch, location: headerLocation("period", input, form),
+                                        message: "报送期写的是 \(p.chinese)，但应报送的是 \(expected.chinese)，请核对"))
+            }
+            period = period ?? p
+        }
+
+        // Tables.
+        var rows: [String: [Record]] = [:]
+        var rowCounts: [String: Int] = [:]
+        for table in form.tables {
+            let (records, tableFindings) = validateTable(table, input: input, normaliser: normaliser)
+            rows[table.id] = records
+            rowCounts[table.id] = records.count
+            findings += tableFindings
+        }
+
+        let document = LedgerDocument(form: form, formSet: set, unit: unit, period: period, header: header,
+                                      rows: rows, purpose: .data)
+        let report = ValidationReport(file: context.fileName, form: form.id, formVersion: form.version,
+                                      unit: unit?.id, period: period, rowCounts: rowCounts, findings: findings)
+        return (document, report)
+    }
+
+    private func locate(_ location: Location, _ field: Field) -> Location {
+        var l = location
+        l.file = l.file ?? context.fileName
+        l.field = field.key
+        l.columnLabel = l.columnLabel ?? field.label
+        return l
+    }
+
+    private func headerLocation(_ key: String, _ input: LedgerInput, _ form: Form) -> Location {
+        let field = form.headerField(key)!
+        return locate(input.header[key]?.location ?? input.headerPlaces[key] ?? Location(), field)
+    }
+
+    /// Whether a row counts as filled: a non-blank cell in a column that is not a numbering column.
+    static func isFilled(_ row: SourcedRow, _ table: FormTable) -> Bool {
+        table.columns.contains { field in
+            !field.autoNumber && !(row.cells[field.key]?.value.isBlank ?? true)
+        }
+    }
+
+    private func validateTable(_ table: FormTable, input: LedgerInput, normaliser: Normaliser)
+        -> ([Record], [Finding])
+    {
+        var findings: [Finding] = []
+        var records: [Record] = []
+        let absent = input.absentColumns[table.id] ?? []
+        var seenKeys: [String: Location] = [:]
+        var uncheckedReported = Set<String>()
+
+        for row in input.tables[table.id] ?? [] where Validator.isFilled(row, table) {
+            var values: [String: Value] = [:]
+            func place(_ field: Field) -> Location {
+                if let cell = row.cells[field.key] { return locate(cell.location, field) }
+                return locate(row.location, field)
+            }
+            for field in table.columns {
+                guard let cell = row.cells[field.key] else { continue }
+                let outcome = normaliser.normalise(cell.value, as: field, at: place(field))
+                findings += outcome.findings
+                if let value = outcome.value { values[field.key] = value }
+            }
+            findings += requiredChecks(table.columns, values: values, cells: row.cells, places: [:],
+                                       absent: absent, rowLocation: row.location)
+
+            // Cascading choices: the child must belong to the parent's group (or the common items).
+            for field in table.columns {
+                guard let parentKey = field.dependsOn, case .choice(let child)? = values[field.key],
+                      let list = field.list.flatMap(context.formSet.list) else { continue }
+                guard case .choice(let parent)? = values[parentKey] else { continue }
+                if !list.items(under: parent).contains(where: { $0.value == child }) {
+                    let parentLabel = table.column(parentKey)?.label ?? parentKey
+                    findings.append(Finding(
+                        code: .choiceMismatch, location: place(field),
+                        message: "“\(child)”不属于\(parentLabel)“\(parent)”的具体情形，请核对\(parentLabel)或重新选择"))
+                    values[field.key] = nil
+                }
+            }
+
+            findings += ruleChecks(table.rules, fields: table.columns, values: values, cells: row.cells, places: [:])
+
+            // Unique key.
+            if let keyField = table.key.flatMap(table.column), let key = values[keyField.key]?.displayText {
+                if let first = seenKeys[key] {
+                    let firstPlace = first.cellReference ?? first.row.map { "第 \($0) 行" } ?? ""
+                    findings.append(Finding(
+                        code: .duplicateKey, location: place(keyField),
+                        message: "\(keyField.label)“\(key)”与 \(firstPlace) 重复，每个\(keyField.label)只能出现一次"))
+                } else {
+                    seenKeys[key] = place(keyField)
+                }
+            }
+
+            // Cross-form references.
+            for field in table.columns {
+                guard field.type == .reference, let ref = field.references,
+                      let key = values[field.key]?.displayText else { continue }
+                let targetTitle = context.formSet.form(ref.form)?.shortTitle ?? ref.form
+                if let known = context.references?.keys(form: ref.form, field: ref.field) {
+                    if !known.contains(key) {
+                        findings.append(Finding(
+                            code: .danglingReference, location: place(field),
+                            message: "\(field.label)“\(key)”在本单位的\(targetTitle)中不存在，请先在\(targetTitle)中登记该问题，或核对编号"))
+                    }
+                } else if uncheckedReported.insert(field.key).inserted {
+                    findings.append(Finding(
+                        code: .referenceUnchecked, severity: .info, location: locate(row.location, field),
+                        message: "尚未收到本单位的\(targetTitle)，暂未核对\(field.label)"))
+                }
+            }
+
+            var source = row.location
+            source.file = source.file ?? context.fileName
+            records.append(Record(values: values, source: source))
+        }
+        return (records, findings)
+    }
+
+    private func requiredChecks(_ fields: [Field], values: [String: Value], cells: [String: SourcedCell],
+                                places: [String: Location], absent: Set<String>, rowLocation: Location?) -> [Finding]
+    {
+        var findings: [Finding] = []
+        for field in fields where values[field.key] == nil && !absent.contains(field.key) {
+            let cell = cells[field.key]
+            // An invalid value was already reported; only empty cells are "missing".
+            if let cell, !cell.value.isBlank { continue }
+            var location = cell?.location ?? places[field.key] ?? rowLocation ?? Location()
+            if cell == nil, let rowLocation, location == rowLocation { location.column = nil }
+            location = locate(location, field)
+            if field.required {
+                let hint = field.type == .integer ? "，没有的请填 0" : ""
+                findings.append(Finding(code: .missingValue, location: location, message: "“\(field.label)”不能为空\(hint)"))
+            } else if let condition = field.requiredWhen, let other = values[condition.field],
+                      condition.in.contains(other.conditionText) {
+                let otherLabel = fields.first { $0.key == condition.field }?.label ?? condition.field
+                findings.append(Finding(
+                    code: .missingConditional, location: location,
+                    message: "\(otherLabel)为“\(other.conditionText)”时，“\(field.label)”必须填写"))
+            }
+        }
+        return findings
+    }
+
+    private func ruleChecks(_ rules: [FormRule], fields: [Field], values: [String: Value],
+                            cells: [String: SourcedCell], places: [String: Location]) -> [Finding] {
+        var findings: [Finding] = []
+        for rule in rules {
+            guard let a = values[rule.field], let b = values[rule.than],
+                  let field = fields.first(where: { $0.key == rule.field }) else { continue }
+            let broken: Bool
+            switch rule.kind {
+            case .notLess: broken = (a.number ?? 0) < (b.number ?? 0)
+            case .notBefore: broken = a.date.flatMap { x in b.date.map { x < $0 } } ?? false
+            }
+            if broken {
+                let location = locate(cells[rule.field]?.location ?? places[rule.field] ?? Location(), field)
+                findings.append(Finding(code: .inconsistentValues, location: location, message: rule.message))
+            }
+        }
+        return findings
+    }
+}
