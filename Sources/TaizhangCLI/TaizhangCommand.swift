@@ -12,9 +12,36 @@ public struct TaizhangCommand: ParsableCommand {
             退出码：0 成功；1 发现需要修改的问题；2 拒绝处理或执行失败（错误信息输出到标准错误）。
             """,
         version: TaizhangVersion.current,
-        subcommands: [FormsCommand.self])
+        subcommands: [FormsCommand.self, CheckCommand.self])
 
     public init() {}
+
+    /// Runs the command line and exits: 0 success, 1 findings, 2 refused or failed (message on stderr).
+    public static func runAndExit(_ arguments: [String]? = nil) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Foundation.exit(0)
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch let error as CommandFailure {
+            printError("taizhang：\(error.message)")
+        } catch let error as ImportError {
+            printError("taizhang：\(error.description)")
+        } catch let error as FormSetError {
+            printError("taizhang：\(error.description)")
+        } catch let error as ExportError {
+            printError("taizhang：\(error.message)")
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {  // --help, --version
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            printError(fullMessage(for: error))
+        }
+        Foundation.exit(2)
+    }
 }
 
 /// The tool's version, written into templates and manifests.

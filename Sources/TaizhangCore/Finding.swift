@@ -76,6 +76,12 @@ public struct FindingCode: RawRepresentable, Hashable, Sendable, Codable, Expres
     public static let errorValue: FindingCode = "error-value"
     /// The file names a different unit than expected.
     public static let unitMismatch: FindingCode = "unit-mismatch"
+    /// A required column is not in the file at all.
+    public static let missingColumn: FindingCode = "missing-column"
+    /// A column that is not part of the form; it is ignored.
+    public static let extraColumn: FindingCode = "extra-column"
+    /// The file was made from an older version of the template.
+    public static let oldTemplate: FindingCode = "old-template"
     /// The file names a different period than expected.
     public static let periodMismatch: FindingCode = "period-mismatch"
 }

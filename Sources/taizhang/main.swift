@@ -1,3 +1,3 @@
 import TaizhangCLI
 
-TaizhangCommand.main()
+TaizhangCommand.runAndExit()
