@@ -40,8 +40,13 @@ let package = Package(
         .target(name: "TaizhangCSV", dependencies: ["TaizhangCore"], path: "Plugins/CSV"),
         .target(name: "TaizhangMemo", dependencies: ["TaizhangCore"], path: "Plugins/Memo"),
 
+        // MARK: Generated sample ledgers (demo, conformance round trips, benchmarks)
+        .target(name: "TaizhangSamples", dependencies: ["TaizhangCore"], path: "Sources/TaizhangSamples"),
+
         // MARK: Plugin conformance suite, for plugin authors' tests
-        .target(name: "TaizhangPluginTesting", dependencies: ["TaizhangCore"], path: "Sources/TaizhangPluginTesting"),
+        .target(
+            name: "TaizhangPluginTesting", dependencies: ["TaizhangCore", "TaizhangSamples"],
+            path: "Sources/TaizhangPluginTesting"),
 
         // MARK: The command
         .target(

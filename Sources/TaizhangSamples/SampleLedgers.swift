@@ -1,0 +1,133 @@
+import TaizhangCore
+
+/// A small deterministic random number generator (SplitMix64), so sample data is the same on every run.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Realistic filled-in ledgers for any form of a form set: the demo's returns, the plugins' round-trip
+/// conformance tests and the benchmarks. Values follow the form's own rules (choices from its lists,
+/// cascading choices consistent, dates in range, required-when satisfied), so a generated document is
+/// valid unless a caller spoils it on purpose.
+public struct SampleLedgers: Sendable {
+    public let formSet: FormSet
+    public init(formSet: FormSet) { self.formSet = formSet }
+
+    static let subjects = ["执法监察支队", "无线电管理处", "节能监察中心", "综合行政执法大队", "安全生产监管科", "民爆行业管理科"]
+    static let places = ["某化工企业", "某机械制造公司", "某钢铁企业", "某民爆器材仓库", "某通信基站", "某工业园区"]
+    static let acts = ["开展监督检查时", "处理投诉举报时", "实施行政处罚时", "办理行政许可时", "开展节能监察时"]
+    static let measures = ["组织执法人员专题培训，规范执法程序", "修订行政执法裁量基准并公开", "建立投诉举报办理台账，限时反馈",
+                           "对相关执法文书逐件复查并纠正", "落实执法全过程记录制度，配备执法记录仪", "约谈相关责任人，督促立行立改",
+                           "完善重大执法决定法制审核流程", "推行“双随机、一公开”检查，合并重复检查事项"]
+    static let people = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周杰", "吴婷"]
+
+    /// A filled document of `form` for `unit` and `period`, with `rows` rows in each table
+    /// (prefilled tables get one row per item).
+    public func document(form: Form, unit: ReportingUnit, period: YearMonth, rows: Int, seed: UInt64) -> LedgerDocument {
+        var random = SeededRandom(seed: seed)
+        var header: [String: Value] = [:]
+        for field in form.header {
+            header[field.key] = value(for: field, row: [:], index: 0, unit: unit, period: period, random: &random)
+        }
+        // Cumulative counts are at least this month's.
+        for rule in form.rules where rule.kind == .notLess {
+            if let a = header[rule.field]?.number, let b = header[rule.than]?.number, a < b {
+                header[rule.field] = .integer(Int(b) + Int(a))
+            }
+        }
+        var tables: [String: [Record]] = [:]
+        for table in form.tables {
+            var records: [Record] = []
+            let prefill = table.prefill.flatMap { p in formSet.list(p.list).map { (p.column, $0.allItems.map(\.value)) } }
+            let count = prefill?.1.count ?? rows
+            for i in 0..<count {
+                var values: [String: Value] = [:]
+                for field in table.columns {
+                    if let prefill, prefill.0 == field.key {
+                        values[field.key] = .choice(prefill.1[i])
+                        continue
+                    }
+                    if let v = value(for: field, row: values, index: i, unit: unit, period: period, random: &random) {
+                        values[field.key] = v
+                    }
+                }
+                // Required-when: fill the dependent field when its condition holds.
+                for field in table.columns {
+                    if let c = field.requiredWhen, let other = values[c.field], c.in.contains(other.conditionText),
+                       values[field.key] == nil {
+                        values[field.key] = value(for: Field(key: field.key, label: field.label, type: field.type,
+                                                             required: true, minDate: field.minDate, maxLength: field.maxLength),
+                                                  row: values, index: i, unit: unit, period: period, random: &random)
+                    }
+                }
+                records.append(Record(values: values))
+            }
+            tables[table.id] = records
+        }
+        return LedgerDocument(form: form, formSet: formSet, unit: unit, period: period, header: header, rows: tables)
+    }
+
+    /// The problem number a sample uses for row `index` of a unit: `SY-2024-001`.
+    public static func problemID(unit: ReportingUnit, index: Int, year: Int) -> String {
+        let n = String(index + 1)
+        return "\(unit.code)-\(year)-\(String(repeating: "0", count: max(0, 3 - n.count)))\(n)"
+    }
+
+    private func value(for field: Field, row: [String: Value], index: Int, unit: ReportingUnit, period: YearMonth,
+                       random: inout SeededRandom) -> Value? {
+        let optional = !field.required && field.requiredWhen == nil
+        if field.requiredWhen != nil { return nil }  // filled afterwards when the condition holds
+        if optional && field.key != "effect" && Int.random(in: 0..<3, using: &random) == 0 { return nil }
+        let pick = { (items: [String], r: inout SeededRandom) in items[Int.random(in: 0..<items.count, using: &r)] }
+        switch field.type {
+        case .unit: return .unit(unit.id)
+        case .period: return .period(period)
+        case .reference, .text:
+            if field.key == "problem_id" { return .text(Self.problemID(unit: unit, index: index, year: period.year)) }
+            if field.key == "phone" { return .text("024-2\(String(Int.random(in: 1_000_000...9_999_999, using: &random)))") }
+            if field.key.contains("person") || ["filler", "unit_head", "leader", "model_name"].contains(field.key) {
+                return .text(pick(Self.people, &random))
+            }
+            if field.key.contains("unit") || field.key == "subject" || field.key == "department" || field.key == "affiliation" {
+                return .text(pick(Self.subjects, &random))
+            }
+            if field.key == "measures" { return .text(pick(Self.measures, &random)) }
+            var text = "\(pick(Self.acts, &random))对\(pick(Self.places, &random))\(field.label.hasSuffix("情况") ? "的" : "")"
+            text += field.multiline
+                ? "\(field.label)：\n一是\(pick(Self.measures, &random))；\n二是\(pick(Self.measures, &random))。"
+                : "\(field.label)（第\(index + 1)项）"
+            if let max = field.maxLength, text.count > max { text = String(text.prefix(max)) }
+            return .text(text)
+        case .integer:
+            let low = Int(field.min ?? 0)
+            let high = Int(field.max ?? Double(low + 20))
+            return .integer(Int.random(in: low...max(low, min(high, low + 20)), using: &random))
+        case .decimal:
+            return .decimal(Double(Int.random(in: 0...10_000, using: &random)) / 100)
+        case .date:
+            let start = field.minDate.map { max($0, period.day(1)) } ?? period.day(1)
+            let end = period.day(28)
+            let span = max(0, start.days(until: end))
+            if !field.allowedTexts.isEmpty && Int.random(in: 0..<8, using: &random) == 0 {
+                return .fixedText(field.allowedTexts[0])
+            }
+            return .date(start.adding(days: Int.random(in: 0...span, using: &random))!)
+        case .choice:
+            guard let list = field.list.flatMap(formSet.list) else { return nil }
+            if let parentKey = field.dependsOn, case .choice(let parent)? = row[parentKey] {
+                return .choice(pick(list.items(under: parent).map(\.value), &random))
+            }
+            return .choice(pick(list.allItems.map(\.value), &random))
+        case .yesNo:
+            return .yesNo(Int.random(in: 0..<5, using: &random) == 0)
+        }
+    }
+}
