@@ -60,7 +60,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(
-            name: "TaizhangCoreTests", dependencies: ["TaizhangCore", "TaizhangForms"],
+            name: "TaizhangCoreTests", dependencies: ["TaizhangCore", "TaizhangForms", "TaizhangSamples"],
             path: "Tests/TaizhangCoreTests"),
         .testTarget(
             name: "XLSXTests", dependencies: ["TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
