@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // MARK: Core (form model, values, validation, plugin protocols; no C, no I/O)
@@ -40,6 +42,16 @@ let package = Package(
         .target(name: "TaizhangCSV", dependencies: ["TaizhangCore"], path: "Plugins/CSV"),
         .target(name: "TaizhangMemo", dependencies: ["TaizhangCore"], path: "Plugins/Memo"),
 
+        // MARK: The workspace store (SQLite through GRDB; SHA-256 through swift-crypto)
+        .target(
+            name: "TaizhangStore",
+            dependencies: [
+                "TaizhangCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/TaizhangStore"),
+
         // MARK: Generated sample ledgers (demo, conformance round trips, benchmarks)
         .target(name: "TaizhangSamples", dependencies: ["TaizhangCore"], path: "Sources/TaizhangSamples"),
 
@@ -52,7 +64,8 @@ let package = Package(
         .target(
             name: "TaizhangCLI",
             dependencies: [
-                "TaizhangCore", "TaizhangForms", "TaizhangXLSX", "TaizhangCSV", "TaizhangMemo",
+                "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
+                "TaizhangXLSX", "TaizhangCSV", "TaizhangMemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/TaizhangCLI"),
@@ -62,6 +75,10 @@ let package = Package(
         .testTarget(
             name: "TaizhangCoreTests", dependencies: ["TaizhangCore", "TaizhangForms", "TaizhangSamples"],
             path: "Tests/TaizhangCoreTests"),
+        .testTarget(
+            name: "TaizhangStoreTests",
+            dependencies: ["TaizhangStore", "TaizhangCore", "TaizhangForms", "TaizhangSamples"],
+            path: "Tests/TaizhangStoreTests"),
         .testTarget(
             name: "XLSXTests", dependencies: ["TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/XLSXTests"),

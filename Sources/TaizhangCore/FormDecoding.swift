@@ -50,7 +50,7 @@ extension Field {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case key, label, aliases, type, required, requiredWhen, help, list, dependsOn, allowedTexts
         case min, max, minDate, maxDate, maxLength, pattern, patternHint, multiline, fold, autoNumber
-        case references, width
+        case references, width, role
     }
 
     public init(from decoder: any Decoder) throws {
@@ -78,7 +78,8 @@ extension Field {
             fold: try c.value(.fold, default: false),
             autoNumber: try c.value(.autoNumber, default: false),
             references: try c.decodeIfPresent(FieldReference.self, forKey: .references),
-            width: try c.decodeIfPresent(Int.self, forKey: .width))
+            width: try c.decodeIfPresent(Int.self, forKey: .width),
+            role: try c.decodeIfPresent(String.self, forKey: .role))
     }
 }
 

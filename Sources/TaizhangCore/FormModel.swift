@@ -102,13 +102,18 @@ public struct Field: Hashable, Sendable, Codable {
     public var references: FieldReference?
     /// Suggested column width in half-width characters.
     public var width: Int?
+    /// What the field means to the campaign's reports, when it means something (`deadline`, `status`,
+    /// `done-date`, `found-date`, `problem-type`, `category`, `result-month`, `result-total`, …). Reports find
+    /// fields by role, never by key, so a form may rename its keys.
+    public var role: String?
 
     public init(key: String, label: String, type: FieldType, aliases: [String] = [], required: Bool = false,
                 requiredWhen: FieldCondition? = nil, help: String? = nil, list: String? = nil,
                 dependsOn: String? = nil, allowedTexts: [String] = [], min: Double? = nil, max: Double? = nil,
                 minDate: CivilDate? = nil, maxDate: CivilDate? = nil, maxLength: Int? = nil,
                 pattern: String? = nil, patternHint: String? = nil, multiline: Bool = false, fold: Bool = false,
-                autoNumber: Bool = false, references: FieldReference? = nil, width: Int? = nil) {
+                autoNumber: Bool = false, references: FieldReference? = nil, width: Int? = nil,
+                role: String? = nil) {
         self.key = key
         self.label = label
         self.aliases = aliases
@@ -131,6 +136,7 @@ public struct Field: Hashable, Sendable, Codable {
         self.autoNumber = autoNumber
         self.references = references
         self.width = width
+        self.role = role
     }
 
     /// The label and its aliases: every header text that names this field.
@@ -194,6 +200,9 @@ public struct FormTable: Hashable, Sendable, Codable {
 
     /// The column with `key`.
     public func column(_ key: String) -> Field? { columns.first { $0.key == key } }
+
+    /// The column with `role`.
+    public func column(role: String) -> Field? { columns.first { $0.role == role } }
 }
 
 /// How a form is laid out when printed or offered as a template.
@@ -242,6 +251,9 @@ public struct Form: Hashable, Sendable, Codable, Identifiable {
 
     /// The header field with `key`.
     public func headerField(_ key: String) -> Field? { header.first { $0.key == key } }
+
+    /// The header fields with `role`, in order.
+    public func headerFields(role: String) -> [Field] { header.filter { $0.role == role } }
 
     /// The table with `id`.
     public func table(_ id: String) -> FormTable? { tables.first { $0.id == id } }

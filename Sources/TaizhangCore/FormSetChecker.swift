@@ -180,12 +180,24 @@ struct FormSetChecker {
             if let maxLength = field.maxLength, !(1...32_767).contains(maxLength) {
                 fail(file, p + ".maxLength", "maxLength 须在 1–32767 之间（Excel 单元格上限）")
             }
+            if let role = field.role, let expected = FormSetChecker.roleTypes[role], !expected.contains(field.type) {
+                fail(file, p + ".role", "用途“\(role)”要求字段类型为\(expected.map(\.rawValue).sorted().joined(separator: "或"))")
+            }
             if let condition = field.requiredWhen {
                 if field.required { fail(file, p + ".requiredWhen", "已是必填字段，不应再写 requiredWhen") }
                 checkCondition(condition, scope: scope, file: file, path: p + ".requiredWhen")
             }
         }
     }
+
+    /// The field types a role needs (reports read these fields by role).
+    static let roleTypes: [String: Set<FieldType>] = [
+        "deadline": [.date], "done-date": [.date], "found-date": [.date], "report-date": [.date],
+        "status": [.choice], "problem-type": [.choice], "category": [.choice], "source": [.choice],
+        "situation": [.choice], "work-item": [.choice], "problem-key": [.text, .reference],
+        "result-month": [.integer], "result-total": [.integer], "accountability": [.yesNo], "exemption": [.yesNo],
+        "accountability-count": [.integer], "exemption-count": [.integer],
+    ]
 
     private mutating func checkCondition(_ condition: FieldCondition, scope: [Field], file: String, path: String) {
         guard let other = scope.first(where: { $0.key == condition.field }) else {

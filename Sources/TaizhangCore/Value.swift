@@ -1,4 +1,8 @@
 /// What a cell means once the form has read it: the normalised value of one field.
+///
+/// Encoded as a one-key JSON object naming the kind: `{"date":"2024-06-30"}`, `{"integer":3}`,
+/// `{"choice":"已整改"}`, `{"yesno":true}`, `{"unit":"shenyang"}`, `{"fixed":"长期坚持"}` — stable, and
+/// readable by SQLite's JSON functions (`json_extract(values, '$.deadline.date')`).
 public enum Value: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Text, trimmed (and folded to half-width where the field says so).
     case text(String)
@@ -51,4 +55,44 @@ public enum Value: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// The text that conditions and choice groups compare: a choice's canonical value, 是/否, a unit id.
     public var conditionText: String { displayText }
+}
+
+extension Value {
+    enum Kind: String, CodingKey, CaseIterable {
+        case text, integer, decimal, date, period, choice, yesno, unit, fixed
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Kind.self)
+        guard c.allKeys.count == 1, let kind = c.allKeys.first else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "a value is an object with exactly one key"))
+        }
+        switch kind {
+        case .text: self = .text(try c.decode(String.self, forKey: kind))
+        case .integer: self = .integer(try c.decode(Int.self, forKey: kind))
+        case .decimal: self = .decimal(try c.decode(Double.self, forKey: kind))
+        case .date: self = .date(try c.decode(CivilDate.self, forKey: kind))
+        case .period: self = .period(try c.decode(YearMonth.self, forKey: kind))
+        case .choice: self = .choice(try c.decode(String.self, forKey: kind))
+        case .yesno: self = .yesNo(try c.decode(Bool.self, forKey: kind))
+        case .unit: self = .unit(try c.decode(String.self, forKey: kind))
+        case .fixed: self = .fixedText(try c.decode(String.self, forKey: kind))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Kind.self)
+        switch self {
+        case .text(let s): try c.encode(s, forKey: .text)
+        case .integer(let n): try c.encode(n, forKey: .integer)
+        case .decimal(let d): try c.encode(d, forKey: .decimal)
+        case .date(let d): try c.encode(d, forKey: .date)
+        case .period(let p): try c.encode(p, forKey: .period)
+        case .choice(let s): try c.encode(s, forKey: .choice)
+        case .yesNo(let b): try c.encode(b, forKey: .yesno)
+        case .unit(let id): try c.encode(id, forKey: .unit)
+        case .fixedText(let s): try c.encode(s, forKey: .fixed)
+        }
+    }
 }
