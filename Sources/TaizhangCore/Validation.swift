@@ -285,7 +285,7 @@ public struct Validator: Sendable {
             findings += ruleChecks(table.rules, fields: table.columns, values: values, cells: row.cells, places: [:])
 
             // Unique key.
-            if let keyField = table.key.flatMap(table.column), let key = values[keyField.key]?.displayText {
+            if let keyField = table.key.flatMap({ table.column($0) }), let key = values[keyField.key]?.displayText {
                 if let first = seenKeys[key] {
                     let firstPlace = first.cellReference ?? first.row.map { "第 \($0) 行" } ?? ""
                     findings.append(Finding(
