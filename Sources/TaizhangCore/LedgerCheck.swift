@@ -19,11 +19,24 @@ public struct LedgerChecker: Sendable {
     public func check(_ source: any SheetSource, fileName: String, hints: LedgerReader.Hints = .init(),
                       references: ReferenceIndex? = nil) throws -> CheckedLedger {
         let read = try LedgerReader(formSet: formSet).read(source, fileName: fileName, hints: hints)
+        return validate(read, fileName: fileName, references: references)
+    }
+
+    /// The second half of ``check(_:fileName:hints:references:)``: validates what was read. Separate so that
+    /// files can be read in parallel and validated in order against references that earlier files provide.
+    public func validate(_ read: LedgerReader.Result, fileName: String, references: ReferenceIndex?) -> CheckedLedger {
         let context = ValidationContext(formSet: formSet, fileName: fileName, expectedUnit: read.expectedUnit,
                                         expectedPeriod: read.expectedPeriod, references: references)
         var (document, report) = Validator(context: context).validate(read.input)
         report.findings = read.findings + report.findings
         return CheckedLedger(document: document, report: report, recognition: read.recognition)
+    }
+
+    /// The unit a read file belongs to: the expected one, or the one its 填报单位 names.
+    public func unit(of read: LedgerReader.Result) -> ReportingUnit? {
+        if let unit = read.expectedUnit { return unit }
+        guard let cell = read.input.header["unit"] else { return nil }
+        return formSet.unit(named: cell.value.displayText)
     }
 
     /// The keys of a checked ledger's key columns, as a reference index for the ledgers that point at it.

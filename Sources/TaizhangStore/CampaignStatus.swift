@@ -1,0 +1,244 @@
+import TaizhangCore
+
+/// Where the campaign stands on a day: who has submitted what (on time, late, returned, missing),
+/// which rectifications are overdue, the counts by 问题类型 / 执法类别 / 整改状态, and the six "一批" results.
+/// Computed from the workspace and the calendar; every figure can be traced to stored submissions.
+public struct CampaignStatus: Sendable {
+    /// How a unit stands with one obligation.
+    public enum SubmissionStanding: String, Sendable, Codable, CaseIterable {
+        case onTime = "on-time"
+        case late
+        case returned
+        case missing
+        case notDue = "not-due"
+
+        /// The Chinese label.
+        public var label: String {
+            switch self {
+            case .onTime: return "按时报送"
+            case .late: return "逾期报送"
+            case .returned: return "退回待改"
+            case .missing: return "逾期未报"
+            case .notDue: return "未到期"
+            }
+        }
+    }
+
+    /// One unit's obligation for one form and period.
+    public struct ObligationStatus: Sendable, Codable, Equatable {
+        public var unit: String
+        public var form: String
+        public var period: YearMonth
+        public var due: CivilDate
+        public var standing: SubmissionStanding
+        /// The day the first accepted version arrived.
+        public var received: CivilDate?
+        /// Accepted versions (corrections) received.
+        public var versions: Int
+        /// Days late (received or, when missing, as of the day).
+        public var daysLate: Int
+    }
+
+    /// A rectification whose deadline has passed and that is not done.
+    public struct OverdueRectification: Sendable, Codable, Equatable {
+        public var unit: String
+        public var problemID: String
+        public var description: String
+        public var deadline: CivilDate
+        public var status: String
+        public var responsible: String
+        public var daysOverdue: Int
+        /// The period of the ledger it was read from.
+        public var period: YearMonth
+    }
+
+    /// A count by value of a choice field.
+    public struct Tally: Sendable, Codable, Equatable {
+        public var title: String
+        public var counts: [Count]
+        public struct Count: Sendable, Codable, Equatable {
+            public var value: String
+            public var count: Int
+        }
+    }
+
+    /// A result figure summed over units.
+    public struct Figure: Sendable, Codable, Equatable {
+        public var label: String
+        public var total: Int
+        public var byUnit: [String: Int]
+    }
+
+    public var asOf: CivilDate
+    public var period: YearMonth?
+    public var obligations: [ObligationStatus]
+    public var overdue: [OverdueRectification]
+    public var tallies: [Tally]
+    public var results: [Figure]
+
+    /// Computes the status on `asOf`, for one period's obligations or for all that are due by then.
+    public static func compute(workspace: Workspace, formSet: FormSet, asOf: CivilDate,
+                               period: YearMonth? = nil) throws -> CampaignStatus {
+        let first = try workspace.firstAccepted()
+        let rejected = try workspace.rejectedSlots()
+        var obligations: [ObligationStatus] = []
+        for unit in formSet.units {
+            for obligation in formSet.campaign.obligations where obligation.unitKinds.contains(unit.kind) {
+                for deadline in obligation.deadlines {
+                    if let period, deadline.period != period { continue }
+                    if period == nil && deadline.period > asOf.yearMonth { continue }
+                    let slot = SlotKey(unit: unit.id, form: obligation.form, period: deadline.period)
+                    var status = ObligationStatus(unit: unit.id, form: obligation.form, period: deadline.period,
+                                                  due: deadline.due, standing: .notDue, received: nil, versions: 0,
+                                                  daysLate: 0)
+                    if let got = first[slot] {
+                        status.received = got.received
+                        status.versions = got.versions
+                        status.daysLate = max(0, deadline.due.days(until: got.received))
+                        status.standing = status.daysLate > 0 ? .late : .onTime
+                    } else if rejected.contains(slot) {
+                        status.standing = .returned
+                        status.daysLate = max(0, deadline.due.days(until: asOf))
+                    } else if deadline.due < asOf {
+                        status.standing = .missing
+                        status.daysLate = deadline.due.days(until: asOf)
+                    }
+                    obligations.append(status)
+                }
+            }
+        }
+
+        var overdue: [OverdueRectification] = []
+        var tallies: [Tally] = []
+        var results: [Figure] = []
+        // The latest rectification ledger of each unit.
+        if let form = formSet.forms.first(where: { $0.tables.first?.column(role: "status") != nil }),
+           let table = form.tables.first {
+            let latest = latestPerUnit(try workspace.currentDocuments(form: form, formSet: formSet), upTo: asOf.yearMonth)
+            let status = table.column(role: "status")
+            let deadline = table.column(role: "deadline")
+            let done = status?.list.flatMap(formSet.list)?.values(tagged: "done") ?? []
+            var statusCounts: [String: Int] = [:]
+            for document in latest {
+                for record in document.rows[table.id] ?? [] {
+                    let state = status.flatMap { record[$0.key]?.displayText } ?? ""
+                    statusCounts[state, default: 0] += 1
+                    guard let deadlineField = deadline, let due = record[deadlineField.key]?.date, due < asOf,
+                          !done.contains(state) else { continue }
+                    overdue.append(OverdueRectification(
+                        unit: document.unit?.id ?? "",
+                        problemID: table.key.flatMap { record[$0]?.displayText } ?? "",
+                        description: record["description"]?.displayText ?? "",
+                        deadline: due, status: state,
+                        responsible: table.column(role: "responsible-unit").flatMap { record[$0.key]?.displayText } ?? "",
+                        daysOverdue: due.days(until: asOf), period: document.period ?? asOf.yearMonth))
+                }
+            }
+            if let status, let list = status.list.flatMap(formSet.list) {
+                tallies.append(tally(status.label, order: list.allItems.map(\.value), counts: statusCounts))
+            }
+        }
+        overdue.sort { ($0.daysOverdue, $1.unit) > ($1.daysOverdue, $0.unit) }
+
+        // The problems of the self-check ledgers (all periods; a later period's row wins).
+        if let form = formSet.forms.first(where: { $0.tables.first?.column(role: "problem-type") != nil }),
+           let table = form.tables.first, let keyField = table.key {
+            var problems: [String: TaizhangCore.Record] = [:]
+            for document in try workspace.currentDocuments(form: form, formSet: formSet)
+            where (document.period ?? asOf.yearMonth) <= asOf.yearMonth {
+                for record in document.rows[table.id] ?? [] {
+                    guard let key = record[keyField]?.displayText else { continue }
+                    problems["\(document.unit?.id ?? "")/\(key)"] = record
+                }
+            }
+            for role in ["problem-type", "category", "source"] {
+                guard let field = table.column(role: role), let list = field.list.flatMap(formSet.list) else { continue }
+                var counts: [String: Int] = [:]
+                for record in problems.values { counts[record[field.key]?.displayText ?? "", default: 0] += 1 }
+                tallies.append(tally(field.label, order: list.allItems.map(\.value), counts: counts))
+            }
+        }
+
+        // The six results, from each unit's latest progress report.
+        if let form = formSet.forms.first(where: { !$0.headerFields(role: "result-total").isEmpty }) {
+            let latest = latestPerUnit(try workspace.currentDocuments(form: form, formSet: formSet), upTo: asOf.yearMonth)
+            let fields = form.headerFields(role: "result-total") + form.headerFields(role: "accountability-count")
+                + form.headerFields(role: "exemption-count")
+            for field in fields {
+                var byUnit: [String: Int] = [:]
+                for document in latest {
+                    if case .integer(let n)? = document.header[field.key] { byUnit[document.unit?.id ?? "", default: 0] += n }
+                }
+                results.append(Figure(label: resultLabel(field.label), total: byUnit.values.reduce(0, +), byUnit: byUnit))
+            }
+        }
+        return CampaignStatus(asOf: asOf, period: period, obligations: obligations, overdue: overdue,
+                              tallies: tallies, results: results)
+    }
+
+    /// 解决突出问题（累计，个） → 解决突出问题（个）.
+    static func resultLabel(_ label: String) -> String {
+        label.replacingOccurrences(of: "累计，", with: "").replacingOccurrences(of: "（累计）", with: "")
+    }
+
+    static func tally(_ title: String, order: [String], counts: [String: Int]) -> Tally {
+        var items = order.map { Tally.Count(value: $0, count: counts[$0] ?? 0) }
+        for (value, count) in counts where !order.contains(value) {
+            items.append(Tally.Count(value: value.isEmpty ? "（未填）" : value, count: count))
+        }
+        return Tally(title: title, counts: items)
+    }
+
+    static func latestPerUnit(_ documents: [LedgerDocument], upTo month: YearMonth) -> [LedgerDocument] {
+        var latest: [String: LedgerDocument] = [:]
+        for document in documents {
+            guard let unit = document.unit?.id, let period = document.period, period <= month else { continue }
+            if let existing = latest[unit], let p = existing.period, p >= period { continue }
+            latest[unit] = document
+        }
+        return latest.keys.sorted().map { latest[$0]! }
+    }
+}
+
+/// The life of one problem: when it was found, each status it passed through and when it was done.
+public struct ProblemHistory: Sendable, Codable, Equatable {
+    public var unit: String
+    public var problemID: String
+    public var found: CivilDate?
+    /// The status reported in each period's rectification ledger, in order, with repeats collapsed.
+    public var statuses: [Step]
+    public var done: CivilDate?
+
+    public struct Step: Sendable, Codable, Equatable {
+        public var period: YearMonth
+        public var status: String
+    }
+
+    /// The histories of every problem of `unit`.
+    public static func all(unit: String, workspace: Workspace, formSet: FormSet) throws -> [ProblemHistory] {
+        var histories: [String: ProblemHistory] = [:]
+        for form in formSet.forms {
+            guard let table = form.tables.first, let keyField = table.key else { continue }
+            let found = table.column(role: "found-date")
+            let status = table.column(role: "status")
+            let done = table.column(role: "done-date")
+            guard found != nil || status != nil else { continue }
+            let documents = try workspace.currentDocuments(form: form, formSet: formSet)
+                .filter { $0.unit?.id == unit }.sorted { ($0.period ?? YearMonth(year: 1, month: 1)!) < ($1.period ?? YearMonth(year: 1, month: 1)!) }
+            for document in documents {
+                for record in document.rows[table.id] ?? [] {
+                    guard let key = record[keyField]?.displayText else { continue }
+                    var history = histories[key] ?? ProblemHistory(unit: unit, problemID: key, found: nil, statuses: [], done: nil)
+                    if let found, let d = record[found.key]?.date { history.found = history.found ?? d }
+                    if let status, let s = record[status.key]?.displayText, let period = document.period,
+                       history.statuses.last?.status != s {
+                        history.statuses.append(Step(period: period, status: s))
+                    }
+                    if let done, let d = record[done.key]?.date { history.done = d }
+                    histories[key] = history
+                }
+            }
+        }
+        return histories.keys.sorted().map { histories[$0]! }
+    }
+}
