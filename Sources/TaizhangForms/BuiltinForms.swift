@@ -5,7 +5,13 @@ import TaizhangCore
 public enum BuiltinForms {
     /// The raw files, as `--forms` would read them from a folder.
     public static var files: [FormFile] {
-        embedded.map { FormFile(name: $0.name, contents: Data($0.text.utf8)) }
+        embedded.filter { !$0.name.contains("/") }.map { FormFile(name: $0.name, contents: Data($0.text.utf8)) }
+    }
+
+    /// The built-in memo templates, `forms/memos/*.json`, named `memos/<id>.json` (read by TaizhangMemo's
+    /// `MemoTemplateSet`).
+    public static var memoTemplates: [FormFile] {
+        embedded.filter { $0.name.hasPrefix("memos/") }.map { FormFile(name: $0.name, contents: Data($0.text.utf8)) }
     }
 
     /// The built-in form set, loaded and checked. A broken form file fails the test suite
