@@ -8,7 +8,7 @@ import TaizhangCore
 ///   line start, stricter than GB/T 15834) and the half-width forms (, . ; : ? ! ) ] } %);
 /// - a line never ends with an opening mark (“‘（「『【《〈〔 and ( [ {);
 /// - 省略号 …… and 破折号 —— are never split, nor a run of half-width letters, digits and signs
-///   (`2024`, `024-12345678`, `SY-001`).
+///   (`2024`, `024-12345678`, `SY-001`), nor a number from the character after it (`3个`, `2024年`).
 ///
 /// When the next character may not start a line, the previous one is pulled down with it (the line is left
 /// short), never squeezed into the line. Widths are display columns (``DisplayWidth``): a CJK character
@@ -38,6 +38,7 @@ public enum LineBreaker {
         if noStart.contains(b) || noEnd.contains(a) { return false }
         if a == b && paired.contains(a) { return false }
         if isHalfWidthWord(a) && isHalfWidthWord(b) { return false }
+        if a.isASCII && a.isNumber && b != " " { return false }  // a number stays with its measure word (3个)
         return true
     }
 

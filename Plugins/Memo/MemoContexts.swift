@@ -140,25 +140,20 @@ public enum MemoContexts {
     /// (`{model_name, affiliation, deeds}`).
     public static func summaryReport(_ doc: LedgerDocument) throws -> MemoContext {
         var context = try header(doc)
+        // Texts that run on after a heading or a label end with a full stop.
+        let sentences: Set<String> = ["case_summary", "handling", "deeds"]
         func items(_ table: String, _ keys: [String]) -> MemoValue {
             .list((doc.rows[table] ?? []).map { record in
                 var item: MemoContext = [:]
                 for key in keys {
                     let text = record[key].map { TextFolding.trimmed($0.displayText) } ?? ""
-                    item[key] = .text(text)
+                    item[key] = .text(sentences.contains(key) ? sentence(text) : text)
                 }
                 return item
             })
         }
         context["cases"] = items("cases", ["case_kind", "case_title", "case_summary", "handling"])
         context["models"] = items("models", ["model_name", "affiliation", "deeds"])
-        if case .list(let cases) = context["cases"]! {
-            context["cases"] = .list(cases.map { c in
-                var c = c
-                c["case_summary"] = .text(sentence(c["case_summary"].flatMap { if case .text(let s) = $0 { s } else { nil } } ?? ""))
-                return c
-            })
-        }
         return context
     }
 

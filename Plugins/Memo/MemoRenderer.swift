@@ -16,7 +16,8 @@ public struct MemoError: Error, Sendable, Hashable, CustomStringConvertible {
 ///
 /// - 版头: 份号, 密级和保密期限, 紧急程度 flush left, one a line; 发文机关标志 centred; 发文字号 centred (or, with a
 ///   签发人, 发文字号 left with one character's indent and `签发人：姓名` right with one character's margin); a heavy
-///   rule (`=`) for the red separator line.
+///   rule (`=`) for the red separator line. Without 发文机关标志 (a letter), 发文字号 stands at the right with one
+///   character's margin and there is no rule.
 /// - 标题 centred, wrapped at 24 characters (two short of each margin, so it reads as centred); a blank
 ///   line before and after.
 /// - 主送机关 flush left, joined with `，`, ending with `：`; continuation lines flush left.
@@ -66,6 +67,22 @@ public struct MemoRenderer: Sendable {
         Self.blank(max(0, width - margin - DisplayWidth.columns(text))) + text
     }
 
+    /// A title's lines: at most 24 characters each (two short of each margin, so a long title stays visibly
+    /// centred), and balanced: as few lines as that allows, of about equal length, so no line is a stub.
+    func titleLines(_ title: String) -> [String] {
+        let maxWidth = width - 8
+        let natural = LineBreaker.lines(title, width: maxWidth)
+        guard natural.count > 1 else { return natural }
+        let total = DisplayWidth.columns(title)
+        var target = (total + natural.count - 1) / natural.count
+        while target < maxWidth {
+            let lines = LineBreaker.lines(title, width: target)
+            if lines.count <= natural.count { return lines }
+            target += 1
+        }
+        return natural
+    }
+
     /// Renders `doc` as text with LF line ends.
     public func render(_ doc: OfficialDocument) throws -> String {
         guard charactersPerLine >= 10 else { throw MemoError("每行字数不能少于 10 个") }
@@ -78,13 +95,16 @@ public struct MemoRenderer: Sendable {
         for item in [doc.copyNumber, doc.secrecy, doc.urgency].compactMap({ $0 }) where !item.isEmpty {
             out.append(item)
         }
-        var hasHead = false
+        var hasMark = false
         if let mark = doc.issuerMark, !mark.isEmpty {
             if !out.isEmpty { out.append("") }
             out += LineBreaker.lines(mark, width: width).map(centred)
-            hasHead = true
+            hasMark = true
         }
-        if doc.number != nil || doc.signer != nil {
+        if !hasMark, doc.signer == nil, let number = doc.number {
+            // No letterhead (a letter): 发文字号 at the right with one character's margin, no rule.
+            out.append(right(number.description, margin: 2))
+        } else if doc.number != nil || doc.signer != nil {
             if !out.isEmpty { out.append("") }
             let number = doc.number?.description ?? ""
             if let signer = doc.signer, !signer.isEmpty {
@@ -96,14 +116,12 @@ public struct MemoRenderer: Sendable {
             } else {
                 out.append(centred(number))
             }
-            hasHead = true
         }
-        if hasHead { out.append(String(repeating: "=", count: width)) }
+        if hasMark { out.append(String(repeating: "=", count: width)) }
         if !out.isEmpty { out.append("") }
 
         // 标题
-        // Wrapped two characters short of each margin, so a long title stays visibly centred.
-        out += LineBreaker.lines(title, width: width - 8).map(centred)
+        out += titleLines(title).map(centred)
         out.append("")
 
         // 主送机关
