@@ -20,6 +20,23 @@ public enum BuiltinForms {
         try FormSet.load(files)
     }
 
+    /// The built-in memo templates overlaid with the `.json` files of `directory/memos/` (a file there replaces
+    /// the built-in template of the same name, so a province can reword a memo without a new build).
+    public static func memoTemplates(overlay directory: URL) throws -> [FormFile] {
+        var byName = Dictionary(uniqueKeysWithValues: memoTemplates.map { ($0.name, $0) })
+        let folder = directory.appendingPathComponent("memos")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return memoTemplates
+        }
+        for url in try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        where url.pathExtension == "json" {
+            let name = "memos/" + url.lastPathComponent
+            byName[name] = FormFile(name: name, contents: try Data(contentsOf: url))
+        }
+        return byName.values.sorted { $0.name < $1.name }
+    }
+
     /// The built-in form set overlaid with the `.json` files of `directory`: a file there replaces the
     /// built-in file of the same name (`units.json` with the province's divisions), and new form files add forms.
     public static func load(overlay directory: URL) throws -> FormSet {

