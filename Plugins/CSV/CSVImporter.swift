@@ -16,6 +16,8 @@ import TaizhangCore
 ///   record when they open the file. A record that spans lines (a quoted line break) is one row.
 ///   Cells are ``CellValue/text(_:)`` exactly as written (typing is the normaliser's job; a leading apostrophe
 ///   written against formula injection is kept); empty fields are omitted.
+/// - Excel's separator hint line `sep=,` at the top is dropped (and rows are numbered after it, as Excel
+///   shows them); a hint naming another separator (`sep=;`) is refused as `.unsupported`.
 /// - Limits: the file's size is checked against ``ImportLimits/maxPartBytes`` before reading, the number of
 ///   records against ``ImportLimits/maxRows``. NUL bytes mean the file is not text (`.notSpreadsheet`).
 public struct CSVImporter: Importer {
@@ -57,8 +59,27 @@ public struct CSVImporter: Importer {
         }
         let text = try CSVImporter.decode([UInt8](data), file: file)
         let name = CSVImporter.sheetName(file)
-        let rows = try CSVParser.parse(text, file: file, maxRows: limits.maxRows)
+        let rows = try CSVParser.parse(try CSVImporter.droppingSeparatorHint(text, file: file), file: file,
+                                       maxRows: limits.maxRows)
         return CSVSheetSource(sheetName: name, rows: rows)
+    }
+
+    /// `text` without Excel's separator hint line (`sep=,`), which Excel hides and numbers rows after.
+    static func droppingSeparatorHint(_ text: String, file: String) throws -> String {
+        guard text.hasPrefix("sep=") else { return text }
+        let scalars = Array(text.unicodeScalars.prefix(7))
+        guard scalars.count >= 5, scalars[4] != "\r", scalars[4] != "\n" else { return text }
+        let rest = scalars.dropFirst(5)
+        guard rest.isEmpty || rest.first == "\r" || rest.first == "\n" else { return text }
+        guard scalars[4] == "," else {
+            throw ImportError(.unsupported, file: file,
+                              detail: "文件声明的分隔符是“\(scalars[4])”，只支持逗号分隔的 CSV，请另存为“CSV UTF-8（逗号分隔）”后重新报送",
+                              place: "第 1 行")
+        }
+        var view = text.unicodeScalars.dropFirst(5)
+        if view.first == "\r" { view = view.dropFirst() }
+        if view.first == "\n" { view = view.dropFirst() }
+        return String(String.UnicodeScalarView(view))
     }
 
     /// The file name without its extension (`沈阳整改台账.csv` → `沈阳整改台账`).

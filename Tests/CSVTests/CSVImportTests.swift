@@ -119,3 +119,27 @@ import TaizhangCore
         #expect(!importer.recognises(prefix: [0x41, 0x00, 0x42, 0x00, 0, 0, 0, 0], fileName: "a.csv"))
     }
 }
+
+@Suite struct CSVSeparatorHintTests {
+    func open(_ text: String, function: String = #function) throws -> [SourceRow] {
+        let path = try Fixture.file("hint.csv", text, function: function)
+        return try CSVImporter().open(ImportSource(path: path), limits: .standard).allRows()
+    }
+
+    @Test func commaHintIsDroppedAndRowsRenumbered() throws {
+        let rows = try open("sep=,\r\n序号,问题\r\n1,甲\r\n")
+        #expect(rows.map(\.row) == [1, 2])
+        #expect(rows[0].texts == [1: "序号", 2: "问题"])
+    }
+
+    @Test func otherSeparatorHintIsRefused() throws {
+        #expect(throws: ImportError.self) { _ = try open("sep=;\r\n序号;问题\r\n") }
+        do { _ = try open("sep=;\r\n序号;问题\r\n") } catch let e as ImportError { #expect(e.reason == .unsupported) }
+    }
+
+    @Test func dataThatMerelyStartsWithSepIsKept() throws {
+        let rows = try open("sep=,x\r\nsep=;,2\r\n")
+        #expect(rows.map(\.texts) == [[1: "sep=", 2: "x"], [1: "sep=;", 2: "2"]])
+        #expect(try open("sep=\r\na\r\n").map(\.texts) == [[1: "sep="], [1: "a"]])
+    }
+}
