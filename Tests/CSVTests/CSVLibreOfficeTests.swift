@@ -21,19 +21,22 @@ import TaizhangCSV
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test(.enabled(if: soffice != nil), .timeLimit(.minutes(2)))
-    func libreOfficeShowsTheRightCharactersAndColumns() throws {
-        let dir = try Fixture.directory()
+    /// UTF-8 with BOM (LibreOffice encoding 76) and GB18030 (LibreOffice encoding 85, RTL_TEXTENCODING_GB_18030).
+    @Test(.enabled(if: soffice != nil), .timeLimit(.minutes(2)),
+          arguments: [(CSVExporter.Options.Encoding.utf8, 76), (.gb18030, 85)])
+    func libreOfficeShowsTheRightCharactersAndColumns(encoding: CSVExporter.Options.Encoding, charset: Int) throws {
+        let dir = try Fixture.directory("lo-\(encoding.rawValue)")
         let csv = dir.appendingPathComponent("rectification.csv")
         let sink = MemorySink()
-        try CSVExporter().export(try Fixture.rectification(), to: sink)
+        try CSVExporter(encoding: encoding).export(try Fixture.rectification(), to: sink)
         try Data(sink.bytes).write(to: csv)
 
-        // CSV:44,34,76 = comma, double quote, UTF-8; line 1; every one of the 15 columns typed as text (2).
+        // CSV:44,34,<charset> = comma, double quote, encoding; from line 1; every one of the 15 columns typed as
+        // text (2), so LibreOffice shows the written text rather than its own reading of dates and numbers.
         let columns = (1...15).map { "\($0)/2" }.joined(separator: "/")
-        let profile = "file:///tmp/taizhang-lo-csvtests-\(ProcessInfo.processInfo.processIdentifier)"
+        let profile = "file:///tmp/taizhang-lo-csvtests-\(encoding.rawValue)-\(ProcessInfo.processInfo.processIdentifier)"
         let (status, _) = try Self.run(Self.soffice!, [
-            "-env:UserInstallation=\(profile)", "--headless", "--infilter=CSV:44,34,76,1,\(columns)",
+            "-env:UserInstallation=\(profile)", "--headless", "--infilter=CSV:44,34,\(charset),1,\(columns)",
             "--convert-to", "xlsx", "--outdir", dir.path, csv.path,
         ])
         #expect(status == 0)
