@@ -16,6 +16,8 @@ import TaizhangCore
 ///   record when they open the file. A record that spans lines (a quoted line break) is one row.
 ///   Cells are ``CellValue/text(_:)`` exactly as written (typing is the normaliser's job; a leading apostrophe
 ///   written against formula injection is kept); empty fields are omitted.
+/// - A file whose first record is one field with two or more semicolons or tabs is refused (`.unsupported`,
+///   with a hint): it was saved with another separator.
 /// - Excel's separator hint line `sep=,` at the top is dropped (and rows are numbered after it, as Excel
 ///   shows them); a hint naming another separator (`sep=;`) is refused as `.unsupported`.
 /// - Limits: the file's size is checked against ``ImportLimits/maxPartBytes`` before reading, the number of
@@ -61,7 +63,19 @@ public struct CSVImporter: Importer {
         let name = CSVImporter.sheetName(file)
         let rows = try CSVParser.parse(try CSVImporter.droppingSeparatorHint(text, file: file), file: file,
                                        maxRows: limits.maxRows)
+        try CSVImporter.checkSeparator(rows, file: file)
         return CSVSheetSource(sheetName: name, rows: rows)
+    }
+
+    /// Refuses a file whose first record is one field holding two or more semicolons or tabs: it was saved with
+    /// another separator (European Excel's semicolons, “文本文件（制表符分隔）”), which is never guessed.
+    static func checkSeparator(_ rows: [SourceRow], file: String) throws {
+        guard let first = rows.first, first.cells.count == 1, case .text(let text) = first.cells[0].value else { return }
+        for (separator, name) in [(";", "分号"), ("\t", "制表符")] where text.filter({ String($0) == separator }).count >= 2 {
+            throw ImportError(.unsupported, file: file,
+                              detail: "文件似乎用\(name)分隔，只支持逗号分隔的 CSV，请另存为“CSV UTF-8（逗号分隔）”后重新报送",
+                              place: "第 \(first.row) 行")
+        }
     }
 
     /// `text` without Excel's separator hint line (`sep=,`), which Excel hides and numbers rows after.

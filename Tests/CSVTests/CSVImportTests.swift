@@ -143,3 +143,32 @@ import TaizhangCore
         #expect(try open("sep=\r\na\r\n").map(\.texts) == [[1: "sep="], [1: "a"]])
     }
 }
+
+@Suite struct CSVOtherSeparatorTests {
+    func open(_ bytes: [UInt8], function: String = #function) throws -> [SourceRow] {
+        let path = try Fixture.file("sep.csv", bytes, function: function)
+        return try CSVImporter().open(ImportSource(path: path), limits: .standard).allRows()
+    }
+
+    @Test(arguments: ["序号;问题编号;问题描述\r\n1;SY-1;甲\r\n", "序号\t问题编号\t问题描述\r\n1\tSY-1\t甲\r\n"])
+    func otherSeparatorsAreRefusedWithAHint(text: String) throws {
+        do {
+            _ = try open(Array(text.utf8))
+            Issue.record("a file with another separator was read")
+        } catch let e as ImportError {
+            #expect(e.reason == .unsupported)
+            #expect(e.detail.contains("逗号分隔"))
+        }
+    }
+
+    @Test func tabsInAGB18030FileAreRefusedToo() throws {
+        // 序号<TAB>问题<TAB>备注 in GB18030, as “文本文件（制表符分隔）” saves it.
+        let bytes: [UInt8] = [0xD0, 0xF2, 0xBA, 0xC5, 0x09, 0xCE, 0xCA, 0xCC, 0xE2, 0x09, 0xB1, 0xB8, 0xD7, 0xA2, 0x0D, 0x0A]
+        #expect(throws: ImportError.self) { _ = try open(bytes) }
+    }
+
+    @Test func oneColumnFilesAndSemicolonsInsideFieldsAreFine() throws {
+        #expect(try open(Array("问题描述\r\n甲;乙\r\n".utf8)).count == 2)
+        #expect(try open(Array("问题描述,备注\r\n甲;乙;丙,无\r\n".utf8)).count == 2)
+    }
+}
