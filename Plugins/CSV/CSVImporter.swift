@@ -46,7 +46,7 @@ public struct CSVImporter: Importer {
         } catch {
             throw ImportError(.unreadable, file: file, detail: "文件不存在或无法打开")
         }
-        if let size = (attributes[.size] as? NSNumber)?.intValue, size > limits.maxPartBytes {
+        if let size = (attributes[.size] as? NSNumber)?.intValue ?? (attributes[.size] as? Int), size > limits.maxPartBytes {
             throw ImportError(.tooLarge, file: file,
                               detail: "文件大小 \(size) 字节，超过允许的 \(limits.maxPartBytes) 字节")
         }
@@ -55,7 +55,12 @@ public struct CSVImporter: Importer {
         }
         defer { try? handle.close() }
         // Read at most one byte more than allowed, in case the file grew after the size check.
-        let data = (try? handle.read(upToCount: limits.maxPartBytes + 1)) ?? Data()
+        let data: Data
+        do {
+            data = try handle.read(upToCount: limits.maxPartBytes + 1) ?? Data()
+        } catch {
+            throw ImportError(.unreadable, file: file, detail: "文件读取失败")
+        }
         if data.count > limits.maxPartBytes {
             throw ImportError(.tooLarge, file: file, detail: "文件超过允许的 \(limits.maxPartBytes) 字节")
         }
