@@ -87,6 +87,6 @@ let package = Package(
             path: "Tests/CSVTests"),
         .testTarget(
             name: "MemoTests", dependencies: ["TaizhangMemo", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
-            path: "Tests/MemoTests"),
+            path: "Tests/MemoTests", exclude: ["Golden"]),
     ]
 )

@@ -1,14 +1,20 @@
 import Foundation
 import PackagePlugin
 
-/// Compiles the package's `forms/*.json` into the target that uses this plugin (TaizhangForms).
+/// Compiles the package's `forms/*.json` and `forms/memos/*.json` into the target that uses this plugin (TaizhangForms).
 @main
 struct EmbedForms: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let forms = context.package.directoryURL.appending(path: "forms")
-        let files = try FileManager.default.contentsOfDirectory(at: forms, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "json" }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        func jsonFiles(_ folder: URL) throws -> [URL] {
+            try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+                .filter { $0.pathExtension == "json" }
+                .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        }
+        // forms/*.json, then the memo templates of forms/memos/*.json (embedded as `memos/<name>`).
+        let memos = forms.appending(path: "memos")
+        let files = try jsonFiles(forms)
+            + (FileManager.default.fileExists(atPath: memos.path) ? try jsonFiles(memos) : [])
         let output = context.pluginWorkDirectoryURL.appending(path: "BuiltinForms+Embedded.swift")
         return [
             .buildCommand(

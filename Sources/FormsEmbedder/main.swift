@@ -1,4 +1,4 @@
-// Build tool: writes a Swift file that embeds the JSON files of forms/ as string literals, so the
+// Build tool: writes a Swift file that embeds the JSON files of forms/ (and forms/memos/) as string literals, so the
 // built-in forms are compiled into the binary (no file lookup at run time).
 // Usage: FormsEmbedder OUTPUT.swift FILE.json...
 import Foundation
@@ -34,7 +34,10 @@ for path in arguments.dropFirst().sorted() {
         run = 0
     }
     let hashes = String(repeating: "#", count: longest + 1)
-    source += "        (\"\(url.lastPathComponent)\", \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes)),\n"
+    // Memo templates (forms/memos/x.json) are named `memos/x.json`; forms by their file name.
+    let name = url.deletingLastPathComponent().lastPathComponent == "memos"
+        ? "memos/" + url.lastPathComponent : url.lastPathComponent
+    source += "        (\"\(name)\", \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes)),\n"
 }
 source += "    ]\n}\n"
 

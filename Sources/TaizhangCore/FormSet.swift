@@ -61,7 +61,8 @@ public struct FormSet: Sendable, Hashable {
     public static let campaignFile = "campaign.json"
 
     /// Loads and checks a form set. Files named `lists.json`, `units.json` and `campaign.json` hold the
-    /// lists, units and calendar; every other `.json` file is one form.
+    /// lists, units and calendar; every other `.json` file is one form. Names with a folder
+    /// (`memos/progress-report.json`, the memo templates) are not part of the form set and are skipped.
     public static func load(_ files: [FormFile]) throws(FormSetError) -> FormSet {
         var errors: [FormDefinitionError] = []
         var forms: [Form] = []
@@ -80,7 +81,7 @@ public struct FormSet: Sendable, Hashable {
             return nil
         }
 
-        for file in files.sorted(by: { $0.name < $1.name }) {
+        for file in files.sorted(by: { $0.name < $1.name }) where !file.name.contains("/") {
             switch file.name {
             case listsFile: lists = decode(ListsFile.self, file)?.lists
             case FormSet.unitsFile: unitsFile = decode(UnitsFile.self, file)
