@@ -2,7 +2,10 @@ import TaizhangCore
 
 /// Writes one table of a ledger document as a CSV file (RFC 4180) that Chinese Excel and WPS open correctly.
 ///
-/// - The first record is the header: the table's Chinese column labels, in form order.
+/// - The header fields that have values come first, one record each: label, value (`填报单位,沈阳市工业和信息化局`),
+///   as a unit's own ledger has them above the table — so unit, period and the statistics block survive a round
+///   trip. ``Options/headerFields`` turns this off for a bare table.
+/// - Then the table's Chinese column labels, in form order.
 /// - One record per row of the table; values are written by ``Value/displayText`` (dates `2024-06-30`,
 ///   months `2024-06`, 是/否), except units, which are written by their full name.
 /// - Default encoding: UTF-8 with a byte order mark and CRLF line ends: Excel on zh-CN Windows reads a CSV
@@ -35,12 +38,16 @@ public struct CSVExporter: LedgerExporter {
         public var crlf: Bool
         /// The table to write; the form's first table when `nil`.
         public var table: String?
+        /// Whether the header fields (填报单位, 报送期 …) are written above the table. On by default.
+        public var headerFields: Bool
 
-        public init(encoding: Encoding = .utf8, byteOrderMark: Bool = true, crlf: Bool = true, table: String? = nil) {
+        public init(encoding: Encoding = .utf8, byteOrderMark: Bool = true, crlf: Bool = true, table: String? = nil,
+                    headerFields: Bool = true) {
             self.encoding = encoding
             self.byteOrderMark = byteOrderMark
             self.crlf = crlf
             self.table = table
+            self.headerFields = headerFields
         }
     }
 
@@ -79,6 +86,13 @@ public struct CSVExporter: LedgerExporter {
         }
         let newline = options.crlf ? "\r\n" : "\n"
         var out = ""
+        if options.headerFields {
+            for field in document.form.header {
+                guard let value = document.header[field.key] else { continue }
+                out += CSVExporter.field(field.label) + ","
+                    + CSVExporter.field(CSVExporter.cellText(value, formSet: document.formSet)) + newline
+            }
+        }
         out += table.columns.map { CSVExporter.field($0.label) }.joined(separator: ",") + newline
         for record in document.rows[table.id] ?? [] {
             let fields = table.columns.map { column -> String in

@@ -7,7 +7,7 @@ import TaizhangXLSX
 enum Registry {
     static func standard() -> PluginRegistry {
         PluginRegistry(
-            exporters: [],
-            importers: [])
+            exporters: [CSVExporter(), JSONLedgerExporter()],
+            importers: [CSVImporter()])
     }
 }

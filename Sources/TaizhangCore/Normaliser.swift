@@ -61,6 +61,8 @@ public struct Normaliser: Sendable {
         case .empty, .error: s = ""
         }
         s = TextFolding.trimmed(s)
+        // A leading apostrophe neutralises a formula (`'=1+2`, as CSV exporters write it): the text is what follows.
+        if s.hasPrefix("'"), let next = s.dropFirst().first, "=+-@\t\r".contains(next) { s.removeFirst() }
         if field.fold { s = TextFolding.halfWidth(s) }
         var findings: [Finding] = []
         if TextFolding.hasLineBreak(s) {
