@@ -80,6 +80,10 @@ let package = Package(
             dependencies: ["TaizhangStore", "TaizhangCore", "TaizhangForms", "TaizhangSamples"],
             path: "Tests/TaizhangStoreTests"),
         .testTarget(
+            name: "TaizhangCLITests",
+            dependencies: ["TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples", "TaizhangCSV", "TaizhangXLSX"],
+            path: "Tests/TaizhangCLITests"),
+        .testTarget(
             name: "XLSXTests", dependencies: ["TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/XLSXTests"),
         .testTarget(

@@ -1,0 +1,63 @@
+import Foundation
+import TaizhangCore
+import TaizhangCSV
+import TaizhangForms
+import TaizhangSamples
+
+/// Runs the built `taizhang` binary, as a person would.
+struct Taizhang {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var signalled: Bool
+    }
+
+    /// The binary beside the test bundle (`.build/<triple>/debug/taizhang`).
+    static var binary: URL {
+        Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("taizhang")
+    }
+
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self),
+                   signalled: process.terminationReason == .uncaughtSignal)
+    }
+
+    static func scratch() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static let set = try! BuiltinForms.load()
+
+    /// Writes a sample ledger as CSV (header fields above the table) and returns its URL.
+    @discardableResult
+    static func writeCSV(_ form: String, unit: String, period: YearMonth, rows: Int, in dir: URL,
+                         seed: UInt64 = 1, edit: (inout LedgerDocument) -> Void = { _ in }) throws -> URL {
+        var document = SampleLedgers(formSet: set).document(
+            form: set.form(form)!, unit: set.unit(id: unit)!, period: period, rows: rows, seed: seed)
+        edit(&document)
+        let sink = MemorySink()
+        try CSVExporter().export(document, to: sink)
+        let url = dir.appendingPathComponent("\(period.iso)_\(set.unit(id: unit)!.name)_\(set.form(form)!.shortTitle).csv")
+        try Data(sink.bytes).write(to: url)
+        return url
+    }
+}

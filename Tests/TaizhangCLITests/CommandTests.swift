@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+import TaizhangCore
+import TaizhangStore
+
+/// The `taizhang` command end to end: real binary, real files, exit codes and Chinese messages.
+@Suite(.serialized) struct CommandTests {
+    let june = YearMonth(year: 2024, month: 6)!
+
+    @Test func formsListsTheFourFormsInChinese() throws {
+        let run = try Taizhang.run(["forms"])
+        #expect(run.status == 0)
+        for title in ["行政执法突出问题自查台账", "行政执法突出问题整改工作台账", "行政执法突出问题专项整治工作进展台账",
+                      "大力整治行政执法突出问题工作总结"] {
+            #expect(run.stdout.contains(title))
+        }
+    }
+
+    @Test func formsShowPrintsColumnsTypesAndChoices() throws {
+        let run = try Taizhang.run(["forms", "show", "rectification"])
+        #expect(run.status == 0)
+        for text in ["问题编号", "引用：自查台账的问题编号", "整改时限", "也可填“长期坚持”", "整改状态", "选项：整改状态",
+                     "当整改状态为“已整改”时", "已整改（也接受：已完成", "是否追责问责"] {
+            #expect(run.stdout.contains(text), "missing \(text)")
+        }
+        let unknown = try Taizhang.run(["forms", "show", "nothing"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("没有表单“nothing”"))
+    }
+
+    @Test func checkSaysWhatToFixAndExitsOne() throws {
+        let dir = try Taizhang.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let clean = try Taizhang.writeCSV("self-check", unit: "dalian", period: june, rows: 6, in: dir)
+        let ok = try Taizhang.run(["check", clean.path])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        #expect(ok.stdout.contains("检查通过"))
+
+        let bad = try Taizhang.writeCSV("self-check", unit: "dalian", period: june, rows: 6, in: dir, seed: 2) { doc in
+            doc.rows["main"]![2]["found_date"] = .text("上个月")
+            doc.rows["main"]![4]["problem_type"] = .text("不知道")
+        }
+        let run = try Taizhang.run(["check", bad.path])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("不是有效的日期"))
+        #expect(run.stdout.contains("需要修改后重新报送"))
+        let json = try Taizhang.run(["check", bad.path, "--json"])
+        let report = try JSONDecoder().decode(ValidationReport.self, from: Data(json.stdout.utf8))
+        #expect(Set(report.findings.map(\.code)) == [.invalidDate, .unknownChoice])
+        #expect(report.unit == "dalian")
+        #expect(report.period == june)
+        // The finding names the CSV record the clerk sees the bad date on.
+        let lines = try String(contentsOf: bad, encoding: .utf8).components(separatedBy: "\r\n")
+        let record = try #require(lines.firstIndex { $0.contains("上个月") }) + 1
+        #expect(report.findings.first { $0.code == .invalidDate }?.location.row == record)
+        #expect(report.findings.first { $0.code == .invalidDate }?.location.columnLabel == "发现时间")
+    }
+
+    @Test func unreadableFilesAreRefusedWithExitTwo() throws {
+        let dir = try Taizhang.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let xls = dir.appendingPathComponent("旧表.xls")
+        try Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504)).write(to: xls)
+        let run = try Taizhang.run(["check", xls.path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("旧表.xls"))
+        #expect(run.stderr.contains(".xlsx"))
+        let missing = try Taizhang.run(["check", dir.appendingPathComponent("没有.csv").path])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("文件不存在"))
+    }
+
+    @Test func ingestKeepsEverythingAndStatusCountsIt() throws {
+        let dir = try Taizhang.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let inbox = dir.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        // The rectification ledger refers to the self-check ledger in the same batch.
+        try Taizhang.writeCSV("rectification", unit: "benxi", period: june, rows: 4, in: inbox)
+        try Taizhang.writeCSV("self-check", unit: "benxi", period: june, rows: 4, in: inbox)
+        try Taizhang.writeCSV("progress", unit: "benxi", period: june, rows: 0, in: inbox) { doc in
+            doc.header["resolved_problems_month"] = .text("很多")
+        }
+        try Data("garbage".utf8).write(to: inbox.appendingPathComponent("坏.xlsx"))
+        let ws = dir.appendingPathComponent("ws.sqlite").path
+        let run = try Taizhang.run(["ingest", inbox.path, "--workspace", ws, "--received", "2024-06-20"])
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("已接收 2，已退回 1，已拒收 1"), "\(run.stdout)")
+        let again = try Taizhang.run(["ingest", inbox.path, "--workspace", ws])
+        #expect(again.stdout.contains("已收到过 4"), "\(again.stdout)")
+
+        let workspace = try Workspace(path: ws)
+        #expect(try workspace.submissions().count == 4)
+
+        let status = try Taizhang.run(["status", "--workspace", ws, "--period", "2024-06", "--as-of", "2024-06-30", "--json"])
+        #expect(status.status == 0, "\(status.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as! [String: Any]
+        let obligations = object["obligations"] as! [[String: Any]]
+        let benxi = obligations.filter { $0["unit"] as? String == "benxi" }
+        #expect(Set(benxi.map { "\($0["form"]!):\($0["standing"]!)" })
+            == ["self-check:on-time", "rectification:on-time", "progress:returned"])
+        #expect(obligations.filter { $0["standing"] as? String == "missing" }.count == 14 * 3)
+        let text = try Taizhang.run(["status", "--workspace", ws, "--period", "2024-06", "--as-of", "2024-06-30"])
+        #expect(text.stdout.contains("本溪"))
+        #expect(text.stdout.contains("按时报送 6月20日"))
+    }
+
+    @Test func aCrashMidIngestLeavesTheStoreAsItWas() throws {
+        let dir = try Taizhang.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ws = dir.appendingPathComponent("ws.sqlite").path
+        let first = try Taizhang.writeCSV("self-check", unit: "fuxin", period: june, rows: 3, in: dir)
+        #expect(try Taizhang.run(["ingest", first.path, "--workspace", ws]).status == 0)
+        let big = dir.appendingPathComponent("big")
+        try FileManager.default.createDirectory(at: big, withIntermediateDirectories: true)
+        let file = try Taizhang.writeCSV("self-check", unit: "liaoyang", period: june, rows: 40, in: big)
+        // The process aborts after writing 25 of the 40 rows, inside the transaction.
+        let crashed = try Taizhang.run(["ingest", file.path, "--workspace", ws],
+                                       environment: ["TAIZHANG_FAULT_ABORT_AFTER_ROWS": "25"])
+        #expect(crashed.signalled)
+        let workspace = try Workspace(path: ws)
+        #expect(try workspace.submissions().map(\.unit) == ["fuxin"], "nothing of the crashed file remains")
+        // The same file goes in cleanly afterwards, whole.
+        #expect(try Taizhang.run(["ingest", file.path, "--workspace", ws]).status == 0)
+        let docs = try workspace.currentDocuments(form: Taizhang.set.form("self-check")!, formSet: Taizhang.set)
+        #expect(docs.first { $0.unit?.id == "liaoyang" }?.rows["main"]?.count == 40)
+    }
+}
