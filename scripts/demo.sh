@@ -6,5 +6,4 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build -c release --product taizhang
 out="${1:-taizhang-demo}"
-.build/release/taizhang forms
-.build/release/taizhang forms show rectification
+.build/release/taizhang demo "$out"
