@@ -153,6 +153,8 @@ public struct CellRange: Hashable, Sendable {
 public struct DataValidation: Hashable, Sendable {
     /// What the cells accept.
     public enum Rule: Hashable, Sendable {
+        /// Anything (only the input prompt shows).
+        case any
         /// One of the given values (a literal list; the values joined with commas must fit 255 characters).
         case list([String])
         /// One of the values a formula yields (a range on a hidden sheet, or an OFFSET formula).

@@ -313,6 +313,8 @@ public final class Worksheet {
             }
         }
         switch v.rule {
+        case .any:
+            break
         case .list(let values):
             let joined = values.map { $0.replacingOccurrences(of: "\"", with: "\"\"") }.joined(separator: ",")
             if joined.utf16.count > 255 {
