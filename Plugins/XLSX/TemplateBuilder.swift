@@ -5,7 +5,8 @@ import TaizhangCore
 /// Layout of a ledger or report sheet (one sheet per table, named by the table's title):
 /// - row 1: the title (`Form.title(for:)`), merged across the table's columns;
 /// - rows 2…: the header block (first table sheet only): label/value pairs, two pairs per row; each
-///   label cell holds exactly the field's label and its value is the (merged) cell right after it.
+///   label cell holds the field's label (prefixed with `*` when required, like the column headers) and its
+///   value is the (merged) cell right after it.
 ///   Counts (integer fields) start on a new row, so a report's 本月/累计 pairs sit side by side; long
 ///   answers (multiline) take a full-width row;
 /// - the column header row right after the header block: the labels, required ones prefixed with `*`;
@@ -115,11 +116,11 @@ public struct TemplateBuilder {
         // Column headers.
         var headerCells: [Cell] = []
         for (i, field) in columns.enumerated() {
-            headerCells.append(.text((field.required ? "*" : "") + field.label, styles.columnHeader))
+            headerCells.append(.text(TemplateBuilder.label(field), styles.columnHeader))
             if let help = field.help { sheet.addComment(row: headerRow, column: i + 1, text: help) }
         }
         let headerHeight = columns.enumerated().map { i, field in
-            TemplateBuilder.lines(field.label + (field.required ? "*" : ""), width: widths[i])
+            TemplateBuilder.lines(TemplateBuilder.label(field), width: widths[i])
         }.max() ?? 1
         try sheet.writeRow(headerCells, at: headerRow, height: max(24, Double(headerHeight) * 15 + 6))
 
@@ -200,14 +201,14 @@ public struct TemplateBuilder {
         for (k, span) in spans.enumerated() {
             let field = fields[k]
             for c in span.label { cells[c - 1] = .empty(styles.label) }
-            cells[span.label.lowerBound - 1] = .text(field.label, styles.label)
+            cells[span.label.lowerBound - 1] = .text(TemplateBuilder.label(field), styles.label)
             let valueStyle = styles.headerValue(for: field)
             for c in span.value where c <= n { cells[c - 1] = .empty(valueStyle) }
             if let value = headerValue(field) {
                 cells[span.value.lowerBound - 1] = dataCell(value, field: field, styles: styles, header: true)
             }
             let labelWidth = span.label.reduce(0.0) { $0 + TemplateBuilder.width(widths, $1) }
-            lines = max(lines, TemplateBuilder.lines(field.label, width: labelWidth))
+            lines = max(lines, TemplateBuilder.lines(TemplateBuilder.label(field), width: labelWidth))
             if span.label.count > 1 { sheet.merge(CellRange(firstRow: row, firstColumn: span.label.lowerBound, lastRow: row, lastColumn: span.label.upperBound)) }
             if span.value.count > 1 && span.value.upperBound <= n {
                 sheet.merge(CellRange(firstRow: row, firstColumn: span.value.lowerBound, lastRow: row, lastColumn: span.value.upperBound))
@@ -241,7 +242,7 @@ public struct TemplateBuilder {
                     height = max(height, Double(TemplateBuilder.lines(text, width: 100)) * 15 + 6)
                 }
             }
-            try sheet.writeRow([.text((field.required ? "*" : "") + field.label, styles.label), value], height: min(height, 409))
+            try sheet.writeRow([.text(TemplateBuilder.label(field), styles.label), value], height: min(height, 409))
             if let validation = validation(for: field, range: CellRange(row: row, column: 2), columns: [], options: options) {
                 sheet.addValidation(validation)
             }
@@ -425,6 +426,9 @@ public struct TemplateBuilder {
         return DataValidation(ranges: [range], rule: rule, allowBlank: true, promptTitle: field.label, prompt: prompt,
                               errorTitle: "输入有误", error: error + "。")
     }
+
+    /// A label as printed: required fields are prefixed with `*` (importers strip it).
+    static func label(_ field: Field) -> String { (field.required ? "*" : "") + field.label }
 
     // MARK: Widths and heights
 

@@ -101,7 +101,9 @@ print(json.dumps(out, ensure_ascii=False))
             #expect(info["locked_A1"] as? Bool == true)
             // The header block sits above the column header row: unit and period filled in.
             let block = rows[1..<headerIndex].flatMap { $0 }
-            for field in form.header { #expect(block.contains(field.label), "\(c.form): header lacks \(field.label)") }
+            for field in form.header {
+                #expect(block.contains((field.required ? "*" : "") + field.label), "\(c.form): header lacks \(field.label)")
+            }
             #expect(block.contains("沈阳市工业和信息化局"))
             #expect(block.contains(c.period))
             // 序号 prefilled.
