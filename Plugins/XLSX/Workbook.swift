@@ -365,14 +365,29 @@ enum ExcelText {
     /// The longest text a cell holds, in UTF-16 units.
     static let maxLength = 32_767
 
+    /// Whether UTF-8 text has anything ``escape(_:)`` changes: a control character, U+FFFE/U+FFFF, or `_x`.
+    @inline(__always) static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let count = bytes.count
+        var i = 0
+        while i < count {
+            let byte = base[i]
+            if byte < 0x20 {
+                if byte != 0x09 && byte != 0x0A { return true }
+            } else if byte == 0x5F {
+                if i + 1 < count && base[i + 1] == 0x78 { return true }
+            } else if byte == 0xEF {
+                if i + 2 < count && base[i + 1] == 0xBF && (base[i + 2] == 0xBE || base[i + 2] == 0xBF) { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
     /// Escapes `text` for a cell; returns it unchanged in the common case.
     static func escape(_ text: String) -> String {
-        var needs = false
-        for byte in text.utf8 where (byte < 0x20 && byte != 0x09 && byte != 0x0A) || byte == 0x5F || byte == 0xEF {
-            needs = true
-            break
-        }
-        guard needs else { return text }
+        var copy = text
+        guard copy.withUTF8({ needsEscaping($0) }) else { return text }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         var i = 0

@@ -129,10 +129,11 @@ public final class Worksheet {
             n += XMLWriter.format(style.index, into: p + n)
             put("\"/>")
         case .text(let text):
-            if text.utf16.count > ExcelText.maxLength {
+            // UTF-16 length ≤ UTF-8 length, so the exact count is needed only for long texts.
+            if text.utf8.count > ExcelText.maxLength && text.utf16.count > ExcelText.maxLength {
                 throw ExportError("工作表“\(name)”\(CellRange.reference(row: row, column: column)) 单元格的文字有 \(text.utf16.count) 个字符，超过 Excel 单元格 32767 个字符的上限")
             }
-            let index = workbook.sharedStrings.index(of: ExcelText.escape(text))
+            let index = workbook.sharedStrings.index(of: text)
             open(type: "s")
             put("<v>")
             n += XMLWriter.format(index, into: p + n)

@@ -111,6 +111,28 @@ final class XMLWriter {
         check(xmlTextWriterWriteRawLen(writer, markup.utf8Start, Int32(markup.utf8CodeUnitCount)))
     }
 
+    /// Writes UTF-8 text content, escaping `&`, `<` and `>` into a reusable buffer (no allocation per call).
+    func escapedText(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        var i = 0
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return }
+        while i < count {
+            let byte = base[i]
+            if byte == 0x26 || byte == 0x3C || byte == 0x3E {
+                if i > start { raw(base + start, count: i - start) }
+                switch byte {
+                case 0x26: raw("&amp;")
+                case 0x3C: raw("&lt;")
+                default: raw("&gt;")
+                }
+                start = i + 1
+            }
+            i += 1
+        }
+        if count > start { raw(base + start, count: count - start) }
+    }
+
     /// `<name>text</name>`.
     func element(_ name: StaticString, _ value: String) {
         start(name)
