@@ -149,55 +149,6 @@ public struct CellRange: Hashable, Sendable {
     }
 }
 
-/// A data validation rule on a range of cells.
-public struct DataValidation: Hashable, Sendable {
-    /// What the cells accept.
-    public enum Rule: Hashable, Sendable {
-        /// Anything (only the input prompt shows).
-        case any
-        /// One of the given values (a literal list; the values joined with commas must fit 255 characters).
-        case list([String])
-        /// One of the values a formula yields (a range on a hidden sheet, or an OFFSET formula).
-        case listFormula(String)
-        /// A whole number in the bounds.
-        case whole(min: Int?, max: Int?)
-        /// A number in the bounds.
-        case decimal(min: Double?, max: Double?)
-        /// A date in the bounds.
-        case date(min: CivilDate?, max: CivilDate?)
-        /// Text of at most this many characters.
-        case textLength(max: Int)
-        /// Any value the formula (relative to the range's first cell) accepts.
-        case custom(String)
-    }
-
-    /// The cells.
-    public var ranges: [CellRange]
-    /// The rule.
-    public var rule: Rule
-    /// Whether empty cells are accepted.
-    public var allowBlank: Bool
-    /// The input prompt's title (at most 32 characters).
-    public var promptTitle: String?
-    /// The input prompt (at most 255 characters).
-    public var prompt: String?
-    /// The error box's title (at most 32 characters).
-    public var errorTitle: String?
-    /// The error message (at most 255 characters).
-    public var error: String?
-
-    public init(ranges: [CellRange], rule: Rule, allowBlank: Bool = true, promptTitle: String? = nil,
-                prompt: String? = nil, errorTitle: String? = nil, error: String? = nil) {
-        self.ranges = ranges
-        self.rule = rule
-        self.allowBlank = allowBlank
-        self.promptTitle = promptTitle
-        self.prompt = prompt
-        self.errorTitle = errorTitle
-        self.error = error
-    }
-}
-
 /// Sheet protection: what a person may still do on a protected sheet. No password is set.
 public struct SheetProtection: Hashable, Sendable {
     public var allowFormatColumns: Bool

@@ -262,7 +262,7 @@ public final class Worksheet {
         if !validations.isEmpty {
             w.start("dataValidations")
             w.attribute("count", validations.count)
-            for validation in validations { try writeValidation(validation) }
+            for validation in validations { try validation.write(to: w, sheet: name) }
             w.end()
         }
         if let setup = printSetup {
@@ -293,70 +293,6 @@ public final class Worksheet {
         }
         w.end()  // worksheet
         try w.finish()
-    }
-
-    private func writeValidation(_ v: DataValidation) throws(ExportError) {
-        let w = writer
-        let sqref = v.ranges.map(\.a1).joined(separator: " ")
-        var formula1: String?
-        var formula2: String?
-        w.start("dataValidation")
-        func bounds<T>(_ min: T?, _ max: T?, _ text: (T) -> String) {
-            switch (min, max) {
-            case let (lo?, hi?):
-                w.attribute("operator", "between"); formula1 = text(lo); formula2 = text(hi)
-            case let (lo?, nil):
-                w.attribute("operator", "greaterThanOrEqual"); formula1 = text(lo)
-            case let (nil, hi?):
-                w.attribute("operator", "lessThanOrEqual"); formula1 = text(hi)
-            case (nil, nil):
-                w.attribute("operator", "greaterThanOrEqual"); formula1 = nil
-            }
-        }
-        switch v.rule {
-        case .any:
-            break
-        case .list(let values):
-            let joined = values.map { $0.replacingOccurrences(of: "\"", with: "\"\"") }.joined(separator: ",")
-            if joined.utf16.count > 255 {
-                throw ExportError("工作表“\(name)”\(sqref) 的下拉列表超过 255 个字符，Excel 会丢弃它；请改用选项工作表中的区域")
-            }
-            w.attribute("type", "list")
-            formula1 = "\"" + joined + "\""
-        case .listFormula(let formula):
-            w.attribute("type", "list")
-            formula1 = formula
-        case .whole(let min, let max):
-            w.attribute("type", "whole")
-            bounds(min, max) { String($0) }
-            if formula1 == nil { formula1 = "-2147483648" }
-        case .decimal(let min, let max):
-            w.attribute("type", "decimal")
-            bounds(min, max) { XMLWriter.numberText($0) }
-            if formula1 == nil { formula1 = "-1E+300" }
-        case .date(let min, let max):
-            w.attribute("type", "date")
-            bounds(min, max) { String(ExcelDateSystem.system1900.serial(of: $0)) }
-            if formula1 == nil { formula1 = "1" }
-        case .textLength(let max):
-            w.attribute("type", "textLength")
-            w.attribute("operator", "lessThanOrEqual")
-            formula1 = String(max)
-        case .custom(let formula):
-            w.attribute("type", "custom")
-            formula1 = formula
-        }
-        if v.allowBlank { w.attribute("allowBlank", 1) }
-        w.attribute("showInputMessage", 1)
-        w.attribute("showErrorMessage", 1)
-        if let t = v.errorTitle { w.attribute("errorTitle", Worksheet.clip(t, 32)) }
-        if let e = v.error { w.attribute("error", Worksheet.clip(e, 255)) }
-        if let t = v.promptTitle { w.attribute("promptTitle", Worksheet.clip(t, 32)) }
-        if let p = v.prompt { w.attribute("prompt", Worksheet.clip(p, 255)) }
-        w.attribute("sqref", sqref)
-        if let formula1 { w.element("formula1", formula1) }
-        if let formula2 { w.element("formula2", formula2) }
-        w.end()
     }
 
     /// `text` cut to at most `limit` UTF-16 units (Excel's limits on prompts and titles).

@@ -146,6 +146,33 @@ import TaizhangCore
         #expect(types.contains("Extension=\"vml\""))
     }
 
+    @Test func sharedStringsAreWrittenOnceAndEscaped() throws {
+        let dir = try WriterSupport.temporaryDirectory("sst")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sst = try SharedStringsPart(path: dir + "/sst.xml")
+        let long = String(repeating: "长", count: 100)  // 300 UTF-8 bytes: not cached
+        let a = sst.index(of: "已整改")
+        let b = sst.index(of: "正在整改")
+        #expect(sst.index(of: "已整改") == a)
+        #expect(a != b)
+        let l1 = sst.index(of: long)
+        let l2 = sst.index(of: long)
+        #expect(l1 != l2)  // long texts are written again rather than cached
+        let c = sst.index(of: "a<b>&c\u{1}")
+        #expect(sst.index(of: "a<b>&c\u{1}") == c)
+        _ = sst.index(of: " 空格 ")
+        for i in 0..<5000 { _ = sst.index(of: "第\(i)条") }  // forces the table to grow
+        #expect(sst.index(of: "第17条") == c + 2 + 17)
+        #expect(sst.index(of: "已整改") == a)
+        try sst.finish()
+        let xml = try String(contentsOfFile: dir + "/sst.xml", encoding: .utf8)
+        #expect((try? XMLDocument(xmlString: xml)) != nil)
+        #expect(xml.contains("<si><t>a&lt;b&gt;&amp;c_x0001_</t></si>"))
+        #expect(xml.contains("<si><t xml:space=\"preserve\"> 空格 </t></si>"))
+        #expect(xml.components(separatedBy: "<si>").count - 1 == sst.count)
+        #expect(sst.count == 2 + 2 + 1 + 1 + 5000)
+    }
+
     @Test func outputIsReproducibleAndWithoutZip64() throws {
         func build(_ path: String) throws {
             let book = try Workbook()

@@ -49,6 +49,8 @@ opt = wb["选项"]
 out["options"] = [[("" if v is None else str(v)) for v in r] for r in opt.iter_rows(values_only=True)]
 out["instructions"] = [[("" if v is None else str(v)) for v in r] for r in wb["填表说明"].iter_rows(values_only=True)]
 out["locked_A1"] = ws["A1"].protection.locked
+out["comments"] = {c.coordinate: c.comment.text for row in ws.iter_rows(min_row=1, max_row=40) for c in row if c.comment}
+out["unlocked_inputs"] = [c.coordinate for row in ws.iter_rows(min_row=1, max_row=40) for c in row if c.has_style and not c.protection.locked]
 print(json.dumps(out, ensure_ascii=False))
 """#
         for c in TemplateTests.cases {
@@ -99,6 +101,14 @@ print(json.dumps(out, ensure_ascii=False))
             #expect(info["footer"] as? String == "第 &P 页 共 &N 页")
             #expect((info["merged"] as! [String]).contains { $0.hasPrefix("A1:") })
             #expect(info["locked_A1"] as? Bool == true)
+            // Column help as comments on the column header row; input cells unlocked, labels locked.
+            let comments = info["comments"] as! [String: String]
+            for (i, field) in table.columns.enumerated() {
+                #expect(comments["\(CellRange.columnName(i + 1))\(headerRow)"] == field.help)
+            }
+            let unlocked = Set(info["unlocked_inputs"] as! [String])
+            #expect(unlocked.contains("B\(headerRow + 1)"))
+            #expect(!unlocked.contains("B\(headerRow)") && !unlocked.contains("A2"))
             // The header block sits above the column header row: unit and period filled in.
             let block = rows[1..<headerIndex].flatMap { $0 }
             for field in form.header {
@@ -123,15 +133,30 @@ print(json.dumps(out, ensure_ascii=False))
                 case .choice:
                     #expect(v?[0] as? String == "list", "\(c.form).\(field.key)")
                     let formula = v?[2] as? String ?? ""
-                    if field.dependsOn != nil {
+                    if let parentKey = field.dependsOn {
                         #expect(formula.hasPrefix("OFFSET('选项'!"), "\(formula)")
-                        #expect(formula.contains("MATCH($"))
-                        // Each group's parent value heads a column of the options sheet.
-                        for group in set.list(field.list!)!.groups { #expect(options[0].contains(group.parent)) }
+                        // MATCH looks up the parent column's cell in this row among the group heads.
+                        let parentColumn = CellRange.columnName(table.columns.firstIndex { $0.key == parentKey }! + 1)
+                        #expect(formula.contains("MATCH($\(parentColumn)\(headerRow + 1),"), "\(formula)")
+                        // The heads range names exactly the options columns headed by the group parents, and
+                        // each column lists the group's items then the common ones.
+                        let list = set.list(field.list!)!
+                        let heads = try #require(formula.firstMatch(of: /'选项'!\$([A-Z]+)\$1:\$([A-Z]+)\$1/))
+                        let first = TemplateTests.columnIndex(String(heads.1))
+                        let last = TemplateTests.columnIndex(String(heads.2))
+                        #expect(Array(options[0][first...last]) == list.groups.map(\.parent))
+                        for (k, group) in list.groups.enumerated() {
+                            let values = options.dropFirst().map { $0[first + k] }.filter { !$0.isEmpty }
+                            #expect(values == list.items(under: group.parent).map(\.value))
+                        }
+                        #expect(formula.contains("'选项'!$\(heads.1)$2,"))
                     } else {
-                        #expect(formula.hasPrefix("'选项'!$"), "\(formula)")
-                        let title = set.list(field.list!)!.title
-                        #expect(options[0].contains(title))
+                        // A range on the hidden sheet: its column is headed by the list's title and holds its values.
+                        let range = try #require(formula.firstMatch(of: /^'选项'!\$([A-Z]+)\$2:\$[A-Z]+\$(\d+)$/), "\(formula)")
+                        let column = TemplateTests.columnIndex(String(range.1))
+                        let list = set.list(field.list!)!
+                        #expect(options[0][column] == list.title)
+                        #expect(options[1..<Int(range.2)!].map { $0[column] } == list.items.map(\.value))
                     }
                 case .yesNo:
                     #expect(v?[0] as? String == "list")
@@ -153,6 +178,10 @@ print(json.dumps(out, ensure_ascii=False))
                 if let v, field.type != .text { #expect((v[4] as? String ?? "").isEmpty == false) }
             }
         }
+    }
+
+    static func columnIndex(_ letters: String) -> Int {
+        letters.unicodeScalars.reduce(0) { $0 * 26 + Int($1.value) - 64 } - 1
     }
 
     @Test func libreOfficeAndGnumericOpenEveryTemplate() throws {
