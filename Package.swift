@@ -53,7 +53,7 @@ let package = Package(
             path: "Sources/TaizhangCLI"),
         .executableTarget(name: "taizhang", dependencies: ["TaizhangCLI"], path: "Sources/taizhang"),
 
-        // MARK: Benchmarks (run Benchmarks/*.sh)
+        // MARK: Benchmarks (run by Benchmarks/*.sh)
         .executableTarget(
             name: "xlsx-write-benchmark", dependencies: ["TaizhangXLSX", "TaizhangCore"],
             path: "Benchmarks/XLSXWriteBenchmark"),

@@ -8,7 +8,7 @@ enum WorkbookPart {
         w.start("workbook")
         w.attribute("xmlns", "http://schemas.openxmlformats.org/spreadsheetml/2006/main")
         w.attribute("xmlns:r", "http://schemas.openxmlformats.org/officeDocument/2006/relationships")
-        w.start("workbookPr"); w.attribute("defaultThemeVersion", 124226); w.end()
+        w.start("workbookPr"); w.end()
         w.start("bookViews")
         w.start("workbookView")
         let active = workbook.sheets.firstIndex { !$0.isHidden } ?? 0
