@@ -173,6 +173,39 @@ import TaizhangCore
         #expect(sst.count == 2 + 2 + 1 + 1 + 5000)
     }
 
+    @Test func rowsGoToDiskAsTheyAreWritten() throws {
+        let book = try Workbook()
+        defer { book.removeTemporaryFiles() }
+        let sheet = try book.addSheet("流式")
+        func sheetFileSize() throws -> Int {
+            try FileManager.default.attributesOfItem(atPath: sheet.path)[.size] as? Int ?? 0
+        }
+        var sizes: [Int] = []
+        for batch in 0..<4 {
+            for i in 0..<5_000 {
+                try sheet.writeRow([.number(Double(batch * 5_000 + i)), .text("第\(i)行执法问题描述")])
+            }
+            sizes.append(try sheetFileSize())
+        }
+        // Each batch of rows has reached the file before the workbook is saved.
+        #expect(sizes[0] > 50_000)
+        for k in 1..<sizes.count { #expect(sizes[k] > sizes[k - 1] + 50_000, "\(sizes)") }
+    }
+
+    @Test func exporterRefusesOverlongCellsInChinese() throws {
+        let set = try WriterSupport.formSet()
+        let form = set.form("self-check")!
+        let record = Record(values: ["description": .text(String(repeating: "长", count: 40_000))])
+        let document = LedgerDocument(form: form, formSet: set, rows: ["main": [record]], purpose: .data)
+        do {
+            try XLSXExporter().export(document, to: MemorySink())
+            Issue.record("an overlong cell was accepted")
+        } catch let error as ExportError {
+            #expect(error.message.contains("32767"))
+            #expect(error.message.contains("工作表“自查台账”"))
+        }
+    }
+
     @Test func outputIsReproducibleAndWithoutZip64() throws {
         func build(_ path: String) throws {
             let book = try Workbook()
