@@ -22,6 +22,18 @@ import TaizhangCore
         #expect(xml.contains(">&lt;b&gt;&amp;</a>"))
     }
 
+    @Test func fileWriterTakesPathsLiterally() throws {
+        let dir = try WriterSupport.temporaryDirectory("pct")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/a%41 空格.xml"
+        let w = try XMLWriter(path: path)
+        w.element("t", "台账")
+        try w.finish()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("<t>台账</t>"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/aA 空格.xml"))
+    }
+
     @Test func cellReferencesAndColumnNames() {
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
         defer { buffer.deallocate() }

@@ -1,4 +1,9 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TaizhangCore
 
 /// A thin wrapper over libxml2's `xmlTextWriter`, writing UTF-8 XML to a file or to memory.
@@ -10,15 +15,22 @@ import TaizhangCore
 final class XMLWriter {
     private var writer: xmlTextWriterPtr?
     private var buffer: xmlBufferPtr?
+    private var file: UnsafeMutablePointer<FILE>?
     private var failed = false
     private let place: String
 
-    /// A writer to the file at `path` (created or truncated).
+    /// A writer to the file at `path` (created or truncated). The file is opened with `fopen`, not by
+    /// libxml2, so the path is never taken for a URI (`%41` stays `%41`).
     init(path: String) throws(ExportError) {
         place = path
-        guard let writer = xmlNewTextWriterFilename(path, 0) else {
+        guard let file = fopen(path, "wb") else {
+            throw ExportError("无法创建临时文件“\(path)”：\(String(cString: strerror(errno)))")
+        }
+        guard let output = xmlOutputBufferCreateFile(file, nil), let writer = xmlNewTextWriter(output) else {
+            fclose(file)
             throw ExportError("无法创建临时文件“\(path)”")
         }
+        self.file = file
         self.writer = writer
         start()
     }
@@ -38,6 +50,7 @@ final class XMLWriter {
     deinit {
         if let writer { xmlFreeTextWriter(writer) }
         if let buffer { xmlBufferFree(buffer) }
+        if let file { fclose(file) }
     }
 
     private func start() {
@@ -146,8 +159,13 @@ final class XMLWriter {
         guard let writer else { return nil }
         check(xmlTextWriterEndDocument(writer))
         check(xmlTextWriterFlush(writer))
-        xmlFreeTextWriter(writer)
+        xmlFreeTextWriter(writer)  // flushes; a FILE-backed output buffer does not close the file
         self.writer = nil
+        if let file {
+            if fflush(file) != 0 || ferror(file) != 0 { failed = true }
+            if fclose(file) != 0 { failed = true }
+            self.file = nil
+        }
         var bytes: [UInt8]?
         if let buffer {
             let count = Int(xmlBufferLength(buffer))
