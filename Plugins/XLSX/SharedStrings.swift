@@ -12,8 +12,9 @@ import TaizhangCore
 /// their index. The cache works on UTF-8 bytes (an open-addressing table over a byte arena, no
 /// per-string objects and no Unicode normalisation) and is bounded (``cacheLimitBytes``), so memory
 /// stays flat however many unique texts a sheet has; past the bound, or for long texts, a string may
-/// appear more than once in the table, which the format allows (`count`/`uniqueCount` are optional and
-/// left out).
+/// appear more than once in the table, which the format allows. `count` and `uniqueCount` are not known
+/// until the end: the start tag is written with room (spaces) for them and patched in place when the
+/// table is finished.
 final class SharedStringsPart {
     /// Strings longer than this (UTF-8 bytes) are not cached: long texts are rarely repeated.
     static let cacheableLength = 128
@@ -24,6 +25,10 @@ final class SharedStringsPart {
     let path: String
     /// The number of `<si>` entries written.
     private(set) var count = 0
+    /// The number of cells that refer to the table.
+    private(set) var references = 0
+    private static let startTag = "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\""
+    private static let room = 48
     private var finished = false
 
     // The cache: `slots` holds entry number + 1 (0 = empty); entries are (hash, offset, length, index).
@@ -37,8 +42,8 @@ final class SharedStringsPart {
     init(path: String) throws(ExportError) {
         self.path = path
         writer = try XMLWriter(path: path)
-        writer.start("sst")
-        writer.attribute("xmlns", "http://schemas.openxmlformats.org/spreadsheetml/2006/main")
+        var tag = Array((SharedStringsPart.startTag + String(repeating: " ", count: SharedStringsPart.room) + ">").utf8)
+        writer.raw(&tag, count: tag.count)
     }
 
     /// The index of `text`, writing it (escaped for cells and for XML) on first sight.
@@ -54,6 +59,7 @@ final class SharedStringsPart {
     }
 
     private func index(ofEscaped bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        references += 1
         let cacheable = bytes.count <= SharedStringsPart.cacheableLength
         var hash: UInt64 = 0
         if cacheable {
@@ -136,7 +142,26 @@ final class SharedStringsPart {
         offsets = []
         lengths = []
         indexes = []
-        writer.end()
+        writer.raw("</sst>")
         try writer.finish()
+        try patchCounts()
+    }
+
+    /// Writes ` count="…" uniqueCount="…"` into the spaces left in the start tag.
+    private func patchCounts() throws(ExportError) {
+        let attributes = Array(" count=\"\(references)\" uniqueCount=\"\(count)\"".utf8)
+        guard attributes.count <= SharedStringsPart.room, let file = fopen(path, "r+b") else {
+            throw ExportError("无法写入临时文件“\(path)”")
+        }
+        defer { fclose(file) }
+        var head = [UInt8](repeating: 0, count: 256)
+        let read = fread(&head, 1, head.count, file)
+        let tag = Array(SharedStringsPart.startTag.utf8)
+        guard let start = (0..<max(0, read - tag.count)).first(where: { Array(head[$0..<$0 + tag.count]) == tag }),
+              fseek(file, start + tag.count, SEEK_SET) == 0,
+              fwrite(attributes, 1, attributes.count, file) == attributes.count,
+              fflush(file) == 0 else {
+            throw ExportError("无法写入临时文件“\(path)”")
+        }
     }
 }

@@ -142,6 +142,7 @@ import TaizhangCore
         #expect(sheetXML.contains("paperSize=\"9\"") && sheetXML.contains("orientation=\"landscape\""))
         let sst = try WriterSupport.entry("xl/sharedStrings.xml", in: path)
         #expect(sst.components(separatedBy: "<si>").count - 1 == 2)
+        #expect(sst.contains("count=\"3\" uniqueCount=\"2\""))
         #expect(sst.contains("<t xml:space=\"preserve\"> 前后空格 </t>"))
         let workbookXML = try WriterSupport.entry("xl/workbook.xml", in: path)
         #expect(workbookXML.contains("<sheet name=\"选项\" sheetId=\"2\" state=\"hidden\" r:id=\"rId2\"/>"))
@@ -183,6 +184,8 @@ import TaizhangCore
         #expect(xml.contains("<si><t xml:space=\"preserve\"> 空格 </t></si>"))
         #expect(xml.components(separatedBy: "<si>").count - 1 == sst.count)
         #expect(sst.count == 2 + 2 + 1 + 1 + 5000)
+        #expect(sst.references == 11 + 4999)
+        #expect(xml.contains("<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"5010\" uniqueCount=\"5006\""))
     }
 
     @Test func rowsGoToDiskAsTheyAreWritten() throws {
