@@ -287,46 +287,50 @@ public struct TemplateBuilder {
         }
     }
 
-    /// The 填表说明 text for a field: its help, then what it accepts.
+    /// The 填表说明 text for a field: its help, then what it accepts (what the help does not already say).
     func describe(_ field: Field) -> String {
-        var parts: [String] = []
-        if let help = field.help { parts.append(help) }
+        let help = field.help ?? ""
+        var parts: [String] = help.isEmpty ? [] : [help]
+        let fields = document.form.header + document.form.tables.flatMap(\.columns)
+        func label(_ key: String) -> String { fields.first { $0.key == key }?.label ?? key }
         switch field.type {
         case .date:
-            var s = "填写日期，如 2024-06-30"
-            if let min = field.minDate { s += "，不早于 \(min.iso)" }
-            if let max = field.maxDate { s += "，不晚于 \(max.iso)" }
-            if !field.allowedTexts.isEmpty { s += "；也可填“\(field.allowedTexts.joined(separator: "”“"))”" }
-            parts.append(s + "。")
+            var clauses: [String] = []
+            if !help.contains("如“") && !help.contains("日期，如") { clauses.append("填写日期，如 2024-06-30") }
+            if let min = field.minDate { clauses.append("不早于 \(min.iso)") }
+            if let max = field.maxDate { clauses.append("不晚于 \(max.iso)") }
+            let texts = field.allowedTexts.filter { !help.contains($0) }
+            if !texts.isEmpty { clauses.append("也可填“\(texts.joined(separator: "”“"))”") }
+            if !clauses.isEmpty { parts.append(clauses.joined(separator: "，") + "。") }
         case .integer:
-            var s = "填写整数"
-            if let min = field.min { s += "，不小于 \(XMLWriter.numberText(min))" }
-            if let max = field.max { s += "，不大于 \(XMLWriter.numberText(max))" }
-            parts.append(s + "。")
+            var s = help.contains("填") ? "" : "填写整数"
+            if let min = field.min { s += (s.isEmpty ? "" : "，") + "不小于 \(XMLWriter.numberText(min))" }
+            if let max = field.max { s += (s.isEmpty ? "" : "，") + "不大于 \(XMLWriter.numberText(max))" }
+            if !s.isEmpty { parts.append(s + "。") }
         case .decimal:
-            parts.append("填写数值。")
+            if help.isEmpty { parts.append("填写数值。") }
         case .yesNo:
             parts.append("从下拉列表中选择“是”或“否”。")
         case .choice:
             if let list = field.list.flatMap(document.formSet.list) {
                 if let parent = field.dependsOn, list.parent != nil {
-                    let parentLabel = (document.form.header + document.form.tables.flatMap(\.columns))
-                        .first { $0.key == parent }?.label ?? parent
-                    parts.append("先选“\(parentLabel)”，再从下拉列表中选择对应的\(list.title)。")
-                } else {
+                    if !help.contains(label(parent)) { parts.append("先选“\(label(parent))”，再从下拉列表中选择。") }
+                } else if !list.items.allSatisfy({ help.contains($0.value) }) {
                     parts.append("从下拉列表中选择：\(list.items.map(\.value).joined(separator: "、"))。")
+                } else {
+                    parts.append("从下拉列表中选择。")
                 }
             }
         case .period:
-            parts.append("填写月份，如 2024-06。")
+            if help.isEmpty { parts.append("填写月份，如 2024-06。") }
         case .unit, .text, .reference:
             break
         }
-        if let maxLength = field.maxLength { parts.append("不超过 \(maxLength) 字。") }
-        if let condition = field.requiredWhen {
-            let label = (document.form.header + document.form.tables.flatMap(\.columns))
-                .first { $0.key == condition.field }?.label ?? condition.field
-            parts.append("“\(label)”为“\(condition.in.joined(separator: "”或“"))”时必填。")
+        if let maxLength = field.maxLength, !help.contains("\(maxLength) 字"), !help.contains("\(maxLength)字") {
+            parts.append("不超过 \(maxLength) 字。")
+        }
+        if let condition = field.requiredWhen, !help.contains("必填") {
+            parts.append("“\(label(condition.field))”为“\(condition.in.joined(separator: "”或“"))”时必填。")
         }
         return parts.joined()
     }
