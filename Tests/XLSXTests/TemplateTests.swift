@@ -287,4 +287,46 @@ print(json.dumps(out, ensure_ascii=False, default=str))
         }
         #expect(rows.count == headerIndex + 1 + records.count)
     }
+
+    @Test func summaryDataKeepsLongAnswersAndCounts() throws {
+        let set = try WriterSupport.formSet()
+        let form = set.form("summary")!
+        let answer = "一、加强组织领导。\n二、开展自查自纠，共梳理问题 12 个。\n三、健全制度 3 项。"
+        let document = LedgerDocument(
+            form: form, formSet: set, unit: set.unit(id: "dalian"), period: YearMonth("2024-09"),
+            header: ["work_overview": .text(answer), "resolved_problems_total": .integer(12),
+                     "report_date": .date(CivilDate(year: 2024, month: 9, day: 18)!)],
+            rows: ["cases": [Record(values: ["seq": .integer(1), "case_title": .text("某局违规收费案"), "published": .yesNo(true)])]],
+            purpose: .data)
+        let dir = try WriterSupport.temporaryDirectory("summary")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/summary.xlsx"
+        try WriterSupport.export(document, to: path)
+        let script = #"""
+import sys, json, datetime, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.worksheets[0]
+out = {"main": {str(r[0].value): [type(r[1].value).__name__, str(r[1].value)[:10] if isinstance(r[1].value, datetime.datetime) else r[1].value,
+                                  r[1].alignment.wrap_text, ws.row_dimensions[r[0].row].height] for r in ws.iter_rows(min_row=2)},
+       "cases": [[c.value for c in r] for r in wb["典型案例"].iter_rows(min_row=1, max_row=3)]}
+print(json.dumps(out, ensure_ascii=False))
+"""#
+        let info = try JSONSerialization.jsonObject(with: Data(try WriterSupport.python(script, [path]).utf8)) as! [String: Any]
+        let main = info["main"] as! [String: [Any]]
+        let overview = try #require(main["*专项整治工作情况"])
+        #expect(overview[0] as? String == "str")
+        #expect(overview[1] as? String == answer)
+        #expect(overview[2] as? Bool == true)
+        #expect((overview[3] as? Double ?? 0) >= 100)
+        #expect(main["*解决突出问题（累计，个）"]?[0] as? String == "int")
+        #expect(main["*解决突出问题（累计，个）"]?[1] as? Int == 12)
+        #expect(main["*填报日期"]?[0] as? String == "datetime")
+        #expect(main["*填报单位"]?[1] as? String == "大连市工业和信息化局")
+        let cases = info["cases"] as! [[Any]]
+        #expect(cases[0].first as? String == "大连市工业和信息化局" + form.title + "（典型案例）")
+        let header = cases[1].compactMap { $0 as? String }
+        #expect(header == form.table("cases")!.columns.map { ($0.required ? "*" : "") + $0.label })
+        #expect(cases[2].contains { ($0 as? String) == "某局违规收费案" })
+        #expect(cases[2].contains { ($0 as? String) == "是" })
+    }
 }
