@@ -88,7 +88,7 @@ public struct TemplateBuilder {
         for (i, width) in widths.enumerated() { sheet.setColumn(i + 1, width: width) }
 
         // Plan the header block first: frozen panes and print titles need the header row's number.
-        let headerRows = withHeader ? headerBlockRows(form.header) : []
+        let headerRows = withHeader ? headerBlockRows(form.header, pairsPerRow: n >= 4 ? 2 : 1) : []
         let headerRow = 2 + headerRows.count
         let prefillItems = table.prefill.flatMap { document.formSet.list($0.list)?.items.map(\.value) }
         let inputCount = document.purpose == .data ? records.count : (prefillItems?.count ?? table.templateRows)
@@ -158,8 +158,8 @@ public struct TemplateBuilder {
         }
     }
 
-    /// Groups header fields into rows of at most two label/value pairs.
-    private func headerBlockRows(_ fields: [Field]) -> [[Field]] {
+    /// Groups header fields into rows of at most `pairsPerRow` (1 or 2) label/value pairs.
+    private func headerBlockRows(_ fields: [Field], pairsPerRow: Int) -> [[Field]] {
         var rows: [[Field]] = []
         var current: [Field] = []
         var currentIsCount = false
@@ -170,7 +170,7 @@ public struct TemplateBuilder {
                 rows.append([field])
                 continue
             }
-            if !current.isEmpty && (current.count == 2 || isCount != currentIsCount) {
+            if !current.isEmpty && (current.count == pairsPerRow || isCount != currentIsCount) {
                 rows.append(current)
                 current = []
             }

@@ -329,4 +329,33 @@ print(json.dumps(out, ensure_ascii=False))
         #expect(cases[2].contains { ($0 as? String) == "某局违规收费案" })
         #expect(cases[2].contains { ($0 as? String) == "是" })
     }
+
+    @Test func narrowTablesStillShowEveryHeaderField() throws {
+        let set = try WriterSupport.formSet()
+        let header = [Field(key: "unit", label: "填报单位", type: .unit, required: true),
+                      Field(key: "period", label: "报送期", type: .period),
+                      Field(key: "filler", label: "填报人", type: .text),
+                      Field(key: "count", label: "问题数", type: .integer, min: 0)]
+        let columns = [Field(key: "seq", label: "序号", type: .integer, autoNumber: true),
+                       Field(key: "name", label: "名称", type: .text, required: true),
+                       Field(key: "done", label: "是否完成", type: .yesNo)]
+        let form = Form(id: "narrow", version: "1", title: "窄表", shortTitle: "窄表", layout: .ledger, header: header,
+                        tables: [FormTable(id: "main", title: "窄表", columns: columns, templateRows: 3)])
+        let document = LedgerDocument(form: form, formSet: set, unit: set.unit(id: "shenyang"), period: YearMonth("2024-07"),
+                                      purpose: .template)
+        let dir = try WriterSupport.temporaryDirectory("narrow")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try WriterSupport.export(document, to: dir + "/narrow.xlsx")
+        let json = try WriterSupport.python("""
+            import sys, json, openpyxl
+            ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+            print(json.dumps([["" if v is None else str(v) for v in r] for r in ws.iter_rows(values_only=True)], ensure_ascii=False))
+            """, [dir + "/narrow.xlsx"])
+        let rows = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [[String]]
+        let cells = rows.flatMap { $0 }
+        for field in header { #expect(cells.contains((field.required ? "*" : "") + field.label), "\(field.label)") }
+        #expect(cells.contains("沈阳市工业和信息化局") && cells.contains("2024-07"))
+        let headerIndex = try #require(rows.firstIndex { $0.prefix(3) == ["序号", "*名称", "是否完成"] })
+        #expect(rows.count == headerIndex + 1 + 3)
+    }
 }
