@@ -71,6 +71,11 @@ let package = Package(
             path: "Sources/TaizhangCLI"),
         .executableTarget(name: "taizhang", dependencies: ["TaizhangCLI"], path: "Sources/taizhang"),
 
+        // MARK: Benchmarks (run by Benchmarks/*.sh)
+        .executableTarget(
+            name: "xlsx-write-benchmark", dependencies: ["TaizhangXLSX", "TaizhangCore"],
+            path: "Benchmarks/XLSXWriteBenchmark"),
+
         // MARK: Tests
         .testTarget(
             name: "TaizhangCoreTests", dependencies: ["TaizhangCore", "TaizhangForms", "TaizhangSamples"],

@@ -7,7 +7,7 @@ import TaizhangXLSX
 enum Registry {
     static func standard() -> PluginRegistry {
         PluginRegistry(
-            exporters: [CSVExporter(), JSONLedgerExporter()],
+            exporters: [XLSXExporter(), CSVExporter(), JSONLedgerExporter()],
             importers: [CSVImporter()])
     }
 }

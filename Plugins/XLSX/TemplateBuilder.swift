@@ -1,0 +1,591 @@
+import TaizhangCore
+
+/// Maps a ``LedgerDocument`` (an empty template or data) onto a ``Workbook``.
+///
+/// Layout of a ledger or report sheet (one sheet per table, named by the table's title):
+/// - row 1: the title (`Form.title(for:)`), merged across the table's columns;
+/// - rows 2…: the header block (first table sheet only): label/value pairs, two pairs per row; each
+///   label cell holds the field's label (prefixed with `*` when required, like the column headers) and its
+///   value is the (merged) cell right after it.
+///   Counts (integer fields) start on a new row, so a report's 本月/累计 pairs sit side by side; long
+///   answers (multiline) take a full-width row;
+/// - the column header row right after the header block: the labels, required ones prefixed with `*`;
+/// - the input rows (or the records of a data document), numbered in the 序号 column, with validations;
+/// - frozen panes below the column header row, an auto-filter on it, and it repeats on every printed page.
+///
+/// The `.sections` layout (整治工作总结) puts the header fields on one sheet as label / wide answer rows,
+/// then each table on its own sheet (title row, column header row in row 2, input rows).
+///
+/// Every workbook also has a `填表说明` sheet (the form's instructions and each field's help) and a hidden
+/// `选项` sheet holding the dropdown lists, and carries `LedgerDocument.identifyingProperties` as custom
+/// document properties.
+///
+/// Protection: the table sheets are left unprotected so units can insert rows, sort and paste freely;
+/// input cells are formatted unlocked and title, labels and column headers locked, so a unit that turns
+/// protection on (without a password) keeps its input cells editable. The hidden 选项 sheet is protected.
+public struct TemplateBuilder {
+    /// The document to lay out.
+    public var document: LedgerDocument
+    /// Rows below the input rows that still get validations, for rows units append.
+    public var extraValidatedRows = 800
+
+    /// The name of the hidden sheet with the dropdown lists.
+    public static let optionsSheetName = "选项"
+    /// The name of the instructions sheet.
+    public static let instructionsSheetName = "填表说明"
+
+    public init(document: LedgerDocument) {
+        self.document = document
+    }
+
+    /// Builds the workbook (its sheets are streamed to temporary files; call ``Workbook/save(to:compressionLevel:)``).
+    public func build() throws(ExportError) -> Workbook {
+        let book = try Workbook()
+        let form = document.form
+        book.properties = DocumentProperties(
+            title: form.title(for: document.unit), subject: form.shortTitle,
+            company: document.unit?.name, custom: document.identifyingProperties)
+        let styles = Styles(book)
+        var options = OptionsLayout(set: document.formSet)
+        let fields = form.header + form.tables.flatMap(\.columns)
+        for field in fields { try options.include(field) }
+
+        switch form.layout {
+        case .ledger, .report:
+            for (i, table) in form.tables.enumerated() {
+                let sheet = try book.addSheet(table.title)
+                try writeTableSheet(sheet, table: table, withHeader: i == 0, styles: styles, options: options)
+            }
+            if form.tables.isEmpty {
+                let sheet = try book.addSheet(form.shortTitle)
+                try writeSectionsSheet(sheet, styles: styles, options: options)
+            }
+        case .sections:
+            let sheet = try book.addSheet(form.shortTitle)
+            try writeSectionsSheet(sheet, styles: styles, options: options)
+            for table in form.tables {
+                let sheet = try book.addSheet(table.title)
+                try writeTableSheet(sheet, table: table, withHeader: false, styles: styles, options: options)
+            }
+        }
+        try writeInstructions(try book.addSheet(TemplateBuilder.instructionsSheetName), styles: styles)
+        let optionsSheet = try book.addSheet(TemplateBuilder.optionsSheetName)
+        optionsSheet.isHidden = true
+        try options.write(to: optionsSheet, style: styles.plain)
+        optionsSheet.protection = SheetProtection()
+        return book
+    }
+
+    // MARK: Ledger and report sheets
+
+    private func writeTableSheet(_ sheet: Worksheet, table: FormTable, withHeader: Bool, styles: Styles,
+                                 options: OptionsLayout) throws(ExportError) {
+        let form = document.form
+        let columns = table.columns
+        let records = document.purpose == .data ? (document.rows[table.id] ?? []) : []
+        let widths = columns.map { columnWidth($0, records: records) }
+        let n = max(columns.count, 2)
+        for (i, width) in widths.enumerated() { sheet.setColumn(i + 1, width: width) }
+
+        // Plan the header block first: frozen panes and print titles need the header row's number.
+        let headerRows = withHeader ? headerBlockRows(form.header, pairsPerRow: n >= 4 ? 2 : 1) : []
+        let headerRow = 2 + headerRows.count
+        let prefillItems = table.prefill.flatMap { document.formSet.list($0.list)?.items.map(\.value) }
+        let inputCount = document.purpose == .data ? records.count : (prefillItems?.count ?? table.templateRows)
+        let firstData = headerRow + 1
+        let lastData = headerRow + max(inputCount, 1)
+
+        sheet.freeze(rows: headerRow)
+        sheet.printSetup = PrintSetup(titleRows: headerRow...headerRow)
+
+        // Title.
+        let title = withHeader || form.layout != .sections
+            ? form.title(for: document.unit)
+            : form.title(for: document.unit) + "（" + table.title + "）"
+        try sheet.writeRow([.text(title, styles.title)] + Array(repeating: .empty(styles.title), count: n - 1), height: 36)
+        sheet.merge(CellRange(firstRow: 1, firstColumn: 1, lastRow: 1, lastColumn: n))
+
+        // Header block.
+        var row = 2
+        for fieldsInRow in headerRows {
+            try writeHeaderRow(fieldsInRow, row: row, sheet: sheet, widths: widths, columnCount: n, styles: styles,
+                               options: options)
+            row += 1
+        }
+
+        // Column headers.
+        var headerCells: [Cell] = []
+        for (i, field) in columns.enumerated() {
+            headerCells.append(.text(TemplateBuilder.label(field), styles.columnHeader))
+            if let help = field.help { sheet.addComment(row: headerRow, column: i + 1, text: help) }
+        }
+        let headerHeight = columns.enumerated().map { i, field in
+            TemplateBuilder.lines(TemplateBuilder.label(field), width: widths[i])
+        }.max() ?? 1
+        try sheet.writeRow(headerCells, at: headerRow, height: max(24, Double(headerHeight) * 15 + 6))
+
+        // Input rows or records.
+        for r in 0..<inputCount {
+            var cells: [Cell] = []
+            var lines = 1
+            for (i, field) in columns.enumerated() {
+                var cell = Cell.empty(styles.input(for: field))
+                if document.purpose == .data {
+                    if let value = records[r][field.key] {
+                        cell = dataCell(value, field: field, styles: styles)
+                        if case .text(let text) = cell.data { lines = max(lines, TemplateBuilder.lines(text, width: widths[i])) }
+                    } else if field.autoNumber {
+                        cell = .number(Double(r + 1), styles.input(for: field))
+                    }
+                } else if field.autoNumber {
+                    cell = .number(Double(r + 1), styles.input(for: field))
+                } else if let prefill = table.prefill, prefill.column == field.key, let items = prefillItems {
+                    cell = .text(items[r], styles.input(for: field))
+                }
+                cells.append(cell)
+            }
+            let height = document.purpose == .data ? max(20, Double(lines) * 15 + 4) : 22
+            try sheet.writeRow(cells, height: height)
+        }
+
+        sheet.autoFilter = CellRange(firstRow: headerRow, firstColumn: 1, lastRow: lastData, lastColumn: columns.count)
+        let lastValidated = document.purpose == .template ? lastData + extraValidatedRows : lastData
+        for (i, field) in columns.enumerated() {
+            let range = CellRange(firstRow: firstData, firstColumn: i + 1, lastRow: lastValidated, lastColumn: i + 1)
+            if let validation = validation(for: field, range: range, columns: columns, options: options) {
+                sheet.addValidation(validation)
+            }
+        }
+    }
+
+    /// Groups header fields into rows of at most `pairsPerRow` (1 or 2) label/value pairs.
+    private func headerBlockRows(_ fields: [Field], pairsPerRow: Int) -> [[Field]] {
+        var rows: [[Field]] = []
+        var current: [Field] = []
+        var currentIsCount = false
+        for field in fields {
+            let isCount = field.type == .integer || field.type == .decimal
+            if field.multiline {
+                if !current.isEmpty { rows.append(current); current = [] }
+                rows.append([field])
+                continue
+            }
+            if !current.isEmpty && (current.count == pairsPerRow || isCount != currentIsCount) {
+                rows.append(current)
+                current = []
+            }
+            if current.isEmpty { currentIsCount = isCount }
+            current.append(field)
+        }
+        if !current.isEmpty { rows.append(current) }
+        return rows
+    }
+
+    private func writeHeaderRow(_ fields: [Field], row: Int, sheet: Worksheet, widths: [Double], columnCount n: Int,
+                                styles: Styles, options: OptionsLayout) throws(ExportError) {
+        // Split the columns into one or two halves; each half holds label then value.
+        var spans: [(label: ClosedRange<Int>, value: ClosedRange<Int>)] = []
+        let halves: [ClosedRange<Int>] = fields.count == 2 && n >= 4 ? [1...(n / 2), (n / 2 + 1)...n] : [1...n]
+        for (k, half) in halves.enumerated() where k < fields.count {
+            let needed = Double(DisplayWidth.columns(fields[k].label) + 2)
+            var end = half.lowerBound
+            var total = TemplateBuilder.width(widths, end)
+            while total < needed && end + 1 < half.upperBound && (end + 1 - half.lowerBound) < (half.count + 1) / 2 {
+                end += 1
+                total += TemplateBuilder.width(widths, end)
+            }
+            spans.append((half.lowerBound...end, (end + 1)...max(end + 1, half.upperBound)))
+        }
+        var cells = Array(repeating: Cell.empty(), count: n)
+        var lines = 1
+        for (k, span) in spans.enumerated() {
+            let field = fields[k]
+            for c in span.label { cells[c - 1] = .empty(styles.label) }
+            cells[span.label.lowerBound - 1] = .text(TemplateBuilder.label(field), styles.label)
+            let valueStyle = styles.headerValue(for: field)
+            for c in span.value where c <= n { cells[c - 1] = .empty(valueStyle) }
+            if let value = headerValue(field) {
+                cells[span.value.lowerBound - 1] = dataCell(value, field: field, styles: styles, header: true)
+            }
+            let labelWidth = span.label.reduce(0.0) { $0 + TemplateBuilder.width(widths, $1) }
+            lines = max(lines, TemplateBuilder.lines(TemplateBuilder.label(field), width: labelWidth))
+            if span.label.count > 1 { sheet.merge(CellRange(firstRow: row, firstColumn: span.label.lowerBound, lastRow: row, lastColumn: span.label.upperBound)) }
+            if span.value.count > 1 && span.value.upperBound <= n {
+                sheet.merge(CellRange(firstRow: row, firstColumn: span.value.lowerBound, lastRow: row, lastColumn: span.value.upperBound))
+            }
+            let range = CellRange(row: row, column: span.value.lowerBound)
+            if let validation = validation(for: field, range: range, columns: [], options: options) {
+                sheet.addValidation(validation)
+            }
+        }
+        let multiline = fields.contains { $0.multiline }
+        try sheet.writeRow(cells, at: row, height: multiline ? 120 : max(22, Double(lines) * 15 + 6))
+    }
+
+    // MARK: The sections layout
+
+    private func writeSectionsSheet(_ sheet: Worksheet, styles: Styles, options: OptionsLayout) throws(ExportError) {
+        let form = document.form
+        sheet.setColumn(1, width: 30)
+        sheet.setColumn(2, width: 100)
+        sheet.printSetup = PrintSetup(landscape: false)
+        try sheet.writeRow([.text(form.title(for: document.unit), styles.title), .empty(styles.title)], height: 36)
+        sheet.merge(CellRange(firstRow: 1, firstColumn: 1, lastRow: 1, lastColumn: 2))
+        var row = 2
+        for field in form.header {
+            var value = Cell.empty(styles.headerValue(for: field))
+            if let v = headerValue(field) { value = dataCell(v, field: field, styles: styles, header: true) }
+            var height = 22.0
+            if field.multiline {
+                height = 160
+                if case .text(let text) = value.data {
+                    height = max(height, Double(TemplateBuilder.lines(text, width: 100)) * 15 + 6)
+                }
+            }
+            try sheet.writeRow([.text(TemplateBuilder.label(field), styles.label), value], height: min(height, 409))
+            if let validation = validation(for: field, range: CellRange(row: row, column: 2), columns: [], options: options) {
+                sheet.addValidation(validation)
+            }
+            row += 1
+        }
+    }
+
+    // MARK: The instructions sheet
+
+    private func writeInstructions(_ sheet: Worksheet, styles: Styles) throws(ExportError) {
+        let form = document.form
+        sheet.setColumn(1, width: 24)
+        sheet.setColumn(2, width: 8)
+        sheet.setColumn(3, width: 90)
+        sheet.printSetup = PrintSetup(landscape: false)
+        try sheet.writeRow([.text(form.title + "填表说明", styles.title), .empty(styles.title), .empty(styles.title)], height: 36)
+        sheet.merge(CellRange(firstRow: 1, firstColumn: 1, lastRow: 1, lastColumn: 3))
+        var row = 2
+        for (i, line) in form.instructions.enumerated() {
+            try sheet.writeRow([.text("\(i + 1). \(line)", styles.note)], height: Double(TemplateBuilder.lines(line, width: 118)) * 15 + 6)
+            sheet.merge(CellRange(firstRow: row, firstColumn: 1, lastRow: row, lastColumn: 3))
+            row += 1
+        }
+        row += 1
+        try sheet.writeRow([.text("栏目", styles.columnHeader), .text("必填", styles.columnHeader), .text("填写要求", styles.columnHeader)],
+                           at: row, height: 22)
+        row += 1
+        var sections: [(String, [Field])] = []
+        if !form.header.isEmpty { sections.append(("表头", form.header)) }
+        for table in form.tables { sections.append(("表格“\(table.title)”", table.columns)) }
+        for (title, fields) in sections {
+            try sheet.writeRow([.text(title, styles.label), .empty(styles.label), .empty(styles.label)], height: 22)
+            sheet.merge(CellRange(firstRow: row, firstColumn: 1, lastRow: row, lastColumn: 3))
+            row += 1
+            for field in fields {
+                let text = describe(field)
+                let required = field.required ? "是" : (field.requiredWhen != nil ? "视情况" : "否")
+                try sheet.writeRow([.text(field.label, styles.text), .text(required, styles.centered), .text(text, styles.text)],
+                                   height: max(20, Double(TemplateBuilder.lines(text, width: 90)) * 15 + 6))
+                row += 1
+            }
+        }
+    }
+
+    /// The 填表说明 text for a field: its help, then what it accepts (what the help does not already say).
+    func describe(_ field: Field) -> String {
+        let help = field.help ?? ""
+        var parts: [String] = help.isEmpty ? [] : [help]
+        let fields = document.form.header + document.form.tables.flatMap(\.columns)
+        func label(_ key: String) -> String { fields.first { $0.key == key }?.label ?? key }
+        switch field.type {
+        case .date:
+            var clauses: [String] = []
+            if !help.contains("如“") && !help.contains("日期，如") { clauses.append("填写日期，如 2024-06-30") }
+            if let min = field.minDate { clauses.append("不早于 \(min.iso)") }
+            if let max = field.maxDate { clauses.append("不晚于 \(max.iso)") }
+            let texts = field.allowedTexts.filter { !help.contains($0) }
+            if !texts.isEmpty { clauses.append("也可填“\(texts.joined(separator: "”“"))”") }
+            if !clauses.isEmpty { parts.append(clauses.joined(separator: "，") + "。") }
+        case .integer:
+            var s = help.contains("填") ? "" : "填写整数"
+            if let min = field.min { s += (s.isEmpty ? "" : "，") + "不小于 \(XMLWriter.numberText(min))" }
+            if let max = field.max { s += (s.isEmpty ? "" : "，") + "不大于 \(XMLWriter.numberText(max))" }
+            if !s.isEmpty { parts.append(s + "。") }
+        case .decimal:
+            if help.isEmpty { parts.append("填写数值。") }
+        case .yesNo:
+            parts.append("从下拉列表中选择“是”或“否”。")
+        case .choice:
+            if let list = field.list.flatMap(document.formSet.list) {
+                if let parent = field.dependsOn, list.parent != nil {
+                    if !help.contains(label(parent)) { parts.append("先选“\(label(parent))”，再从下拉列表中选择。") }
+                } else if !list.items.allSatisfy({ help.contains($0.value) }) {
+                    parts.append("从下拉列表中选择：\(list.items.map(\.value).joined(separator: "、"))。")
+                } else {
+                    parts.append("从下拉列表中选择。")
+                }
+            }
+        case .period:
+            if help.isEmpty { parts.append("填写月份，如 2024-06。") }
+        case .unit, .text, .reference:
+            break
+        }
+        if let maxLength = field.maxLength, !help.contains("\(maxLength) 字"), !help.contains("\(maxLength)字") {
+            parts.append("不超过 \(maxLength) 字。")
+        }
+        if let condition = field.requiredWhen, !help.contains("必填") {
+            parts.append("“\(label(condition.field))”为“\(condition.in.joined(separator: "”或“"))”时必填。")
+        }
+        return parts.joined()
+    }
+
+    // MARK: Values
+
+    private func headerValue(_ field: Field) -> Value? {
+        if let value = document.header[field.key] { return value }
+        switch field.type {
+        case .unit: return document.unit.map { .unit($0.id) }
+        case .period: return document.period.map { .period($0) }
+        default: return nil
+        }
+    }
+
+    private func dataCell(_ value: Value, field: Field, styles: Styles, header: Bool = false) -> Cell {
+        let style = header ? styles.headerValue(for: field) : styles.input(for: field)
+        switch value {
+        case .date(let date):
+            return Cell(.date(date), style: header ? styles.headerDate : styles.date)
+        case .integer(let n):
+            return .number(Double(n), header ? styles.headerNumber : styles.number)
+        case .decimal(let d):
+            return .number(d, header ? styles.headerNumber : styles.number)
+        case .unit(let id):
+            return .text(document.formSet.unit(id: id)?.name ?? id, style)
+        default:
+            return .text(value.displayText, style)
+        }
+    }
+
+    // MARK: Validations
+
+    private func validation(for field: Field, range: CellRange, columns: [Field], options: OptionsLayout) -> DataValidation? {
+        let first = range.a1.split(separator: ":").first.map(String.init) ?? range.a1
+        var rule: DataValidation.Rule
+        var error: String
+        var prompt = field.help
+        switch field.type {
+        case .choice:
+            guard let listId = field.list, let list = document.formSet.list(listId) else { return nil }
+            if let parentKey = field.dependsOn, list.parent != nil,
+               let parentIndex = columns.firstIndex(where: { $0.key == parentKey }),
+               let formula = options.cascadeFormula(list: listId, parentCell: "$\(CellRange.columnName(parentIndex + 1))\(range.firstRow)") {
+                rule = .listFormula(formula)
+                error = "请先选择“\(columns[parentIndex].label)”，再从下拉列表中选择“\(field.label)”"
+                prompt = prompt ?? "请先选择“\(columns[parentIndex].label)”，再从下拉列表中选择"
+            } else if let formula = options.listFormula(list: listId) {
+                rule = .listFormula(formula)
+                error = "请从下拉列表中选择“\(field.label)”"
+            } else {
+                return nil
+            }
+        case .unit:
+            guard let formula = options.listFormula(list: OptionsLayout.unitsKey) else { return nil }
+            rule = .listFormula(formula)
+            error = "请从下拉列表中选择填报单位全称"
+        case .yesNo:
+            rule = .list(["是", "否"])
+            error = "请选择“是”或“否”"
+        case .date:
+            if field.allowedTexts.isEmpty {
+                rule = .date(min: field.minDate, max: field.maxDate)
+            } else {
+                var terms = ["ISNUMBER(\(first))"]
+                if let min = field.minDate { terms.append("\(first)>=\(ExcelDateSystem.system1900.serial(of: min))") }
+                if let max = field.maxDate { terms.append("\(first)<=\(ExcelDateSystem.system1900.serial(of: max))") }
+                let texts = field.allowedTexts.map { "\(first)=\"\($0)\"" }
+                rule = .custom("OR(AND(\(terms.joined(separator: ","))),\(texts.joined(separator: ",")))")
+            }
+            error = "请填写日期，如 2024-06-30"
+            if let min = field.minDate { error += "，不早于 \(min.iso)" }
+            if let max = field.maxDate { error += "，不晚于 \(max.iso)" }
+            if !field.allowedTexts.isEmpty { error += "；也可填“\(field.allowedTexts.joined(separator: "”“"))”" }
+            prompt = prompt ?? "填写日期，如 2024-06-30"
+        case .integer:
+            rule = .whole(min: field.min.map { Int($0) }, max: field.max.map { Int($0) })
+            error = "请填写整数"
+            if let min = field.min { error += "，不小于 \(XMLWriter.numberText(min))" }
+            if let max = field.max { error += "，不大于 \(XMLWriter.numberText(max))" }
+            if field.autoNumber { return nil }
+        case .decimal:
+            rule = .decimal(min: field.min, max: field.max)
+            error = "请填写数值"
+        case .text, .reference:
+            guard let maxLength = field.maxLength else {
+                if let help = prompt {
+                    return DataValidation(ranges: [range], rule: .any, promptTitle: field.label, prompt: help)
+                }
+                return nil
+            }
+            rule = .textLength(max: maxLength)
+            error = "“\(field.label)”不超过 \(maxLength) 字"
+        case .period:
+            return prompt.map { DataValidation(ranges: [range], rule: .any, promptTitle: field.label, prompt: $0) }
+        }
+        return DataValidation(ranges: [range], rule: rule, allowBlank: true, promptTitle: field.label, prompt: prompt,
+                              errorTitle: "输入有误", error: error + "。")
+    }
+
+    /// A label as printed: required fields are prefixed with `*` (importers strip it).
+    static func label(_ field: Field) -> String { (field.required ? "*" : "") + field.label }
+
+    // MARK: Widths and heights
+
+    /// A column's width in character units: the form's width, or one estimated from the label and (for data)
+    /// the values, East Asian wide characters counting two; long texts wrap at 50.
+    func columnWidth(_ field: Field, records: [Record]) -> Double {
+        let label = DisplayWidth.columns(field.label) + (field.required ? 1 : 0) + 2
+        var width = field.width ?? defaultWidth(field)
+        for record in records.prefix(1000) {
+            if let value = record[field.key] {
+                let w = value.date != nil ? 10 : DisplayWidth.columns(value.displayText)
+                width = max(width, min(w + 2, 50))
+            }
+        }
+        return Double(max(width, min(label, 30)))
+    }
+
+    private func defaultWidth(_ field: Field) -> Int {
+        switch field.type {
+        case .date, .period: return 12
+        case .integer, .decimal: return 10
+        case .yesNo: return 8
+        case .choice, .unit: return 16
+        case .text, .reference: return field.multiline ? 60 : 20
+        }
+    }
+
+    static func width(_ widths: [Double], _ column: Int) -> Double {
+        column - 1 < widths.count ? widths[column - 1] : 10
+    }
+
+    /// The lines `text` takes in a wrapped cell `width` characters wide.
+    static func lines(_ text: String, width: Double) -> Int {
+        let usable = max(1, Int(width) - 1)
+        var total = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            total += max(1, (DisplayWidth.columns(line) + usable - 1) / usable)
+        }
+        return max(total, 1)
+    }
+}
+
+/// The cell styles a template uses.
+private struct Styles {
+    let title, label, columnHeader, plain, note, text, centered: CellStyle
+    let inputText, inputWrapped, inputCentered, date, number, headerText, headerLong, headerDate, headerNumber: CellStyle
+
+    init(_ book: Workbook) {
+        let font = "宋体"
+        title = book.style(CellFormat(fontName: font, fontSize: 18, bold: true, horizontal: .center, wrap: true))
+        label = book.style(CellFormat(fontName: font, bold: true, fill: "F2F2F2", border: true, horizontal: .center, wrap: true))
+        columnHeader = book.style(CellFormat(fontName: font, bold: true, fill: "DDEBF7", border: true, horizontal: .center, wrap: true))
+        plain = book.style(CellFormat(fontName: font))
+        note = book.style(CellFormat(fontName: font, vertical: .top, wrap: true))
+        text = book.style(CellFormat(fontName: font, border: true, vertical: .top, wrap: true))
+        centered = book.style(CellFormat(fontName: font, border: true, horizontal: .center, vertical: .top))
+        inputText = book.style(CellFormat(fontName: font, border: true, wrap: true, locked: false))
+        inputWrapped = book.style(CellFormat(fontName: font, border: true, vertical: .top, wrap: true, locked: false))
+        inputCentered = book.style(CellFormat(fontName: font, border: true, horizontal: .center, locked: false))
+        date = book.style(CellFormat(fontName: font, border: true, horizontal: .center, numberFormat: CellFormat.isoDate, locked: false))
+        number = book.style(CellFormat(fontName: font, border: true, horizontal: .center, numberFormat: "0", locked: false))
+        headerText = book.style(CellFormat(fontName: font, border: true, horizontal: .left, wrap: true, locked: false))
+        headerLong = book.style(CellFormat(fontName: font, border: true, horizontal: .left, vertical: .top, wrap: true, locked: false))
+        headerDate = book.style(CellFormat(fontName: font, border: true, horizontal: .left, numberFormat: CellFormat.isoDate, locked: false))
+        headerNumber = book.style(CellFormat(fontName: font, border: true, horizontal: .left, numberFormat: "0", locked: false))
+    }
+
+    func input(for field: Field) -> CellStyle {
+        switch field.type {
+        case .date: return date
+        case .integer, .decimal: return number
+        case .yesNo, .choice, .period, .unit: return inputCentered
+        case .text, .reference: return field.multiline ? inputWrapped : inputText
+        }
+    }
+
+    func headerValue(for field: Field) -> CellStyle {
+        switch field.type {
+        case .date: return headerDate
+        case .integer, .decimal: return headerNumber
+        default: return field.multiline ? headerLong : headerText
+        }
+    }
+}
+
+/// The hidden 选项 sheet: one column per flat list (title in row 1, values below), and for a cascading
+/// list one column per parent value (the parent value in row 1, its items and the common items below).
+struct OptionsLayout {
+    static let unitsKey = "__units"
+    let set: FormSet
+    private(set) var columns: [(title: String, values: [String])] = []
+    private var flat: [String: Int] = [:]
+    private var cascades: [String: (first: Int, count: Int, depth: Int)] = [:]
+
+    init(set: FormSet) { self.set = set }
+
+    mutating func include(_ field: Field) throws(ExportError) {
+        if field.type == .unit, flat[OptionsLayout.unitsKey] == nil {
+            flat[OptionsLayout.unitsKey] = columns.count
+            columns.append(("填报单位", set.units.map(\.name)))
+        }
+        guard field.type == .choice, let id = field.list, let list = set.list(id) else { return }
+        if list.parent != nil {
+            guard cascades[id] == nil else { return }
+            let first = columns.count
+            var depth = 0
+            for group in list.groups {
+                let values = list.items(under: group.parent).map(\.value)
+                depth = max(depth, values.count)
+                columns.append((group.parent, values))
+            }
+            cascades[id] = (first, list.groups.count, depth)
+            // The parent list is needed for its own dropdown too.
+            if let parent = list.parent, flat[parent] == nil, let parentList = set.list(parent) {
+                flat[parent] = columns.count
+                columns.append((parentList.title, parentList.items.map(\.value)))
+            }
+        } else if flat[id] == nil {
+            flat[id] = columns.count
+            columns.append((list.title, list.items.map(\.value)))
+        }
+        if columns.count > 16_384 { throw ExportError("选项列表太多，超过工作表的列数上限") }
+    }
+
+    private var sheet: String { Workbook.quotedSheetName(TemplateBuilder.optionsSheetName) }
+
+    /// `'选项'!$B$2:$B$5` for a flat list.
+    func listFormula(list id: String) -> String? {
+        guard let index = flat[id] else { return nil }
+        let column = CellRange.columnName(index + 1)
+        return "\(sheet)!$\(column)$2:$\(column)$\(max(2, columns[index].values.count + 1))"
+    }
+
+    /// An OFFSET/MATCH formula that yields the items under the parent value in `parentCell` (`$E10`).
+    /// Parent values such as 执法不规范、不公正 are not valid defined names, so INDIRECT is not used.
+    func cascadeFormula(list id: String, parentCell: String) -> String? {
+        guard let c = cascades[id] else { return nil }
+        let firstColumn = CellRange.columnName(c.first + 1)
+        let lastColumn = CellRange.columnName(c.first + c.count)
+        let anchor = "\(sheet)!$\(firstColumn)$2"
+        let match = "MATCH(\(parentCell),\(sheet)!$\(firstColumn)$1:$\(lastColumn)$1,0)-1"
+        return "OFFSET(\(anchor),0,\(match),COUNTA(OFFSET(\(anchor),0,\(match),\(c.depth),1)),1)"
+    }
+
+    func write(to sheet: Worksheet, style: CellStyle) throws(ExportError) {
+        for i in columns.indices {
+            let width = columns[i].values.map { DisplayWidth.columns($0) }.max() ?? 8
+            sheet.setColumn(i + 1, width: Double(max(width, DisplayWidth.columns(columns[i].title)) + 2))
+        }
+        let depth = columns.map(\.values.count).max() ?? 0
+        try sheet.writeRow(columns.map { .text($0.title, style) })
+        for r in 0..<depth {
+            try sheet.writeRow(columns.map { r < $0.values.count ? .text($0.values[r], style) : .empty() })
+        }
+    }
+}
