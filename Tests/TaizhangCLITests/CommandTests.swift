@@ -126,3 +126,23 @@ import TaizhangStore
         #expect(docs.first { $0.unit?.id == "liaoyang" }?.rows["main"]?.count == 40)
     }
 }
+
+@Suite struct TemplateCommandTests {
+    @Test func templatesForAPeriodAreOnePerUnitAndForm() throws {
+        let dir = try Taizhang.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try Taizhang.run(["templates", "--period", "2024-09", "-o", dir.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        // 15 city-level units owe four forms in September (the summary included); no divisions are built in.
+        #expect(files.count == 15 * 4)
+        #expect(files.contains("2024-09_沈阳市工业和信息化局_整治工作总结.xlsx"))
+        let one = dir.appendingPathComponent("one.xlsx")
+        let single = try Taizhang.run(["template", "整改工作台账", "--unit", "沈阳", "--period", "2024-06", "-o", one.path])
+        #expect(single.status == 0, "\(single.stderr)")
+        #expect(FileManager.default.fileExists(atPath: one.path))
+        let bad = try Taizhang.run(["template", "rectification", "--unit", "北京", "--period", "2024-06", "-o", one.path])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("北京"))
+    }
+}
