@@ -130,10 +130,7 @@ struct Demo {
             // The self-check ledger grows: six problems in May, two more found in June.
             let selfCheckForm = set.form("self-check")!
             let selfCheckJune = samples.document(form: selfCheckForm, unit: unit, period: june, rows: 8, seed: seed)
-            var selfCheckMay = selfCheckJune
-            selfCheckMay.period = may
-            selfCheckMay.header["period"] = .period(may)
-            selfCheckMay.header["report_date"] = .date(CivilDate(year: 2024, month: 5, day: 28)!)
+            var selfCheckMay = moved(selfCheckJune, to: may, reportedOn: 28)
             selfCheckMay.rows["main"] = Array(selfCheckJune.rows["main"]!.prefix(6)).map { record in
                 var r = record
                 if let d = r["found_date"]?.date, d.month > 5 { r["found_date"] = .date(CivilDate(year: 2024, month: 5, day: d.day)!) }
@@ -142,10 +139,7 @@ struct Demo {
             // The rectification ledger: in May nothing is done yet; in June some problems are.
             let rectForm = set.form("rectification")!
             let rectJune = samples.document(form: rectForm, unit: unit, period: june, rows: 8, seed: seed &+ 100)
-            var rectMay = rectJune
-            rectMay.period = may
-            rectMay.header["period"] = .period(may)
-            rectMay.header["report_date"] = .date(CivilDate(year: 2024, month: 5, day: 29)!)
+            var rectMay = moved(rectJune, to: may, reportedOn: 29)
             rectMay.rows["main"] = Array(rectJune.rows["main"]!.prefix(6)).map { record in
                 var r = record
                 r["status"] = .choice("正在整改")
@@ -197,6 +191,15 @@ struct Demo {
             }
         }
         return returns
+    }
+
+    /// A copy of `document` reported for `period`, on `day` of that month.
+    func moved(_ document: LedgerDocument, to period: YearMonth, reportedOn day: Int) -> LedgerDocument {
+        var copy = document
+        copy.period = period
+        copy.header["period"] = .period(period)
+        copy.header["report_date"] = .date(period.day(day))
+        return copy
     }
 
     /// Writes a filled-in ledger as the unit would return it (the template with its rows filled in).

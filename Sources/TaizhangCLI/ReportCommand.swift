@@ -81,6 +81,29 @@ struct ReportWriter {
         return written
     }
 
+    /// `status --to FORMAT -o OUT`: the status as one file (a folder of files for csv).
+    func status(period: YearMonth, asOf: CivilDate, format: String, output: String) throws -> [String] {
+        let document = try ConsolidatedReport.progress(workspace: workspace, formSet: set, period: period, asOf: asOf)
+        switch format {
+        case "memo":
+            guard let form = set.form("progress") else { return [] }
+            let docs = try workspace.currentDocuments(form: form, period: period, formSet: set)
+            let memo = try Memos(templates: MemoTemplateSet(files: BuiltinForms.memoTemplates))
+                .provinceProgressReport(docs, formSet: set, period: period, recipients: [], date: asOf)
+            try AtomicFileSink.write(output) { try MemoExporter().export(memo, to: $0) }
+            return [output]
+        case "csv":
+            return try ReportWriter(set: set, workspace: workspace, directory: output)
+                .writeLedger(document, baseName: "\(period.iso)_进展情况", formats: ["csv"])
+        default:
+            guard let exporter = registry.exporter(format) else {
+                throw CommandFailure("不支持的输出格式“\(format)”（可用：\(registry.exporters.keys.sorted().joined(separator: "、"))、memo）")
+            }
+            try AtomicFileSink.write(output) { try exporter.export(document, to: $0) }
+            return [output]
+        }
+    }
+
     func summary(formats: [String]) throws -> [String] {
         guard let form = set.form("summary") else { throw CommandFailure("表单集中没有整治工作总结") }
         let docs = try workspace.currentDocuments(form: form, formSet: set)

@@ -16,6 +16,9 @@ struct StatusCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("截至日期（YYYY-MM-DD），默认为今天", valueName: "DATE"))
     var asOf: String?
     @Flag(help: "以 JSON 输出") var json = false
+    @Option(help: ArgumentHelp("另存为文件的格式：xlsx、csv、json 或 memo（与 -o 一起使用）", valueName: "FORMAT"))
+    var to: String?
+    @Option(name: .shortAndLong, help: ArgumentHelp("输出文件（csv 时为目录）", valueName: "OUT")) var output: String?
 
     func run() throws {
         let set = try formOptions.load()
@@ -29,6 +32,13 @@ struct StatusCommand: ParsableCommand {
             return p
         } ?? set.campaign.periods.last { $0 <= day.yearMonth } ?? set.campaign.periods.first
         let status = try CampaignStatus.compute(workspace: workspace, formSet: set, asOf: day, period: month)
+        if let to {
+            guard let output, let month else { throw CommandFailure("--to 须与 -o 一起使用，并有报送期") }
+            let written = try ReportWriter(set: set, workspace: workspace, directory: output)
+                .status(period: month, asOf: day, format: to, output: output)
+            for path in written { print("已生成 \(path)") }
+            return
+        }
         if json {
             try printJSON(StatusJSON(status))
         } else {
