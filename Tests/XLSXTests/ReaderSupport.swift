@@ -56,6 +56,57 @@ enum ReaderSupport {
             """, [url.path], input: json)
     }
 
+    /// Writes a ZIP byte by byte (deflate), so tests can make what zipfile refuses to: zip bombs whose
+    /// compressed blocks repeat (`bomb`: MiB of `fill` (default spaces) between `head` and `tail`), sizes that lie
+    /// (`declare`), entries flagged as encrypted, names as given.
+    static func rawZip(_ entries: [[String: Any]], to url: URL) throws {
+        let json = try JSONSerialization.data(withJSONObject: entries)
+        try python(rawZipScript, [url.path], input: json)
+    }
+
+    static let rawZipScript = #"""
+import json, struct, sys, zlib
+# entries: [{"name":..., "text":... | "bomb": MiB, "head":..., "tail":..., "declare": n, "encrypted": bool}]
+spec = json.load(sys.stdin)
+out = open(sys.argv[1], 'wb')
+central = []
+for e in spec:
+    name = e['name'].encode('utf-8')
+    if 'bomb' in e:
+        head, tail = e['head'].encode(), e['tail'].encode()
+        fill = e.get('fill', ' ').encode()
+        chunk = fill * ((1 << 20) // len(fill))
+        c = zlib.compressobj(9, zlib.DEFLATED, -15)
+        first = c.compress(head) + c.flush(zlib.Z_FULL_FLUSH)
+        c2 = zlib.compressobj(9, zlib.DEFLATED, -15)
+        block = c2.compress(chunk) + c2.flush(zlib.Z_FULL_FLUSH)
+        c3 = zlib.compressobj(9, zlib.DEFLATED, -15)
+        last = c3.compress(tail) + c3.flush()
+        crc = zlib.crc32(head)
+        for _ in range(e['bomb']): crc = zlib.crc32(chunk, crc)
+        crc = zlib.crc32(tail, crc)
+        size = len(head) + len(tail) + e['bomb'] * len(chunk)
+        parts = [first] + [block] * e['bomb'] + [last]
+        comp = sum(len(p) for p in parts)
+    else:
+        data = e['text'].encode('utf-8') if 'text' in e else bytes.fromhex(e['hex'])
+        c = zlib.compressobj(6, zlib.DEFLATED, -15)
+        body = c.compress(data) + c.flush()
+        crc, size, comp, parts = zlib.crc32(data), len(data), len(body), [body]
+    declared = e.get('declare', size)
+    flags = 0x800 | (1 if e.get('encrypted') else 0)
+    offset = out.tell()
+    out.write(struct.pack('<IHHHHHIIIHH', 0x04034b50, 20, flags, 8, 0, 0x21, crc, comp, declared, len(name), 0) + name)
+    for p in parts: out.write(p)
+    central.append(struct.pack('<IHHHHHHIIIHHHHHII', 0x02014b50, 20, 20, flags, 8, 0, 0x21, crc, comp, declared,
+                               len(name), 0, 0, 0, 0, 0, offset) + name)
+start = out.tell()
+for c in central: out.write(c)
+end = out.tell()
+out.write(struct.pack('<IHHHHIIH', 0x06054b50, 0, 0, len(central), len(central), end - start, start, 0))
+out.close()
+"""#
+
     static let mainNS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     static let relNS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 

@@ -46,12 +46,7 @@ final class ZipReader {
             throw ZipReader.openError(code: code, path: path, fileName: fileName)
         }
         self.archive = archive
-        do {
-            try readDirectory()
-        } catch {
-            zip_discard(archive)
-            throw error
-        }
+        try readDirectory()  // on failure, deinit discards the archive
     }
 
     deinit {
