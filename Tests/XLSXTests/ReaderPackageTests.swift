@@ -43,6 +43,36 @@ import TaizhangCore
         ])
     }
 
+    @Test func indentedXMLIsNotText() throws {
+        let strings = """
+            <sst xmlns="\(S.mainNS)">
+              <si>
+                <r>
+                  <t>整改</t>
+                </r>
+                <r><t xml:space="preserve"> 完成</t></r>
+              </si>
+            </sst>
+            """
+        let sheet = S.sheet("""
+            <row r="1">
+              <c r="A1" t="s">
+                <v>0</v>
+              </c>
+              <c r="B1" t="inlineStr">
+                <is>
+                  <t>行内</t>
+                </is>
+              </c>
+              <c r="C1">
+                <v> 12.5 </v>
+              </c>
+            </row>
+            """)
+        #expect(try S.read(S.package(sheets: [("S", sheet)], sharedStrings: strings)) ==
+                ["A1": .text("整改 完成"), "B1": .text("行内"), "C1": .number(12.5)])
+    }
+
     @Test func prefixedElements() throws {
         let sheet = """
             <?xml version="1.0"?><x:worksheet xmlns:x="\(S.mainNS)"><x:sheetData><x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c>\

@@ -147,7 +147,7 @@ struct SheetReader {
                                 }
                             }
                         } else if child == isName {
-                            inline = try x.text(skipping: [rPhName])
+                            inline = try x.stringItem(text: tName, skipping: rPhName)
                         } else {
                             try x.skipElement()
                         }

@@ -143,14 +143,14 @@ struct PackageParts {
     func sharedStrings(_ part: String) throws -> [String] {
         guard let x = try reader(for: part) else { return [] }
         let names = MainNames(x)
-        let si = x.intern("si"), sst = x.intern("sst"), rPh = x.intern("rPh")
+        let si = x.intern("si"), sst = x.intern("sst"), rPh = x.intern("rPh"), t = x.intern("t")
         let uniqueCount = x.intern("uniqueCount")
         var strings: [String] = []
         while try x.read() {
             guard x.kind == XMLReader.Kind.element.rawValue, names.isMain(x.namespaceURI) else { continue }
             let local = x.localName
             if local == si {
-                strings.append(OOXMLEscapes.decode(try x.text(skipping: [rPh])))
+                strings.append(OOXMLEscapes.decode(try x.stringItem(text: t, skipping: rPh)))
             } else if local == sst, let count = x.attribute(uniqueCount).flatMap({ Int($0) }), count > 0 {
                 strings.reserveCapacity(min(count, 1 << 20))
             }

@@ -146,6 +146,36 @@ final class XMLReader {
         throw ImportError(.malformed, file: fileName, detail: "XML 内容意外结束", place: partName)
     }
 
+    /// Reads a string item (`<si>`, `<is>`): the text of its `t` descendants (rich runs concatenated),
+    /// skipping `skipping` subtrees (phonetic runs); white space between elements is not text.
+    /// Leaves the reader on the end element.
+    func stringItem(text t: Name, skipping: Name) throws -> String {
+        if isEmptyElement { return "" }
+        let start = depth
+        var bytes: [UInt8] = []
+        var skipDepth: Int32 = -1
+        var textDepth: Int32 = -1
+        while try read() {
+            switch kind {
+            case Kind.endElement.rawValue:
+                let d = depth
+                if d == start { return String(decoding: bytes, as: UTF8.self) }
+                if d == skipDepth { skipDepth = -1 }
+                if d == textDepth { textDepth = -1 }
+            case Kind.element.rawValue:
+                guard skipDepth < 0, !isEmptyElement else { break }
+                let local = localName
+                if local == skipping { skipDepth = depth } else if local == t, textDepth < 0 { textDepth = depth }
+            case Kind.text.rawValue, Kind.cdata.rawValue, Kind.whitespace.rawValue, Kind.significantWhitespace.rawValue:
+                guard skipDepth < 0, textDepth >= 0, let value else { break }
+                bytes.append(contentsOf: UnsafeBufferPointer(start: value, count: strlen(value)))
+            default:
+                break
+            }
+        }
+        throw ImportError(.malformed, file: fileName, detail: "XML 内容意外结束", place: partName)
+    }
+
     /// Skips the rest of the current element (its children); leaves the reader on its end element.
     func skipElement() throws {
         if isEmptyElement { return }
