@@ -12,7 +12,7 @@ public struct TaizhangCommand: ParsableCommand {
             退出码：0 成功；1 发现需要修改的问题；2 拒绝处理或执行失败（错误信息输出到标准错误）。
             """,
         version: TaizhangVersion.current,
-        subcommands: [FormsCommand.self])
+        subcommands: [FormsCommand.self, InspectCommand.self])
 
     public init() {}
 }
