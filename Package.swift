@@ -53,6 +53,11 @@ let package = Package(
             path: "Sources/TaizhangCLI"),
         .executableTarget(name: "taizhang", dependencies: ["TaizhangCLI"], path: "Sources/taizhang"),
 
+        // MARK: Benchmarks (run by Benchmarks/*.sh)
+        .executableTarget(
+            name: "xlsx-read-benchmark", dependencies: ["TaizhangXLSX", "TaizhangCore"],
+            path: "Benchmarks/XLSXReadBenchmark"),
+
         // MARK: Tests
         .testTarget(
             name: "TaizhangCoreTests", dependencies: ["TaizhangCore", "TaizhangForms"],

@@ -89,16 +89,20 @@ import TaizhangCore
         #expect(honestError?.reason == .tooLarge)
         #expect(honestError?.place == "xl/worksheets/sheet1.xml")
         // Lying headers: declared 100 bytes; the count while streaming must stop it (and with the default limits too).
-        entries.append(["name": "xl/worksheets/sheet1.xml", "bomb": 1000, "head": head, "tail": "</sheetData></worksheet>", "fill": "<x/>", "declare": 100])
+        entries.append(["name": "xl/worksheets/sheet1.xml", "bomb": 1000, "head": head, "tail": "</sheetData></worksheet>", "declare": 100])
         let clock = ContinuousClock()
         let start = clock.now
         let lyingError = try refusal(raw: entries, limits: limits)
         #expect(lyingError?.reason == .tooLarge, "\(String(describing: lyingError))")
         #expect(lyingError?.place == "xl/worksheets/sheet1.xml")
         #expect(clock.now - start < .seconds(10))
-        // Text nodes past libxml2's 10 MB limit (no XML_PARSE_HUGE) are refused too.
-        entries[entries.count - 1]["fill"] = " "
-        #expect(try refusal(raw: entries, limits: .standard)?.reason == .malformed)
+        // A cell text far past Excel's 32,767 characters is refused before it fills memory.
+        entries[entries.count - 1] = ["name": "xl/worksheets/sheet1.xml", "bomb": 1000, "declare": 100,
+                                      "head": head + "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>", "fill": "长",
+                                      "tail": "</t></is></c></row></sheetData></worksheet>"]
+        let long = try refusal(raw: entries, limits: .standard)
+        #expect(long?.reason == .malformed)
+        #expect(long?.place == "xl/worksheets/sheet1.xml")
     }
 
     @Test func totalCapAcrossParts() throws {

@@ -144,6 +144,7 @@ struct SheetReader {
                                 if k == endElement, x.depth == vDepth { break }
                                 if k != element, k != endElement, let p = x.value {
                                     text.append(contentsOf: UnsafeBufferPointer(start: p, count: strlen(p)))
+                                    if text.count > XMLReader.maxTextBytes { throw x.tooLongText() }
                                 }
                             }
                         } else if child == isName {
