@@ -32,63 +32,64 @@ final class XMLReader {
     /// The part being read, for messages.
     let partName: String
     private let fileName: String
+    private let stream: ZipReader.EntryStream
     private let context: xmlParserCtxtPtr
-    private let sink: Sink
-    private var position = 0
-    private var current = Sink.Event(kind: 0, depth: 0, name: nil, namespace: nil, first: 0, count: 0)
-    private var finished = false
+    /// The parse state, behind a pointer: libxml2's callbacks write to it and ``read()`` reads from it
+    /// without reference counting or exclusivity checks (this is the hot path).
+    private let state: UnsafeMutablePointer<State>
     private var chunk = [UInt8](repeating: 0, count: 64 << 10)
 
     /// Opens a parser over `stream`.
     init(stream: ZipReader.EntryStream, fileName: String) throws {
         self.partName = stream.entry.name
         self.fileName = fileName
-        let sink = Sink(stream: stream)
-        self.sink = sink
+        self.stream = stream
+        let state = UnsafeMutablePointer<State>.allocate(capacity: 1)
+        state.initialize(to: State())
+        self.state = state
         var handler = xmlSAXHandler()
         handler.initialized = XML_SAX2_MAGIC
         handler.startElementNs = { context, localName, _, uri, _, _, attributeCount, _, attributes in
-            guard let context else { return }
-            Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
-                .start(localName, uri, Int(attributeCount), attributes)
+            context?.assumingMemoryBound(to: State.self).pointee.start(localName, uri, Int(attributeCount), attributes)
         }
         handler.endElementNs = { context, localName, _, uri in
-            guard let context else { return }
-            Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue().end(localName, uri)
+            context?.assumingMemoryBound(to: State.self).pointee.end(localName, uri)
         }
         handler.characters = { context, text, length in
-            guard let context, let text else { return }
-            Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue().characters(text, Int(length))
+            guard let text else { return }
+            context?.assumingMemoryBound(to: State.self).pointee.characters(text, Int(length))
         }
         handler.cdataBlock = handler.characters
         handler.ignorableWhitespace = handler.characters
         handler.internalSubset = { context, _, _, _ in
-            guard let context else { return }
-            Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue().refuseDoctype()
+            context?.assumingMemoryBound(to: State.self).pointee.refuseDoctype()
         }
         handler.externalSubset = handler.internalSubset
         handler.entityDecl = { context, _, _, _, _, _ in
-            guard let context else { return }
-            Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue().refuseDoctype()
+            context?.assumingMemoryBound(to: State.self).pointee.refuseDoctype()
         }
         handler.serror = { context, error in
-            guard let context, let error else { return }
-            let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
-            if sink.parseError == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue {
+            guard let state = context?.assumingMemoryBound(to: State.self), let error else { return }
+            if state.pointee.parseError == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue {
                 let message = error.pointee.message.map { String(cString: $0) } ?? ""
-                sink.parseError = (Int(error.pointee.line), message.trimmingWhitespace())
+                state.pointee.parseError = (Int(error.pointee.line), message.trimmingWhitespace())
             }
         }
-        guard let context = xmlCreatePushParserCtxt(&handler, Unmanaged.passUnretained(sink).toOpaque(), nil, 0, nil) else {
+        guard let context = xmlCreatePushParserCtxt(&handler, UnsafeMutableRawPointer(state), nil, 0, nil) else {
+            state.deinitialize(count: 1)
+            state.deallocate()
             throw ImportError(.malformed, file: fileName, detail: "无法读取 XML 内容", place: stream.entry.name)
         }
         self.context = context
         xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue))
-        sink.context = context
+        state.pointee.context = context
     }
 
     deinit {
         xmlFreeParserCtxt(context)
+        state.pointee.free()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// The interned form of `name` in this parser's dictionary.
@@ -97,58 +98,61 @@ final class XMLReader {
     }
 
     /// The current event's kind (raw value of ``Kind``).
-    var kind: Int32 { current.kind }
+    @inline(__always) var kind: Int32 { state.pointee.current.kind }
 
     /// Moves to the next event; `false` at the end of the document.
     @inline(__always)
     func read() throws -> Bool {
-        while position >= sink.events.count {
-            if finished { return false }
+        let s = state
+        while s.pointee.position >= s.pointee.eventCount {
+            if s.pointee.finished { return false }
             try refill()
         }
-        current = sink.events[position]
-        position += 1
+        s.pointee.current = s.pointee.events[s.pointee.position]
+        s.pointee.position += 1
         return true
     }
 
     private func refill() throws {
-        sink.reset()
-        position = 0
-        let n = try chunk.withUnsafeMutableBytes { try sink.stream.read(into: $0) }
-        if !sink.prologDone { sink.scanProlog(chunk, n) }
-        if sink.sawDoctype { throw unsafeDTD() }
+        state.pointee.reset()
+        let n = try chunk.withUnsafeMutableBytes { try stream.read(into: $0) }
+        if !state.pointee.prologDone { chunk.withUnsafeBufferPointer { state.pointee.scanProlog($0, n) } }
+        if state.pointee.sawDoctype { throw unsafeDTD() }
         let status = chunk.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: n) {
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(n, 1)) {
                 xmlParseChunk(context, $0, Int32(n), n == 0 ? 1 : 0)
             }
         }
-        if n == 0 { finished = true }
-        if sink.sawDoctype { throw unsafeDTD() }
-        if status != 0 || sink.parseError != nil || context.pointee.wellFormed == 0 { throw failure() }
+        if n == 0 { state.pointee.finished = true }
+        if state.pointee.sawDoctype { throw unsafeDTD() }
+        if status != 0 || state.pointee.parseError != nil || context.pointee.wellFormed == 0 { throw failure() }
     }
 
     /// The local name of the current element (interned).
-    @inline(__always) var localName: Name { current.name }
+    @inline(__always) var localName: Name { state.pointee.current.name }
     /// The namespace URI of the current element, or `nil`.
-    @inline(__always) var namespaceURI: Name { current.namespace }
+    @inline(__always) var namespaceURI: Name { state.pointee.current.namespace }
     /// Always `false`: `<x/>` is reported as a start and an end event.
     @inline(__always) var isEmptyElement: Bool { false }
     /// The depth of the current element (its end event has the same depth); text is one deeper.
-    @inline(__always) var depth: Int32 { current.depth }
+    @inline(__always) var depth: Int32 { state.pointee.current.depth }
     /// The text of the current text event, NUL-terminated, valid until the next ``read()``.
     @inline(__always) var value: UnsafePointer<UInt8>? {
-        current.kind == Kind.text.rawValue ? UnsafePointer(sink.arena + Int(current.first)) : nil
+        let current = state.pointee.current
+        return current.kind == Kind.text.rawValue ? UnsafePointer(state.pointee.arena + Int(current.first)) : nil
     }
 
     /// Calls `body` with each attribute of the current element: local name, namespace URI, value.
     @inline(__always)
     func forEachAttribute(_ body: (Name, Name, UnsafePointer<UInt8>) throws -> Void) rethrows {
+        let current = state.pointee.current
         guard current.kind == Kind.element.rawValue else { return }
+        let attributes = state.pointee.attributes, arena = state.pointee.arena
         var index = Int(current.first)
         let end = index + Int(current.count)
         while index < end {
-            let attribute = sink.attributes[index]
-            try body(attribute.name, attribute.namespace, UnsafePointer(sink.arena + Int(attribute.value)))
+            let attribute = attributes[index]
+            try body(attribute.name, attribute.namespace, UnsafePointer(arena + Int(attribute.value)))
             index += 1
         }
     }
@@ -252,64 +256,72 @@ final class XMLReader {
     }
 
     private func failure() -> ImportError {
-        if sink.sawDoctype { return unsafeDTD() }
-        if let (line, message) = sink.parseError {
+        if state.pointee.sawDoctype { return unsafeDTD() }
+        if let (line, message) = state.pointee.parseError {
             if message.contains("ntity") || message.contains("DOCTYPE") { return unsafeDTD() }
             return malformed("XML 格式错误（第 \(line) 行：\(message)）")
         }
         return malformed("XML 格式错误")
     }
 
-    /// Receives libxml2's callbacks for one chunk and keeps their events.
-    private final class Sink {
-        struct Event {
-            var kind: Int32
-            var depth: Int32
-            var name: UnsafePointer<UInt8>?
-            var namespace: UnsafePointer<UInt8>?
-            /// Elements: the first attribute's index; text: the offset in the arena.
-            var first: Int32
-            /// Elements: the number of attributes; text: the length in bytes.
-            var count: Int32
-        }
+    /// One event of a chunk.
+    struct Event {
+        var kind: Int32
+        var depth: Int32
+        var name: UnsafePointer<UInt8>?
+        var namespace: UnsafePointer<UInt8>?
+        /// Elements: the first attribute's index; text: the offset in the arena.
+        var first: Int32
+        /// Elements: the number of attributes; text: the length in bytes.
+        var count: Int32
+    }
 
-        struct Attribute {
-            var name: UnsafePointer<UInt8>?
-            var namespace: UnsafePointer<UInt8>?
-            /// Offset of the NUL-terminated value in the arena.
-            var value: Int32
-        }
+    /// One attribute of an element event.
+    struct Attribute {
+        var name: UnsafePointer<UInt8>?
+        var namespace: UnsafePointer<UInt8>?
+        /// Offset of the NUL-terminated value in the arena.
+        var value: Int32
+    }
 
-        let stream: ZipReader.EntryStream
+    /// What libxml2's callbacks record for one chunk, and the reader's position in it. Buffers are raw
+    /// memory, grown as needed and reused from chunk to chunk.
+    struct State {
         var context: xmlParserCtxtPtr?
-        var events: [Event] = []
-        var attributes: [Attribute] = []
+        var events = UnsafeMutablePointer<Event>.allocate(capacity: 4096)
+        var eventCount = 0
+        var eventCapacity = 4096
+        var attributes = UnsafeMutablePointer<Attribute>.allocate(capacity: 4096)
+        var attributeCount = 0
+        var attributeCapacity = 4096
         /// Text and attribute values of the current chunk, each NUL-terminated.
-        private(set) var arena: UnsafeMutablePointer<UInt8>
-        private var arenaCount = 0
-        private var arenaCapacity = 1 << 16
-        private var depth: Int32 = 0
+        var arena = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 17)
+        var arenaCount = 0
+        var arenaCapacity = 1 << 17
+        var depth: Int32 = 0
+        var position = 0
+        var current = Event(kind: 0, depth: 0, name: nil, namespace: nil, first: 0, count: 0)
+        var finished = false
         var parseError: (Int, String)?
         var sawDoctype = false
         /// Prolog scan: 0 looking for `<`; 1 after `<`; 2 after `<!`; 3 the root element has begun.
-        private var prolog = 0
+        var prolog = 0
         var prologDone: Bool { prolog == 3 }
 
-        init(stream: ZipReader.EntryStream) {
-            self.stream = stream
-            arena = .allocate(capacity: arenaCapacity)
-            events.reserveCapacity(4096)
+        func free() {
+            events.deallocate()
+            attributes.deallocate()
+            arena.deallocate()
         }
 
-        deinit { arena.deallocate() }
-
-        func reset() {
-            events.removeAll(keepingCapacity: true)
-            attributes.removeAll(keepingCapacity: true)
+        mutating func reset() {
+            eventCount = 0
+            attributeCount = 0
             arenaCount = 0
+            position = 0
         }
 
-        private func reserve(_ extra: Int) {
+        private mutating func reserveArena(_ extra: Int) {
             guard arenaCount + extra > arenaCapacity else { return }
             var capacity = arenaCapacity * 2
             while arenaCount + extra > capacity { capacity *= 2 }
@@ -320,10 +332,22 @@ final class XMLReader {
             arenaCapacity = capacity
         }
 
+        private mutating func appendEvent(_ event: Event) {
+            if eventCount == eventCapacity {
+                let grown = UnsafeMutablePointer<Event>.allocate(capacity: eventCapacity * 2)
+                grown.moveInitialize(from: events, count: eventCount)
+                events.deallocate()
+                events = grown
+                eventCapacity *= 2
+            }
+            events[eventCount] = event
+            eventCount += 1
+        }
+
         /// Copies a value into the arena (NUL-terminated); `&#38;` (how libxml2 passes `&` in attribute
         /// values when entities are not substituted) becomes `&`.
-        private func store(_ start: UnsafePointer<UInt8>, _ length: Int, attribute: Bool) -> Int32 {
-            reserve(length + 1)
+        private mutating func store(_ start: UnsafePointer<UInt8>, _ length: Int, attribute: Bool) -> Int32 {
+            reserveArena(length + 1)
             let offset = arenaCount
             if attribute, memchr(start, 0x26, length) != nil {
                 var i = 0
@@ -347,52 +371,64 @@ final class XMLReader {
             return Int32(offset)
         }
 
-        func start(_ name: UnsafePointer<UInt8>?, _ uri: UnsafePointer<UInt8>?, _ count: Int,
-                   _ values: UnsafeMutablePointer<UnsafePointer<UInt8>?>?) {
-            let first = Int32(attributes.count)
+        mutating func start(_ name: UnsafePointer<UInt8>?, _ uri: UnsafePointer<UInt8>?, _ count: Int,
+                            _ values: UnsafeMutablePointer<UnsafePointer<UInt8>?>?) {
+            let first = Int32(attributeCount)
             if count > 0, let values {
+                if attributeCount + count > attributeCapacity {
+                    var capacity = attributeCapacity * 2
+                    while attributeCount + count > capacity { capacity *= 2 }
+                    let grown = UnsafeMutablePointer<Attribute>.allocate(capacity: capacity)
+                    grown.moveInitialize(from: attributes, count: attributeCount)
+                    attributes.deallocate()
+                    attributes = grown
+                    attributeCapacity = capacity
+                }
                 for index in 0..<count {
                     let base = values + index * 5
                     guard let start = base[3], let end = base[4] else { continue }
                     let offset = store(start, end - start, attribute: true)
-                    attributes.append(Attribute(name: base[0], namespace: base[2], value: offset))
+                    attributes[attributeCount] = Attribute(name: base[0], namespace: base[2], value: offset)
+                    attributeCount += 1
                 }
             }
-            events.append(Event(kind: Kind.element.rawValue, depth: depth, name: name, namespace: uri,
-                                first: first, count: Int32(attributes.count) - first))
+            appendEvent(Event(kind: Kind.element.rawValue, depth: depth, name: name, namespace: uri,
+                              first: first, count: Int32(attributeCount) - first))
             depth += 1
         }
 
-        func end(_ name: UnsafePointer<UInt8>?, _ uri: UnsafePointer<UInt8>?) {
+        mutating func end(_ name: UnsafePointer<UInt8>?, _ uri: UnsafePointer<UInt8>?) {
             depth -= 1
-            events.append(Event(kind: Kind.endElement.rawValue, depth: depth, name: name, namespace: uri, first: 0, count: 0))
+            appendEvent(Event(kind: Kind.endElement.rawValue, depth: depth, name: name, namespace: uri, first: 0, count: 0))
         }
 
-        func characters(_ text: UnsafePointer<UInt8>, _ length: Int) {
-            if let last = events.last, last.kind == Kind.text.rawValue,
-               Int(last.first) + Int(last.count) + 1 == arenaCount {
-                // Continue the previous text: overwrite its NUL.
-                arenaCount -= 1
-                reserve(length + 1)
-                (arena + arenaCount).update(from: text, count: length)
-                arenaCount += length
-                arena[arenaCount] = 0
-                arenaCount += 1
-                events[events.count - 1].count += Int32(length)
-                return
+        mutating func characters(_ text: UnsafePointer<UInt8>, _ length: Int) {
+            if eventCount > 0 {
+                let last = events[eventCount - 1]
+                if last.kind == Kind.text.rawValue, Int(last.first) + Int(last.count) + 1 == arenaCount {
+                    // Continue the previous text: overwrite its NUL.
+                    arenaCount -= 1
+                    reserveArena(length + 1)
+                    (arena + arenaCount).update(from: text, count: length)
+                    arenaCount += length
+                    arena[arenaCount] = 0
+                    arenaCount += 1
+                    events[eventCount - 1].count += Int32(length)
+                    return
+                }
             }
             let offset = store(text, length, attribute: false)
-            events.append(Event(kind: Kind.text.rawValue, depth: depth, name: nil, namespace: nil,
-                                first: offset, count: Int32(length)))
+            appendEvent(Event(kind: Kind.text.rawValue, depth: depth, name: nil, namespace: nil,
+                              first: offset, count: Int32(length)))
         }
 
-        func refuseDoctype() {
+        mutating func refuseDoctype() {
             sawDoctype = true
             if let context { xmlStopParser(context) }
         }
 
         /// Looks at the bytes before the root element for `<!` other than a comment (a DOCTYPE).
-        func scanProlog(_ bytes: [UInt8], _ count: Int) {
+        mutating func scanProlog(_ bytes: UnsafeBufferPointer<UInt8>, _ count: Int) {
             var index = 0
             while index < count, prolog != 3 {
                 let byte = bytes[index]
