@@ -161,7 +161,9 @@ public final class XLSXSheetSource: SheetSource {
     }
 
     private func read(sheet index: Int, mergedRanges: inout [MergedRange], _ visit: (SourceRow) throws -> Bool) throws {
-        precondition(sheets.indices.contains(index), "no sheet \(index)")
+        guard sheets.indices.contains(index) else {
+            throw ImportError(.unsupported, file: fileName, detail: "文件中没有第 \(index + 1) 个工作表")
+        }
         guard let partName = sheetParts[index] else { return }
         guard let entry = zip.entry(named: partName) else {
             throw ImportError(.malformed, file: fileName, detail: "缺少工作表“\(sheets[index].name)”的内容部件", place: partName)

@@ -204,11 +204,66 @@ import TaizhangCore
         #expect(error?.place == "xl/worksheets/sheet1.xml")
     }
 
+    @Test func rowLimit() throws {
+        let rows = (1...5).map { "<row r=\"\($0)\"><c><v>\($0)</v></c></row>" }.joined()
+        let parts = S.package(sheets: [("S", S.sheet(rows))])
+        #expect(try refusal(parts: parts, limits: ImportLimits(maxRows: 4))?.reason == .tooLarge)
+        #expect(try refusal(parts: parts, limits: ImportLimits(maxRows: 5)) == nil)
+    }
+
+    /// Damaged copies of a good file (bytes changed, or cut short anywhere) are read or refused with an
+    /// ImportError; they never crash or hang the reader.
+    @Test func damagedFilesNeverCrash() throws {
+        let folder = try S.temporaryFolder("fuzz")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("good.xlsx")
+        let styles = "<styleSheet xmlns=\"\(S.mainNS)\"><numFmts><numFmt numFmtId=\"164\" formatCode=\"yyyy&quot;年&quot;\"/></numFmts><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/></cellXfs></styleSheet>"
+        let sheet = S.sheet("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" s=\"1\"><v>45473</v></c><c r=\"C1\" t=\"inlineStr\"><is><t>内</t></is></c></row>",
+                            after: "<mergeCells><mergeCell ref=\"A1:B1\"/></mergeCells>")
+        try S.zip(S.package(sheets: [("S", sheet)], sharedStrings: "<sst xmlns=\"\(S.mainNS)\"><si><t>好</t></si></sst>", styles: styles), to: url)
+        let good = [UInt8](try Data(contentsOf: url))
+        var generator = SplitMix(seed: 20240630)
+        var damaged: [[UInt8]] = stride(from: 1, to: good.count, by: 37).map { Array(good[0..<$0]) }
+        for _ in 0..<300 {
+            var copy = good
+            for _ in 0..<Int(generator.next() % 4 + 1) {
+                copy[Int(generator.next() % UInt64(copy.count))] = UInt8(truncatingIfNeeded: generator.next())
+            }
+            damaged.append(copy)
+        }
+        let damagedURL = folder.appendingPathComponent("damaged.xlsx")
+        for bytes in damaged {
+            try Data(bytes).write(to: damagedURL)
+            do {
+                let source = try S.open(damagedURL)
+                for index in source.sheets.indices {
+                    try source.readRows(sheet: index) { _ in true }
+                    _ = try source.mergedRanges(sheet: index)
+                }
+            } catch is ImportError {
+                continue
+            }
+        }
+    }
+
     @Test func recognition() {
         let importer = XLSXImporter()
         #expect(importer.recognises(prefix: [0x50, 0x4B, 0x03, 0x04, 0, 0, 0, 0], fileName: "x.bin"))
         #expect(importer.recognises(prefix: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], fileName: "a"))
         #expect(!importer.recognises(prefix: Array("a,b,c\n".utf8), fileName: "a.csv"))
         #expect(importer.format.id == "xlsx")
+    }
+}
+
+/// A small deterministic random number generator for the damaged-file test.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
