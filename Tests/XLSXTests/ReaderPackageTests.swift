@@ -215,6 +215,23 @@ import TaizhangCore
         #expect(try S.cells(source, sheet: 1).isEmpty)
     }
 
+    @Test func escapedCharactersInAttributesAndText() throws {
+        let strings = "<sst xmlns=\"\(S.mainNS)\"><si><t>A&amp;B &lt;&gt; &#x4E2D;&#25991;</t></si></sst>"
+        let styles = "<styleSheet xmlns=\"\(S.mainNS)\"><numFmts><numFmt numFmtId=\"170\" formatCode=\"&quot;截至&quot;yyyy&quot;年&quot;m&quot;月&quot;\"/></numFmts><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"170\"/></cellXfs></styleSheet>"
+        var parts = S.package(sheets: [("S", S.sheet("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>\n0\n</v></c><c r=\"B1\" s=\"1\"><v>45473</v></c></row>"))],
+                              sharedStrings: strings, styles: styles)
+        parts = parts.map { name, text in
+            name == "xl/workbook.xml" ? (name, text.replacingOccurrences(of: "name=\"S\"", with: "name=\"研发&amp;测试&#38;&lt;1&gt;\"")) : (name, text)
+        }
+        let folder = try S.temporaryFolder("amp")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("a.xlsx")
+        try S.zip(parts, to: url)
+        let source = try S.open(url)
+        #expect(source.sheets.map(\.name) == ["研发&测试&<1>"])
+        #expect(try S.cells(source) == ["A1": .text("A&B <> 中文"), "B1": S.date(2024, 6, 30)])
+    }
+
     @Test func unknownRelationshipTypesAreIgnored() throws {
         var parts = S.package(sheets: [("S", S.sheet("<row r=\"2\"><c r=\"B2\"><v>5</v></c></row>"))])
         parts = parts.map { name, text in

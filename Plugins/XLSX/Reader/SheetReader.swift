@@ -328,11 +328,11 @@ private func parseReference(_ p: UnsafePointer<UInt8>) -> (Int, Int)? {
     return (row, column)
 }
 
-/// Parses a non-negative decimal integer from a C string (surrounding spaces allowed).
+/// Parses a non-negative decimal integer from a C string (surrounding white space allowed).
 @inline(__always)
 private func parseInt(_ p: UnsafePointer<UInt8>) -> Int? {
     var i = 0
-    while p[i] == 32 { i += 1 }
+    while p[i] == 32 || p[i] == 9 || p[i] == 10 || p[i] == 13 { i += 1 }
     var value = 0
     let start = i
     while p[i] >= 48, p[i] <= 57 {
@@ -341,7 +341,7 @@ private func parseInt(_ p: UnsafePointer<UInt8>) -> Int? {
         i += 1
     }
     guard i > start else { return nil }
-    while p[i] == 32 { i += 1 }
+    while p[i] == 32 || p[i] == 9 || p[i] == 10 || p[i] == 13 { i += 1 }
     return p[i] == 0 ? value : nil
 }
 
