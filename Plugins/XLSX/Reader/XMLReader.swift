@@ -97,6 +97,13 @@ final class XMLReader {
         name.withCString { xmlDictLookup(context.pointee.dict, UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), -1) }
     }
 
+    /// Records attributes only for elements with these local names (all elements when never called).
+    /// Attribute values of other elements are not copied, which speeds up parts with many attributes
+    /// the reader does not need (LibreOffice's rich-text run properties, row properties).
+    func recordAttributes(only names: [String]) {
+        state.pointee.wanted = names.map { intern($0) }
+    }
+
     /// The current event's kind (raw value of ``Kind``).
     @inline(__always) var kind: Int32 { state.pointee.current.kind }
 
@@ -304,6 +311,8 @@ final class XMLReader {
         var finished = false
         var parseError: (Int, String)?
         var sawDoctype = false
+        /// Elements whose attributes are recorded; empty: all.
+        var wanted: [UnsafePointer<UInt8>?] = []
         /// Prolog scan: 0 looking for `<`; 1 after `<`; 2 after `<!`; 3 the root element has begun.
         var prolog = 0
         var prologDone: Bool { prolog == 3 }
@@ -374,7 +383,7 @@ final class XMLReader {
         mutating func start(_ name: UnsafePointer<UInt8>?, _ uri: UnsafePointer<UInt8>?, _ count: Int,
                             _ values: UnsafeMutablePointer<UnsafePointer<UInt8>?>?) {
             let first = Int32(attributeCount)
-            if count > 0, let values {
+            if count > 0, let values, wanted.isEmpty || wanted.contains(name) {
                 if attributeCount + count > attributeCapacity {
                     var capacity = attributeCapacity * 2
                     while attributeCount + count > capacity { capacity *= 2 }
