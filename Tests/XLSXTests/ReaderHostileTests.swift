@@ -246,6 +246,53 @@ import TaizhangCore
         }
     }
 
+    /// Packages whose XML parts are damaged (characters replaced, inserted or deleted; the ZIP itself is
+    /// sound) are read or refused with an ImportError, never crash or hang.
+    @Test func damagedXMLNeverCrashes() throws {
+        let folder = try S.temporaryFolder("xmlfuzz")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let styles = "<styleSheet xmlns=\"\(S.mainNS)\"><numFmts><numFmt numFmtId=\"164\" formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;\"/></numFmts><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/></cellXfs></styleSheet>"
+        let sheet = S.sheet("""
+            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>45473.25</v></c><c r="C1" t="inlineStr"><is><r><t>内_x000D_</t></r><rPh><t>x</t></rPh></is></c></row>\
+            <row r="2"><c t="b"><v>1</v></c><c t="e"><v>#REF!</v></c><c t="d"><v>2024-06-30T08:00:00</v></c><c t="str"><f>A1</f><v>好</v></c></row>
+            """, after: "<mergeCells><mergeCell ref=\"A1:C1\"/></mergeCells>")
+        let parts = S.package(sheets: [("S", sheet)], sharedStrings: "<sst xmlns=\"\(S.mainNS)\"><si><r><t>好</t></r><r><t>_x005F_</t></r></si></sst>", styles: styles)
+        let json = try JSONSerialization.data(withJSONObject: parts.map { [$0.0, $0.1] })
+        try S.python("""
+            import json, random, sys, zipfile
+            parts = json.load(sys.stdin)
+            rng = random.Random(20240630)
+            alphabet = '<>/="&;: x_0123456789ABCDrtcvsi\\u4e2d'
+            for n in range(150):
+                victim = rng.choice([i for i, p in enumerate(parts) if p[0].endswith('.xml') or p[0].endswith('.rels')])
+                with zipfile.ZipFile(f"{sys.argv[1]}/f{n}.xlsx", 'w', zipfile.ZIP_DEFLATED) as z:
+                    for i, (name, text) in enumerate(parts):
+                        if i == victim:
+                            chars = list(text)
+                            for _ in range(rng.randint(1, 6)):
+                                k = rng.randrange(len(chars))
+                                op = rng.randrange(3)
+                                if op == 0: chars[k] = rng.choice(alphabet)
+                                elif op == 1: chars.insert(k, rng.choice(alphabet))
+                                elif len(chars) > 1: del chars[k]
+                            text = ''.join(chars)
+                        z.writestr(name, text.encode('utf-8'))
+            """, [folder.path], input: json)
+        var refused = 0
+        for n in 0..<150 {
+            do {
+                let source = try S.open(folder.appendingPathComponent("f\(n).xlsx"))
+                for index in source.sheets.indices {
+                    try source.readRows(sheet: index) { _ in true }
+                    _ = try source.mergedRanges(sheet: index)
+                }
+            } catch is ImportError {
+                refused += 1
+            }
+        }
+        #expect(refused > 0 && refused < 150)  // the damage was real, and some survived it
+    }
+
     @Test func recognition() {
         let importer = XLSXImporter()
         #expect(importer.recognises(prefix: [0x50, 0x4B, 0x03, 0x04, 0, 0, 0, 0], fileName: "x.bin"))

@@ -25,6 +25,9 @@ final class ZipReader {
         let declaredSize: UInt64
     }
 
+    /// The most entries an archive may have (a workbook has tens, or thousands with many pictures).
+    static let maxEntries: Int64 = 100_000
+
     /// The file's display name, for messages.
     let fileName: String
     /// The caps.
@@ -142,6 +145,10 @@ final class ZipReader {
         let count = zip_get_num_entries(archive, 0)
         guard count >= 0 else {
             throw ImportError(.malformed, file: fileName, detail: "ZIP 目录无法读取，文件已损坏")
+        }
+        if count > ZipReader.maxEntries {
+            throw ImportError(.tooLarge, file: fileName,
+                              detail: "压缩包中的条目过多（\(count) 个，上限 \(ZipReader.maxEntries) 个），可能是恶意构造的文件")
         }
         entries.reserveCapacity(Int(count))
         for index in 0..<UInt64(count) {
