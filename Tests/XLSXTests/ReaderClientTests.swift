@@ -65,6 +65,7 @@ import TaizhangXLSX
         let csvURL = folder.appendingPathComponent("data.csv")
         try Data(csv.utf8).write(to: csvURL)
         try S.run("ssconvert", ["--import-encoding=UTF-8", csvURL.path, folder.appendingPathComponent("gnumeric.xlsx").path])
+        try S.run("ssconvert", ["--import-encoding=UTF-8", csvURL.path, folder.appendingPathComponent("legacy.xls").path])
         return folder
     }
 
@@ -127,5 +128,13 @@ import TaizhangXLSX
             "A2": .text("沈阳市公安局"), "B2": .number(12), "C2": S.date(2024, 6, 30), "D2": .number(0.25),
             "A3": .text("铁岭市"), "B3": .number(-3), "C3": S.date(2024, 7, 1), "D3": .number(1.5),
         ])
+    }
+
+    @Test func legacyExcelFileIsRefusedWithAdvice() throws {
+        let url = try Self.files.get().appendingPathComponent("legacy.xls")
+        let error = S.refusal { _ = try S.open(url) }
+        #expect(error?.reason == .legacyFormat)
+        #expect(error?.file == "legacy.xls")
+        #expect(error?.detail.contains("请另存为 .xlsx 格式后重新报送") == true)
     }
 }
