@@ -53,8 +53,20 @@ enum OOXMLEscapes {
     /// `_x005F_x000D_` decodes to the text `_x000D_`). Surrogate pairs are joined; a lone surrogate
     /// becomes U+FFFD.
     static func decode(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 7, containsEscape(bytes) else { return text }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= 7, containsEscape(bytes) else { return nil }
+            return decodeEscapes(bytes)
+        } ?? text
+    }
+
+    /// The text of UTF-8 `bytes`, with `_xHHHH_` escapes decoded.
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if bytes.count >= 7, containsEscape(bytes) { return decodeEscapes(bytes) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func decodeEscapes(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var units: [UInt16] = []
         units.reserveCapacity(bytes.count)
         var index = 0
@@ -80,7 +92,7 @@ enum OOXMLEscapes {
         return String(decoding: units, as: UTF16.self)
     }
 
-    private static func containsEscape(_ bytes: [UInt8]) -> Bool {
+    private static func containsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         while index + 1 < bytes.count {
             if bytes[index] == UInt8(ascii: "_"), bytes[index + 1] == UInt8(ascii: "x") { return true }
@@ -89,7 +101,7 @@ enum OOXMLEscapes {
         return false
     }
 
-    private static func hex4(_ bytes: [UInt8], _ start: Int) -> UInt16? {
+    private static func hex4(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> UInt16? {
         var value: UInt16 = 0
         for byte in bytes[start..<start + 4] {
             let digit: UInt8

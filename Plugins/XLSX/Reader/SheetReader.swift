@@ -155,7 +155,7 @@ struct SheetReader {
                         }
                     }
                     if type == .inline || (inline != nil && !haveV) {
-                        if let inline, !inline.isEmpty { value = .text(OOXMLEscapes.decode(inline)) }
+                        if let inline, !inline.isEmpty { value = .text(inline) }
                     } else if haveV {
                         value = try cellValue(type: type, text: &text, style: style, row: rowNumber, column: column)
                     }
@@ -243,8 +243,8 @@ struct SheetReader {
             let string = sharedStrings[index]
             return string.isEmpty ? .empty : .text(string)
         case .formulaString, .inline:
-            let string = String(decoding: text, as: UTF8.self)
-            return string.isEmpty ? .empty : .text(OOXMLEscapes.decode(string))
+            let string = text.withUnsafeBufferPointer { OOXMLEscapes.string($0) }
+            return string.isEmpty ? .empty : .text(string)
         case .boolean:
             let raw = trimmedString(text)
             switch raw {
@@ -347,9 +347,23 @@ private func parseInt(_ p: UnsafePointer<UInt8>) -> Int? {
 }
 
 private func parseInt(_ bytes: [UInt8]) -> Int? {
-    var copy = bytes
-    copy.append(0)
-    return copy.withUnsafeBufferPointer { parseInt($0.baseAddress!) }
+    var value = 0
+    var digits = 0
+    var trailing = false
+    for byte in bytes {
+        switch byte {
+        case 48...57:
+            guard !trailing else { return nil }
+            value = value &* 10 &+ Int(byte - 48)
+            digits += 1
+            if value > Int(Int32.max) { return nil }
+        case 32, 9, 10, 13:
+            if digits > 0 { trailing = true }
+        default:
+            return nil
+        }
+    }
+    return digits > 0 ? value : nil
 }
 
 /// Parses a number the way `<v>` holds it; `nil` for anything else (or non-finite).

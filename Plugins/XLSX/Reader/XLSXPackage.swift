@@ -151,7 +151,7 @@ struct PackageParts {
             guard x.kind == XMLReader.Kind.element.rawValue, names.isMain(x.namespaceURI) else { continue }
             let local = x.localName
             if local == si {
-                strings.append(OOXMLEscapes.decode(try x.stringItem(text: t, skipping: rPh)))
+                strings.append(try x.stringItem(text: t, skipping: rPh))
             } else if local == sst, let count = x.attribute(uniqueCount).flatMap({ Int($0) }), count > 0 {
                 strings.reserveCapacity(min(count, 1 << 20))
             }

@@ -38,6 +38,7 @@ final class XMLReader {
     /// without reference counting or exclusivity checks (this is the hot path).
     private let state: UnsafeMutablePointer<State>
     private var chunk = [UInt8](repeating: 0, count: 64 << 10)
+    private var scratch: [UInt8] = []
 
     /// Opens a parser over `stream`.
     init(stream: ZipReader.EntryStream, fileName: String) throws {
@@ -202,27 +203,34 @@ final class XMLReader {
 
     /// Reads a string item (`<si>`, `<is>`): the text of its `t` descendants (rich runs concatenated),
     /// skipping `skipping` subtrees (phonetic runs); white space between elements is not text.
-    /// Leaves the reader on the end element.
+    /// `_xHHHH_` escapes are decoded. Leaves the reader on the end element.
     func stringItem(text t: Name, skipping: Name) throws -> String {
-        if isEmptyElement { return "" }
         let start = depth
-        var bytes: [UInt8] = []
+        // A buffer reused from item to item (most items are short: no allocation per item).
+        var bytes = scratch
+        scratch = []
+        defer {
+            bytes.removeAll(keepingCapacity: true)
+            scratch = bytes
+        }
         var skipDepth: Int32 = -1
         var textDepth: Int32 = -1
         while try read() {
             switch kind {
             case Kind.endElement.rawValue:
                 let d = depth
-                if d == start { return String(decoding: bytes, as: UTF8.self) }
+                if d == start { return bytes.withUnsafeBufferPointer { OOXMLEscapes.string($0) } }
                 if d == skipDepth { skipDepth = -1 }
                 if d == textDepth { textDepth = -1 }
             case Kind.element.rawValue:
-                guard skipDepth < 0, !isEmptyElement else { break }
+                guard skipDepth < 0 else { break }
                 let local = localName
                 if local == skipping { skipDepth = depth } else if local == t, textDepth < 0 { textDepth = depth }
-            case Kind.text.rawValue, Kind.cdata.rawValue, Kind.whitespace.rawValue, Kind.significantWhitespace.rawValue:
-                guard skipDepth < 0, textDepth >= 0, let value else { break }
-                bytes.append(contentsOf: UnsafeBufferPointer(start: value, count: strlen(value)))
+            case Kind.text.rawValue:
+                guard skipDepth < 0, textDepth >= 0 else { break }
+                let current = state.pointee.current
+                bytes.append(contentsOf: UnsafeBufferPointer(start: UnsafePointer(state.pointee.arena + Int(current.first)),
+                                                             count: Int(current.count)))
                 if bytes.count > XMLReader.maxTextBytes { throw tooLongText() }
             default:
                 break
