@@ -75,6 +75,9 @@ let package = Package(
         .executableTarget(
             name: "xlsx-write-benchmark", dependencies: ["TaizhangXLSX", "TaizhangCore"],
             path: "Benchmarks/XLSXWriteBenchmark"),
+        .executableTarget(
+            name: "xlsx-read-benchmark", dependencies: ["TaizhangXLSX", "TaizhangCore"],
+            path: "Benchmarks/XLSXReadBenchmark"),
 
         // MARK: Tests
         .testTarget(

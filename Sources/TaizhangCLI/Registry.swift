@@ -8,6 +8,6 @@ enum Registry {
     static func standard() -> PluginRegistry {
         PluginRegistry(
             exporters: [XLSXExporter(), CSVExporter(), JSONLedgerExporter()],
-            importers: [CSVImporter()])
+            importers: [XLSXImporter(), CSVImporter()])
     }
 }

@@ -13,8 +13,8 @@ public struct TaizhangCommand: ParsableCommand {
             """,
         version: TaizhangVersion.current,
         subcommands: [
-            FormsCommand.self, TemplateCommand.self, TemplatesCommand.self, CheckCommand.self, IngestCommand.self,
-            StatusCommand.self, ReportCommand.self, DemoCommand.self,
+            FormsCommand.self, TemplateCommand.self, TemplatesCommand.self, InspectCommand.self, CheckCommand.self,
+            IngestCommand.self, StatusCommand.self, ReportCommand.self, DemoCommand.self,
         ])
 
     public init() {}

@@ -2,8 +2,249 @@ import CLibZip
 import Foundation
 import TaizhangCore
 
-// The only file that imports CLibZip. The reading side (ZipReader) and the writing side (ZipWriter)
-// live in separate sections; each keeps its helpers private to its own type.
+// The only file that imports CLibZip. The reading side (`ZipReader`) and the writing side (`ZipWriter`)
+// are kept apart: each type keeps its helpers to itself.
+
+// MARK: - Reading
+
+/// Reads a ZIP archive (an OOXML package) with libzip, refusing hostile archives.
+///
+/// Opening checks the central directory: encrypted entries, entry names that climb out of the package
+/// (`../`, absolute paths, drive letters; backslashes count as separators) and duplicate names are refused.
+/// Entries are streamed in chunks while their decompressed bytes are counted against
+/// ``ImportLimits/maxPartBytes`` and ``ImportLimits/maxTotalBytes``, so a zip bomb is stopped however
+/// its headers lie. Errors are ``ImportError``s naming the file and the entry.
+final class ZipReader {
+    /// One entry of the archive.
+    struct Entry: Sendable {
+        /// The entry's index in libzip.
+        let index: UInt64
+        /// The name with backslashes turned into slashes.
+        let name: String
+        /// The uncompressed size the archive declares (it may lie).
+        let declaredSize: UInt64
+    }
+
+    /// The most entries an archive may have (a workbook has tens, or thousands with many pictures).
+    static let maxEntries: Int64 = 100_000
+
+    /// The file's display name, for messages.
+    let fileName: String
+    /// The caps.
+    let limits: ImportLimits
+    /// The entries, in archive order.
+    private(set) var entries: [Entry] = []
+    private var byFoldedName: [String: Int] = [:]
+    private let archive: OpaquePointer
+    /// The most decompressed bytes seen per entry index, for the total cap (a part read twice counts once).
+    private var decompressed: [UInt64: Int] = [:]
+    private var decompressedTotal = 0
+
+    /// Opens the archive at `path`.
+    init(path: String, fileName: String, limits: ImportLimits) throws {
+        self.fileName = fileName
+        self.limits = limits
+        var code: Int32 = 0
+        guard let archive = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code) else {
+            throw ZipReader.openError(code: code, path: path, fileName: fileName)
+        }
+        self.archive = archive
+        try readDirectory()  // on failure, deinit discards the archive
+    }
+
+    deinit {
+        zip_discard(archive)
+    }
+
+    /// The entry named `name`, compared case-insensitively with `\` as `/` and without a leading `/`.
+    func entry(named name: String) -> Entry? {
+        byFoldedName[ZipReader.fold(name)].map { entries[$0] }
+    }
+
+    /// Opens an entry for streaming.
+    func open(_ entry: Entry) throws -> EntryStream {
+        if entry.declaredSize > UInt64(limits.maxPartBytes) {
+            throw tooLarge(entry.name, part: true)
+        }
+        guard let file = zip_fopen_index(archive, entry.index, 0) else {
+            throw entryError(zip_error_code_zip(zip_get_error(archive)), entry: entry.name)
+        }
+        return EntryStream(reader: self, entry: entry, file: file)
+    }
+
+    /// Reads a whole (small) entry into memory, within the caps.
+    func readAll(_ entry: Entry) throws -> [UInt8] {
+        let stream = try open(entry)
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try stream.read(into: $0) }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return bytes
+    }
+
+    /// A decompressed entry, read in chunks; counts bytes against the caps as it goes.
+    final class EntryStream {
+        let entry: Entry
+        private let reader: ZipReader
+        private var file: OpaquePointer?
+        private var count = 0
+
+        fileprivate init(reader: ZipReader, entry: Entry, file: OpaquePointer) {
+            self.reader = reader
+            self.entry = entry
+            self.file = file
+        }
+
+        deinit { close() }
+
+        /// Closes the entry early.
+        func close() {
+            if let file { zip_fclose(file) }
+            file = nil
+        }
+
+        /// Reads up to `buffer.count` decompressed bytes; 0 at the end.
+        func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            guard let file, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+            let n = zip_fread(file, base, UInt64(buffer.count))
+            if n < 0 {
+                let code = zip_error_code_zip(zip_file_get_error(file))
+                close()
+                throw reader.entryError(code, entry: entry.name)
+            }
+            if n == 0 { return 0 }
+            count += Int(n)
+            try reader.account(entry: entry, bytesSoFar: count)
+            return Int(n)
+        }
+    }
+
+    // MARK: Private (reading)
+
+    private func account(entry: Entry, bytesSoFar: Int) throws {
+        if bytesSoFar > limits.maxPartBytes { throw tooLarge(entry.name, part: true) }
+        let previous = decompressed[entry.index] ?? 0
+        if bytesSoFar > previous {
+            decompressedTotal += bytesSoFar - previous
+            decompressed[entry.index] = bytesSoFar
+            if decompressedTotal > limits.maxTotalBytes { throw tooLarge(entry.name, part: false) }
+        }
+    }
+
+    private func tooLarge(_ name: String, part: Bool) -> ImportError {
+        let mib = (part ? limits.maxPartBytes : limits.maxTotalBytes) >> 20
+        let what = part ? "文件中的一个部件解压后超过 \(mib) MB" : "文件解压后的总大小超过 \(mib) MB"
+        return ImportError(.tooLarge, file: fileName,
+                           detail: "\(what)，可能是恶意构造的压缩文件（“压缩炸弹”），已停止读取", place: name)
+    }
+
+    private func readDirectory() throws {
+        let count = zip_get_num_entries(archive, 0)
+        guard count >= 0 else {
+            throw ImportError(.malformed, file: fileName, detail: "ZIP 目录无法读取，文件已损坏")
+        }
+        if count > ZipReader.maxEntries {
+            throw ImportError(.tooLarge, file: fileName,
+                              detail: "压缩包中的条目过多（\(count) 个，上限 \(ZipReader.maxEntries) 个），可能是恶意构造的文件")
+        }
+        entries.reserveCapacity(Int(count))
+        for index in 0..<UInt64(count) {
+            var stat = zip_stat_t()
+            zip_stat_init(&stat)
+            guard zip_stat_index(archive, index, 0, &stat) == 0, let rawName = stat.name else {
+                throw ImportError(.malformed, file: fileName, detail: "ZIP 目录中的第 \(index + 1) 项无法读取，文件已损坏")
+            }
+            let raw = String(cString: rawName)
+            let name = ZipReader.slashed(raw)
+            if stat.valid & UInt64(ZIP_STAT_ENCRYPTION_METHOD) != 0, stat.encryption_method != UInt16(ZIP_EM_NONE) {
+                throw ImportError(.encrypted, file: fileName,
+                                  detail: "文件中的内容已加密（设置了密码），请取消密码保护后重新报送", place: name)
+            }
+            if ZipReader.climbsOut(name) {
+                throw ImportError(.unsafeContent, file: fileName,
+                                  detail: "压缩包中的条目名称“\(raw)”指向包外的位置，可能是恶意构造的文件", place: raw)
+            }
+            let folded = ZipReader.fold(name)
+            if byFoldedName[folded] != nil {
+                throw ImportError(.unsafeContent, file: fileName,
+                                  detail: "压缩包中有重名条目“\(name)”，无法确定应读取哪一个，可能是恶意构造的文件", place: name)
+            }
+            if name.hasSuffix("/") { continue }  // a directory entry
+            byFoldedName[folded] = entries.count
+            entries.append(Entry(index: index, name: name,
+                                 declaredSize: stat.valid & UInt64(ZIP_STAT_SIZE) != 0 ? stat.size : 0))
+        }
+    }
+
+    private func entryError(_ code: Int32, entry: String) -> ImportError {
+        switch code {
+        case ZIP_ER_NOPASSWD, ZIP_ER_WRONGPASSWD, ZIP_ER_ENCRNOTSUPP:
+            return ImportError(.encrypted, file: fileName,
+                               detail: "文件中的内容已加密（设置了密码），请取消密码保护后重新报送", place: entry)
+        case ZIP_ER_EOF, ZIP_ER_READ, ZIP_ER_SEEK:
+            return ImportError(.truncated, file: fileName, detail: "文件不完整（可能在传输或下载中被截断），请重新报送", place: entry)
+        case ZIP_ER_COMPNOTSUPP:
+            return ImportError(.unsupported, file: fileName, detail: "文件使用了不支持的压缩方式", place: entry)
+        default:
+            let message = ZipReader.message(ofZipError: code)
+            return ImportError(.malformed, file: fileName, detail: "文件已损坏，无法解压（\(message)）", place: entry)
+        }
+    }
+
+    private static func message(ofZipError code: Int32) -> String {
+        var error = zip_error_t()
+        zip_error_init_with_code(&error, code)
+        defer { zip_error_fini(&error) }
+        return zip_error_strerror(&error).map { String(cString: $0) } ?? "libzip 错误 \(code)"
+    }
+
+    private static func openError(code: Int32, path: String, fileName: String) -> ImportError {
+        switch code {
+        case ZIP_ER_NOENT, ZIP_ER_OPEN:
+            return ImportError(.unreadable, file: fileName, detail: "文件不存在或无法打开")
+        case ZIP_ER_NOZIP, ZIP_ER_INCONS, ZIP_ER_EOF, ZIP_ER_READ, ZIP_ER_SEEK, ZIP_ER_CRC:
+            if startsWithZipMagic(path) {
+                return ImportError(.truncated, file: fileName,
+                                   detail: "文件不完整（可能在传输或下载中被截断），请重新报送")
+            }
+            return ImportError(.notSpreadsheet, file: fileName, detail: "不是 Excel 工作簿（.xlsx）文件")
+        default:
+            return ImportError(.unreadable, file: fileName, detail: "无法打开文件（libzip 错误 \(code)）")
+        }
+    }
+
+    private static func startsWithZipMagic(_ path: String) -> Bool {
+        guard let file = fopen(path, "rb") else { return false }
+        defer { fclose(file) }
+        var magic = [UInt8](repeating: 0, count: 4)
+        guard fread(&magic, 1, 4, file) == 4 else { return false }
+        return magic == [0x50, 0x4B, 0x03, 0x04]
+    }
+
+    /// The lookup key of a part name.
+    static func fold(_ name: String) -> String {
+        var text = ZipReader.slashed(name)
+        while text.hasPrefix("/") { text.removeFirst() }
+        return text.lowercased()
+    }
+
+    /// The name with `\\` separators turned into `/`.
+    static func slashed(_ name: String) -> String {
+        guard name.utf8.contains(UInt8(ascii: "\\")) else { return name }
+        return String(decoding: name.utf8.map { $0 == UInt8(ascii: "\\") ? UInt8(ascii: "/") : $0 }, as: UTF8.self)
+    }
+
+    /// Whether an entry name is absolute or leaves the package with `..`.
+    static func climbsOut(_ name: String) -> Bool {
+        if name.hasPrefix("/") { return true }
+        let bytes = Array(name.utf8)
+        if bytes.count >= 2, bytes[1] == UInt8(ascii: ":") { return true }  // C:...
+        return name.split(separator: "/", omittingEmptySubsequences: false).contains("..")
+    }
+}
 
 // MARK: - Writing
 

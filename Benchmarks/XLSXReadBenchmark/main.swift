@@ -1,0 +1,41 @@
+// Reads every sheet of an .xlsx file with Taizhang's streaming reader and prints what it read and how long
+// it took. Used by Benchmarks/xlsx-read.sh, which compares it with python-calamine and openpyxl.
+import Foundation
+import TaizhangCore
+import TaizhangXLSX
+
+let arguments = CommandLine.arguments
+guard arguments.count == 2 else {
+    FileHandle.standardError.write(Data("usage: xlsx-read-benchmark FILE.xlsx\n".utf8))
+    exit(2)
+}
+let clock = ContinuousClock()
+let start = clock.now
+var rows = 0
+var cells = 0
+var texts = 0
+var numbers = 0.0
+var opened = Duration.zero
+do {
+    let source = try XLSXImporter().open(ImportSource(path: arguments[1]), limits: .standard)
+    opened = clock.now - start
+    for index in source.sheets.indices {
+        try source.readRows(sheet: index) { row in
+            rows += 1
+            cells += row.cells.count
+            for cell in row.cells {
+                switch cell.value {
+                case .text: texts += 1
+                case .number(let n): numbers += n
+                default: break
+                }
+            }
+            return true
+        }
+    }
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(2)
+}
+let elapsed = clock.now - start
+print("taizhang rows=\(rows) cells=\(cells) texts=\(texts) sum=\(numbers) seconds=\(elapsed) (opening, with the shared strings: \(opened))")
