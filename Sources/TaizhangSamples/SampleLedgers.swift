@@ -83,6 +83,7 @@ public struct SampleLedgers: Sendable {
 
     private func value(for field: Field, row: [String: Value], index: Int, unit: ReportingUnit, period: YearMonth,
                        random: inout SeededRandom) -> Value? {
+        if field.autoNumber { return .integer(index + 1) }  // 序号: clerks number their rows
         let optional = !field.required && field.requiredWhen == nil
         if field.requiredWhen != nil { return nil }  // filled afterwards when the condition holds
         if optional && field.key != "effect" && Int.random(in: 0..<3, using: &random) == 0 { return nil }
