@@ -49,12 +49,18 @@ public struct LedgerReader: Sendable {
 
     // MARK: Labels
 
-    /// A cell's text reduced for label matching: no required-marks, no trailing colon, loose key.
-    static func labelKey(_ text: String) -> String {
+    /// A label as a person reads it: without required-marks (`*`, `（必填）`) and a trailing colon.
+    static func cleanLabel(_ text: String) -> String {
         var t = TextFolding.trimmed(text)
         for suffix in ["（必填）", "(必填)", "（选填）", "(选填)"] where t.hasSuffix(suffix) { t.removeLast(suffix.count) }
-        while let last = t.last, last == "：" || last == ":" { t.removeLast() }
-        return TextFolding.matchKey(t)
+        while let last = t.last, "：:*＊".contains(last) { t.removeLast() }
+        while let first = t.first, "*＊".contains(first) { t.removeFirst() }
+        return TextFolding.trimmed(t)
+    }
+
+    /// A cell's text reduced for label matching: the clean label as a loose key.
+    static func labelKey(_ text: String) -> String {
+        TextFolding.matchKey(cleanLabel(text))
     }
 
     /// The label with a trailing parenthetical note removed (整改时限（年月日） → 整改时限).
@@ -149,6 +155,7 @@ public struct LedgerReader: Sendable {
             tableSheets.insert(place.sheet)
             let sheetName = source.sheets[place.sheet].name
             input.tablePlaces[table.id] = Location(file: fileName, sheet: sheetName, row: place.headerRow)
+            input.columns[table.id] = Dictionary(place.mapping.map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
             let mapped = Set(place.mapping.values)
             let absent = Set(table.columns.map(\.key)).subtracting(mapped)
             input.absentColumns[table.id] = absent
@@ -249,7 +256,7 @@ public struct LedgerReader: Sendable {
                     guard case .text(let text) = cell.value, !TextFolding.trimmed(text).isEmpty else { continue }
                     if let key = index.field(for: text), !used.contains(key) {
                         mapping[cell.column] = key
-                        labels[cell.column] = TextFolding.trimmed(text)
+                        labels[cell.column] = LedgerReader.cleanLabel(text)
                         used.insert(key)
                     } else {
                         unmapped.append((cell.column, TextFolding.trimmed(text)))

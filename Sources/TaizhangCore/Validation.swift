@@ -37,16 +37,19 @@ public struct LedgerInput: Sendable {
     public var absentColumns: [String: Set<String>]
     /// Where each table is (its sheet), for findings about the table as a whole.
     public var tablePlaces: [String: Location]
+    /// The column of each field, by table id: where an empty cell of that field is.
+    public var columns: [String: [String: Int]]
 
     public init(form: Form, header: [String: SourcedCell] = [:], headerPlaces: [String: Location] = [:],
                 tables: [String: [SourcedRow]] = [:], absentColumns: [String: Set<String>] = [:],
-                tablePlaces: [String: Location] = [:]) {
+                tablePlaces: [String: Location] = [:], columns: [String: [String: Int]] = [:]) {
         self.form = form
         self.header = header
         self.headerPlaces = headerPlaces
         self.tables = tables
         self.absentColumns = absentColumns
         self.tablePlaces = tablePlaces
+        self.columns = columns
     }
 }
 
@@ -255,9 +258,12 @@ public struct Validator: Sendable {
 
         for row in input.tables[table.id] ?? [] where Validator.isFilled(row, table) {
             var values: [String: Value] = [:]
+            let columnOf = input.columns[table.id] ?? [:]
             func place(_ field: Field) -> Location {
                 if let cell = row.cells[field.key] { return locate(cell.location, field) }
-                return locate(row.location, field)
+                var location = row.location
+                location.column = columnOf[field.key]
+                return locate(location, field)
             }
             for field in table.columns {
                 guard let cell = row.cells[field.key] else { continue }
@@ -265,7 +271,9 @@ public struct Validator: Sendable {
                 findings += outcome.findings
                 if let value = outcome.value { values[field.key] = value }
             }
-            findings += requiredChecks(table.columns, values: values, cells: row.cells, places: [:],
+            var emptyPlaces: [String: Location] = [:]
+            for field in table.columns where row.cells[field.key] == nil { emptyPlaces[field.key] = place(field) }
+            findings += requiredChecks(table.columns, values: values, cells: row.cells, places: emptyPlaces,
                                        absent: absent, rowLocation: row.location)
 
             // Cascading choices: the child must belong to the parent's group (or the common items).

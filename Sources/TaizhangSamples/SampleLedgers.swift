@@ -27,6 +27,10 @@ public struct SampleLedgers: Sendable {
     static let measures = ["组织执法人员专题培训，规范执法程序", "修订行政执法裁量基准并公开", "建立投诉举报办理台账，限时反馈",
                            "对相关执法文书逐件复查并纠正", "落实执法全过程记录制度，配备执法记录仪", "约谈相关责任人，督促立行立改",
                            "完善重大执法决定法制审核流程", "推行“双随机、一公开”检查，合并重复检查事项"]
+    static let problems = ["对同一企业一个月内重复开展安全检查三次", "投诉举报件超过办理时限未予答复", "行政处罚决定书未载明裁量依据",
+                           "执法人员检查时未出示行政执法证件", "对轻微违法行为未依法适用首违不罚", "现场检查未全程记录，记录仪资料缺失",
+                           "同类案件处罚金额相差悬殊", "委托辅助人员单独开展现场执法", "行政许可办理超过法定期限",
+                           "执法文书送达程序不规范", "对企业合理诉求推诿，未及时处理", "无依据顶格处罚小微企业"]
     static let people = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周杰", "吴婷"]
 
     /// A filled document of `form` for `unit` and `period`, with `rows` rows in each table
@@ -101,6 +105,9 @@ public struct SampleLedgers: Sendable {
                 return .text(pick(Self.subjects, &random))
             }
             if field.key == "measures" { return .text(pick(Self.measures, &random)) }
+            if field.key == "description" && !field.multiline {
+                return .text("\(pick(Self.acts, &random).replacingOccurrences(of: "时", with: ""))中，\(pick(Self.problems, &random))（\(pick(Self.places, &random))）")
+            }
             var text = "\(pick(Self.acts, &random))对\(pick(Self.places, &random))\(field.label.hasSuffix("情况") ? "的" : "")"
             text += field.multiline
                 ? "\(field.label)：\n一是\(pick(Self.measures, &random))；\n二是\(pick(Self.measures, &random))。"
@@ -114,8 +121,12 @@ public struct SampleLedgers: Sendable {
         case .decimal:
             return .decimal(Double(Int.random(in: 0...10_000, using: &random)) / 100)
         case .date:
-            let start = field.minDate.map { max($0, period.day(1)) } ?? period.day(1)
-            let end = period.day(28)
+            var start = field.minDate.map { max($0, period.day(1)) } ?? period.day(1)
+            var end = period.day(28)
+            if field.role == "deadline" {  // deadlines lie weeks to months ahead
+                start = period.day(1).adding(days: 20)!
+                end = period.day(1).adding(days: 150)!
+            }
             let span = max(0, start.days(until: end))
             if !field.allowedTexts.isEmpty && Int.random(in: 0..<8, using: &random) == 0 {
                 return .fixedText(field.allowedTexts[0])

@@ -110,3 +110,19 @@ import TaizhangForms
         #expect(result.input.tables["main"]?.count == 1)
     }
 }
+
+@Suite struct LedgerReaderPlacesTests {
+    @Test func anEmptyRequiredCellIsNamedByItsColumnAndLabelsLoseTheirMarks() throws {
+        let set = LedgerReaderTests.set
+        let t = LedgerReaderTests.t
+        var grid = LedgerReaderTests.handmade
+        grid[2][3] = t("*整改措施")
+        let source = InMemorySheetSource(sheets: [(name: "Sheet1", grid: grid)])
+        let checked = try LedgerChecker(formSet: set).check(source, fileName: "a.xlsx")
+        // Row 6 says 是 for 追责问责 with no details: the finding names the empty cell, L6.
+        let finding = try #require(checked.report.findings.first { $0.code == .missingConditional })
+        #expect(finding.location.cellReference == "L6")
+        let mapped = try LedgerReader(formSet: set).read(source, fileName: "a.xlsx")
+        #expect(mapped.input.tables["main"]?[0].cells["measures"]?.location.columnLabel == "整改措施")
+    }
+}
