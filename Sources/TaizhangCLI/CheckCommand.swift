@@ -18,6 +18,8 @@ struct CheckCommand: ParsableCommand {
         "本单位被引用的台账（如自查台账），用来核对问题编号；可多次指定", valueName: "FILE"))
     var references: [String] = []
     @Flag(help: "以 JSON 输出检查结果") var json = false
+    @Option(help: ArgumentHelp("另存一份退回修改用的工作簿：问题单元格标红并附批注，另有“问题清单”工作表", valueName: "OUT.xlsx"))
+    var annotate: String?
 
     func run() throws {
         let set = try formOptions.load()
@@ -35,6 +37,9 @@ struct CheckCommand: ParsableCommand {
         }
         let (source, name) = try opener.open(file)
         let checked = try checker.check(source, fileName: name, hints: hints, references: index)
+        if let annotate {
+            try Annotation.workbook(source: source, findings: checked.report.findings, fileName: name, to: annotate)
+        }
         if json {
             try printJSON(checked.report)
         } else {

@@ -35,6 +35,8 @@ struct IngestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("收到文件的日期（补录时使用，YYYY-MM-DD），默认为现在", valueName: "DATE"))
     var received: String?
     @Flag(help: "以 JSON 输出每个文件的结果") var json = false
+    @Option(help: ArgumentHelp("为退回的文件在此目录生成标注问题的工作簿和退回修改通知", valueName: "DIR"))
+    var annotate: String?
 
     func run() throws {
         let set = try formOptions.load()
@@ -48,6 +50,14 @@ struct IngestCommand: ParsableCommand {
         guard !files.isEmpty else { throw CommandFailure("没有找到可接收的文件（.xlsx、.csv）") }
         let ingestor = Ingestor(formSet: set, workspace: workspace, registry: Registry.standard())
         let outcomes = try ingestor.ingest(files.map { ($0, receivedAt) }, progress: stderrIsTerminal)
+        if let annotate {
+            for (path, outcome) in zip(files, outcomes) where outcome.state == "rejected" {
+                let written = try Annotation.returnForCorrection(
+                    path: path, submission: outcome.submission, workspace: workspace, formSet: set,
+                    registry: Registry.standard(), directory: annotate, date: StatusCommand.today())
+                for file in written { printError("已生成 \(file)") }
+            }
+        }
         if json {
             try printJSON(outcomes)
         } else {

@@ -146,3 +146,29 @@ import TaizhangStore
         #expect(bad.stderr.contains("北京"))
     }
 }
+
+@Suite struct AnnotateCommandTests {
+    @Test func ingestReturnsRejectedFilesWithMarkedWorkbookAndNotice() throws {
+        let dir = try Taizhang.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let june = YearMonth(year: 2024, month: 6)!
+        let bad = try Taizhang.writeCSV("self-check", unit: "yingkou", period: june, rows: 4, in: dir) { doc in
+            doc.rows["main"]![0]["category"] = .text("随便")
+        }
+        let out = dir.appendingPathComponent("退回")
+        let run = try Taizhang.run(["ingest", bad.path, "--workspace", dir.appendingPathComponent("w.sqlite").path,
+                                    "--annotate", out.path])
+        #expect(run.status == 1)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        let base = bad.deletingPathExtension().lastPathComponent
+        #expect(files == ["\(base)_退回修改.xlsx", "\(base)_退回修改通知.txt"])
+        let notice = try String(contentsOf: out.appendingPathComponent("\(base)_退回修改通知.txt"), encoding: .utf8)
+        #expect(notice.contains("营口市工业和信息化局："))
+        #expect(notice.contains("“随便”不是“执法类别”的选项"))
+        // The marked workbook reads back, and its findings sheet comes first.
+        let inspect = try Taizhang.run(["inspect", out.appendingPathComponent("\(base)_退回修改.xlsx").path, "--json"])
+        #expect(inspect.status == 0)
+        #expect(inspect.stdout.contains("问题清单"))
+        #expect(inspect.stdout.contains("随便"))
+    }
+}

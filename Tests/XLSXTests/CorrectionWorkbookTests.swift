@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import TaizhangCore
+import TaizhangForms
+import TaizhangSamples
+import TaizhangXLSX
+
+/// Return for correction: the unit's workbook comes back with faulty cells marked, checked with openpyxl.
+@Suite struct CorrectionWorkbookTests {
+    @Test func faultyCellsAreMarkedAndListed() throws {
+        let set = try BuiltinForms.load()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tz-corr-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var document = SampleLedgers(formSet: set).document(form: set.form("rectification")!, unit: set.units[2],
+                                                            period: YearMonth(year: 2024, month: 6)!, rows: 6, seed: 9)
+        document.rows["main"]![1]["deadline"] = .text("尽快")
+        document.rows["main"]![3]["measures"] = nil
+        let sink = MemorySink()
+        try XLSXExporter().export(document, to: sink)
+        let original = dir.appendingPathComponent("鞍山.xlsx")
+        try Data(sink.bytes).write(to: original)
+
+        let source = try XLSXImporter().open(ImportSource(path: original.path), limits: .standard)
+        let checked = try LedgerChecker(formSet: set).check(source, fileName: "鞍山.xlsx")
+        let errors = checked.report.findings.filter { $0.severity == .error }
+        #expect(Set(errors.map(\.code)) == [.invalidDate, .missingValue])
+        let out = dir.appendingPathComponent("退回.xlsx")
+        try CorrectionWorkbook.write(source: source, findings: checked.report.findings, fileName: "鞍山.xlsx", to: out.path)
+
+        let refs = errors.compactMap { f in f.location.cellReference.map { "\(f.location.sheet!)!\($0)" } }
+        #expect(refs.count == 2)
+        let script = """
+            import json, sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            out = {"sheets": wb.sheetnames, "list": [list(r) for r in wb["问题清单"].iter_rows(min_row=3, values_only=True)]}
+            marks = {}
+            for ref in sys.argv[2:]:
+                sheet, cell = ref.split("!")
+                c = wb[sheet][cell]
+                marks[ref] = {"fill": c.fill.fgColor.rgb, "comment": c.comment.text if c.comment else None, "value": c.value}
+            out["marks"] = marks
+            props = {p.name: p.value for p in wb.custom_doc_props.props}
+            out["form"] = props.get("taizhang.form")
+            print(json.dumps(out, ensure_ascii=False, default=str))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, out.path] + refs
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let result = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let sheets = result["sheets"] as! [String]
+        #expect(sheets.first == "问题清单")
+        #expect(sheets.contains("整改工作台账"))
+        #expect((result["list"] as! [[Any]]).count == 2)
+        #expect(result["form"] as? String == "rectification")
+        let marks = result["marks"] as! [String: [String: Any]]
+        for ref in refs {
+            #expect((marks[ref]?["fill"] as? String)?.hasSuffix("FFC7CE") == true, "\(ref)")
+            #expect((marks[ref]?["comment"] as? String)?.hasPrefix("错误：") == true, "\(ref)")
+        }
+        #expect(marks.values.contains { $0["value"] as? String == "尽快" })
+    }
+}
