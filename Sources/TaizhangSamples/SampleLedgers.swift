@@ -31,6 +31,15 @@ public struct SampleLedgers: Sendable {
                            "执法人员检查时未出示行政执法证件", "对轻微违法行为未依法适用首违不罚", "现场检查未全程记录，记录仪资料缺失",
                            "同类案件处罚金额相差悬殊", "委托辅助人员单独开展现场执法", "行政许可办理超过法定期限",
                            "执法文书送达程序不规范", "对企业合理诉求推诿，未及时处理", "无依据顶格处罚小微企业"]
+    static let phrases: [String: [String]] = [
+        "effect": ["已组织专题培训，相关执法人员全部参训", "已修订相关制度并向社会公开", "问题已整改到位，企业反映良好",
+                   "正在推进，预计按期完成", "已建立长效机制，定期复查"],
+        "accountability_detail": ["对直接责任人进行诫勉谈话", "对相关责任人给予通报批评", "责令相关人员作出书面检查"],
+        "exemption_detail": ["符合容错情形，经集体研究予以免责", "属于探索性工作中的失误，依规予以容错"],
+        "remarks": ["无", "已报分管领导", "需跨部门协调"],
+        "progress": ["召开专题会议部署推进", "已完成阶段性任务", "按计划推进中", "已形成工作台账并动态更新"],
+        "handling": ["已责令整改并通报", "已公开曝光并约谈相关负责人", "已纠正并退还罚款"],
+    ]
     static let people = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周杰", "吴婷"]
 
     /// A filled document of `form` for `unit` and `period`, with `rows` rows in each table
@@ -105,6 +114,7 @@ public struct SampleLedgers: Sendable {
                 return .text(pick(Self.subjects, &random))
             }
             if field.key == "measures" { return .text(pick(Self.measures, &random)) }
+            if let phrases = Self.phrases[field.key] { return .text(pick(phrases, &random)) }
             if field.key == "description" && !field.multiline {
                 return .text("\(pick(Self.acts, &random).replacingOccurrences(of: "时", with: ""))中，\(pick(Self.problems, &random))（\(pick(Self.places, &random))）")
             }
