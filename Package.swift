@@ -78,6 +78,10 @@ let package = Package(
         .executableTarget(
             name: "xlsx-read-benchmark", dependencies: ["TaizhangXLSX", "TaizhangCore"],
             path: "Benchmarks/XLSXReadBenchmark"),
+        .executableTarget(
+            name: "ingest-benchmark",
+            dependencies: ["TaizhangCore", "TaizhangForms", "TaizhangSamples", "TaizhangStore", "TaizhangXLSX"],
+            path: "Benchmarks/IngestBenchmark"),
 
         // MARK: Tests
         .testTarget(

@@ -87,6 +87,13 @@ public final class Workspace: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.label = "taizhang"
+        // Write-ahead logging: a commit is one append (no rewrite of the database file), and a process killed
+        // mid-transaction leaves the database as of the last commit. NORMAL synchronisation keeps it consistent
+        // on power loss too, at the price of possibly losing the last commits (re-ingesting is harmless).
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         queue = try DatabaseQueue(path: path, configuration: configuration)
         try Workspace.migrator.migrate(queue)
     }
@@ -209,14 +216,15 @@ public final class Workspace: Sendable {
                     ])
                 let id = db.lastInsertedRowID
                 var written = 0
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO rows (submission_id, table_id, row_index, source_row, key, "values")
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """)
                 for table in document.form.tables {
                     for (index, record) in (document.rows[table.id] ?? []).enumerated() {
                         let key = table.key.flatMap { record[$0]?.displayText }
-                        try db.execute(sql: """
-                            INSERT INTO rows (submission_id, table_id, row_index, source_row, key, "values")
-                            VALUES (?, ?, ?, ?, ?, ?)
-                            """, arguments: [id, table.id, index, record.source?.row, key,
-                                             String(decoding: try encoder.encode(record.values), as: UTF8.self)])
+                        try insert.execute(arguments: [id, table.id, index, record.source?.row, key,
+                                                       String(decoding: try encoder.encode(record.values), as: UTF8.self)])
                         written += 1
                         if let faultAfterRows, written >= faultAfterRows { abort() }
                     }
@@ -314,6 +322,11 @@ public final class Workspace: Sendable {
         let targets = Set(formSet.forms.flatMap { $0.tables.flatMap(\.columns) }.compactMap(\.references))
         try queue.read { db in
             for target in targets {
+                // No ledger at all is "not known yet" (checked later), not "known to be empty".
+                let known = try Bool.fetchOne(db, sql: """
+                    SELECT EXISTS (SELECT 1 FROM current_submissions WHERE unit = ? AND form = ?)
+                    """, arguments: [unit, target.form]) ?? false
+                guard known else { continue }
                 let keys = try String.fetchAll(db, sql: """
                     SELECT DISTINCT r.key FROM current_submissions s JOIN rows r ON r.submission_id = s.id
                     WHERE s.unit = ? AND s.form = ? AND r.key IS NOT NULL

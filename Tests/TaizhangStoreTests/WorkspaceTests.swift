@@ -213,3 +213,21 @@ struct Returns {
         #expect(first.found != nil)
     }
 }
+
+@Suite struct ReferenceIndexTests {
+    @Test func aUnitWithoutASelfCheckLedgerIsUncheckedNotDangling() throws {
+        let r = Returns()
+        let ws = try Workspace()
+        let june = YearMonth(year: 2024, month: 6)!
+        let result = try r.submit(r.document("rectification", "dandong", june, rows: 3), to: ws,
+                                  on: CivilDate(year: 2024, month: 6, day: 20)!)
+        guard case .accepted(let id, _) = result else { Issue.record("\(result)"); return }
+        let report = try JSONDecoder().decode(ValidationReport.self, from: Data(try ws.reportJSON(of: id)!.utf8))
+        #expect(report.findings.map(\.code) == [.referenceUnchecked])
+        // A self-check ledger with no problems at all is known, and then every reference dangles.
+        var empty = r.document("self-check", "dandong", june, rows: 0)
+        empty.rows["main"] = []
+        try r.submit(empty, to: ws, on: CivilDate(year: 2024, month: 6, day: 21)!)
+        #expect(try ws.referenceIndex(unit: "dandong", formSet: Returns.set).keys(form: "self-check", field: "problem_id") == [])
+    }
+}
