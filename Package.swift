@@ -29,7 +29,7 @@ let package = Package(
             name: "TaizhangForms", dependencies: ["TaizhangCore"],
             path: "Sources/TaizhangForms", plugins: ["EmbedForms"]),
 
-        // MARK: C libraries (Debian packages), used only by the XLSX plugin
+        // MARK: C libraries (Debian packages): libxml2 for the XLSX plugin, libzip behind TaizhangZip
         .systemLibrary(
             name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
@@ -37,8 +37,11 @@ let package = Package(
             name: "CLibZip", path: "Sources/CLibZip", pkgConfig: "libzip",
             providers: [.apt(["libzip-dev"])]),
 
+        // MARK: Zip archives (the only libzip code): OOXML packages and official submission packages
+        .target(name: "TaizhangZip", dependencies: ["CLibZip", "TaizhangCore"], path: "Sources/TaizhangZip"),
+
         // MARK: Format plugins (one folder each under Plugins/)
-        .target(name: "TaizhangXLSX", dependencies: ["TaizhangCore", "CLibXML2", "CLibZip"], path: "Plugins/XLSX"),
+        .target(name: "TaizhangXLSX", dependencies: ["TaizhangCore", "CLibXML2", "TaizhangZip"], path: "Plugins/XLSX"),
         .target(name: "TaizhangCSV", dependencies: ["TaizhangCore"], path: "Plugins/CSV"),
         .target(name: "TaizhangMemo", dependencies: ["TaizhangCore"], path: "Plugins/Memo"),
 
