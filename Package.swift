@@ -55,6 +55,15 @@ let package = Package(
             ],
             path: "Sources/TaizhangStore"),
 
+        // MARK: Official submission packages (报送包): manifest, Ed25519 signatures, verification
+        .target(
+            name: "TaizhangPackage",
+            dependencies: [
+                "TaizhangCore", "TaizhangZip", "TaizhangStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/TaizhangPackage"),
+
         // MARK: Generated sample ledgers (demo, conformance round trips, benchmarks)
         .target(name: "TaizhangSamples", dependencies: ["TaizhangCore"], path: "Sources/TaizhangSamples"),
 
@@ -68,8 +77,9 @@ let package = Package(
             name: "TaizhangCLI",
             dependencies: [
                 "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
-                "TaizhangXLSX", "TaizhangCSV", "TaizhangMemo",
+                "TaizhangXLSX", "TaizhangCSV", "TaizhangMemo", "TaizhangPackage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/TaizhangCLI"),
         .executableTarget(name: "taizhang", dependencies: ["TaizhangCLI"], path: "Sources/taizhang"),
@@ -94,6 +104,13 @@ let package = Package(
             name: "TaizhangCLITests",
             dependencies: ["TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples", "TaizhangCSV", "TaizhangXLSX"],
             path: "Tests/TaizhangCLITests"),
+        .testTarget(
+            name: "SubmissionPackageTests",  // not "TaizhangPackageTests": SwiftPM names the package's test product so
+            dependencies: [
+                "TaizhangPackage", "TaizhangZip", "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
+                "TaizhangCSV", "TaizhangXLSX",
+            ],
+            path: "Tests/TaizhangPackageTests"),
         .testTarget(
             name: "XLSXTests", dependencies: ["TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/XLSXTests"),

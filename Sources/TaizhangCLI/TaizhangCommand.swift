@@ -14,7 +14,7 @@ public struct TaizhangCommand: ParsableCommand {
         version: TaizhangVersion.current,
         subcommands: [
             FormsCommand.self, TemplateCommand.self, TemplatesCommand.self, InspectCommand.self, CheckCommand.self,
-            IngestCommand.self, StatusCommand.self, ReportCommand.self, DemoCommand.self,
+            IngestCommand.self, StatusCommand.self, ReportCommand.self, DemoCommand.self, PackageCommand.self, VerifyCommand.self, KeysCommand.self,
         ])
 
     public init() {}

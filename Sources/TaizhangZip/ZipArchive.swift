@@ -254,6 +254,9 @@ public final class ZipReader {
         switch code {
         case ZIP_ER_NOENT, ZIP_ER_OPEN:
             return ImportError(.unreadable, file: fileName, detail: "文件不存在或无法打开")
+        case ZIP_ER_EXISTS:  // libzip refuses two entries with exactly the same name
+            return ImportError(.unsafeContent, file: fileName,
+                               detail: "压缩包中有完全重名的条目，无法确定应读取哪一个，可能是恶意构造的文件")
         case ZIP_ER_NOZIP, ZIP_ER_INCONS, ZIP_ER_EOF, ZIP_ER_READ, ZIP_ER_SEEK, ZIP_ER_CRC:
             if startsWithZipMagic(path) {
                 return ImportError(.truncated, file: fileName,
