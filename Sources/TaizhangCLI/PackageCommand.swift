@@ -36,7 +36,8 @@ struct PackageCommand: ParsableCommand {
     @Option(help: ArgumentHelp("报送期（YYYY-MM）", valueName: "PERIOD")) var period: String
     @Option(name: .shortAndLong, help: ArgumentHelp("输出的报送包文件", valueName: "FILE.zip")) var output: String
     @Option(help: ArgumentHelp("签名私钥文件（taizhang keys new 生成）；不指定则不签名", valueName: "FILE")) var key: String?
-    @Option(help: ArgumentHelp("报送函的日期（YYYY-MM-DD），默认为今天", valueName: "DATE")) var date: String?
+    @Option(help: ArgumentHelp("报送函的日期（YYYY-MM-DD），默认为今天；省厅报送包为汇总的截至日期，默认为报送期的截止日", valueName: "DATE"))
+    var date: String?
     @Flag(name: .customLong("allow-incomplete"), help: "应报送的台账不齐时仍然生成（清单中注明所缺）") var allowIncomplete = false
 
     func validate() throws {
@@ -58,7 +59,10 @@ struct PackageCommand: ParsableCommand {
         let manifest: PackageManifest
         do {
             if province {
-                manifest = try builder.provincePackage(period: month, date: day, key: signingKey, output: output)
+                // As `report progress`: the report is as of the period's deadline unless --date says otherwise.
+                let due = set.campaign.obligations.flatMap(\.deadlines).filter { $0.period == month }.map(\.due).max()
+                let asOf = date == nil ? (due ?? day) : day
+                manifest = try builder.provincePackage(period: month, date: asOf, key: signingKey, output: output)
             } else {
                 guard let who = set.unit(id: unit!) ?? set.unit(named: unit!) else {
                     throw CommandFailure("找不到填报单位“\(unit!)”（可用 taizhang forms 查看单位名单）")
