@@ -58,6 +58,16 @@ struct PackageCommand: ParsableCommand {
         let builder = PackageBuilder(set: set, workspace: workspace)
         let manifest: PackageManifest
         do {
+            // A key that is not the sender's own would only be found out by the province: check it here when the
+            // sender's public key is in the keys folder beside the workspace.
+            let senderID = province ? PackageKeys.provinceID : (set.unit(id: unit!) ?? set.unit(named: unit!))?.id
+            if let signingKey, let senderID {
+                let pub = (defaultKeysDirectory(workspace: workspaceOptions.path) as NSString).appendingPathComponent("\(senderID).pub")
+                if FileManager.default.fileExists(atPath: pub),
+                   try PackageKeys.publicKey(at: pub).rawRepresentation != signingKey.publicKey.rawRepresentation {
+                    throw CommandFailure("私钥“\(key!)”与公钥“\(pub)”不是一对：请用本单位自己的私钥签署报送包")
+                }
+            }
             if province {
                 // As `report progress`: the report is as of the period's deadline unless --date says otherwise.
                 let due = set.campaign.obligations.flatMap(\.deadlines).filter { $0.period == month }.map(\.due).max()

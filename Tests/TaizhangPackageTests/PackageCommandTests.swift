@@ -101,6 +101,13 @@ import TaizhangStore
         #expect(letter.contains("2024-06_沈阳_"))
         #expect(manifest.tool.hasPrefix("taizhang "))
 
+        // Another unit's key is caught when the unit's own public key is beside the workspace.
+        #expect(try Self.run(["keys", "new", "--unit", "dalian", "--workspace", unitWS, "-o", dir.path]).status == 0)
+        let wrongKey = try Self.run(["package", "--unit", "沈阳", "--period", "2024-06", "-o", dir.appendingPathComponent("w.zip").path,
+                                     "--workspace", unitWS, "--key", dir.appendingPathComponent("dalian.key").path])
+        #expect(wrongKey.status == 2)
+        #expect(wrongKey.stderr.contains("不是一对"), "\(wrongKey.stderr)")
+
         // Nothing owed by dalian is in the workspace: refused with the list, unless --allow-incomplete.
         let incomplete = try Self.run(["package", "--unit", "dalian", "--period", "2024-06", "-o",
                                        dir.appendingPathComponent("大连.zip").path, "--workspace", unitWS])
