@@ -22,10 +22,9 @@ struct PackageIngest {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let verifier = PackageVerifier(formSet: ingestor.formSet, keysDirectory: keysDirectory)
         // Each package becomes one outcome line, followed by the outcomes of its ledgers; plain files keep theirs.
-        enum Slot { case plain(Int), package(IngestOutcome, [Int]) }
+        enum Slot { case plain(Int), package(IngestOutcome, [Int], [IngestOutcome]) }
         var slots: [Slot] = []
         var plain: [(path: String, received: Date)] = []
-        var expected: [Int: String] = [:]  // index in `plain` → the unit the package says sent it
         for (n, file) in files.enumerated() {
             guard PackageIngest.isPackage(file.path) else {
                 slots.append(.plain(plain.count))
@@ -37,7 +36,7 @@ struct PackageIngest {
                 let error = ImportError(.unreadable, file: name, detail: "无法读取文件")
                 let result = try ingestor.workspace.record(Intake(fileName: name, bytes: Data(), receivedAt: file.received,
                                                                   outcome: .refused(error)))
-                slots.append(.package(refusedOutcome(name, result, error.description), []))
+                slots.append(.package(refusedOutcome(name, result, error.description), [], []))
                 continue
             }
             let verdict: PackageVerdict
@@ -46,7 +45,7 @@ struct PackageIngest {
             } catch let error as ImportError {
                 let result = try ingestor.workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: file.received,
                                                                   outcome: .refused(error)))
-                slots.append(.package(refusedOutcome(name, result, error.description), []))
+                slots.append(.package(refusedOutcome(name, result, error.description), [], []))
                 continue
             }
             guard verdict.isSound, let manifest = verdict.manifest, manifest.kind == .unit,
@@ -62,7 +61,7 @@ struct PackageIngest {
                     outcome.line += verdict.problems.map { "\n          \($0.message)（\($0.code)）" }.joined()
                     outcome.firstFindings = Array(verdict.problems.prefix(3).map(\.description))
                 }
-                slots.append(.package(outcome, []))
+                slots.append(.package(outcome, [], []))
                 continue
             }
             let manifestJSON = String(decoding: try manifest.encoded(), as: UTF8.self)
@@ -87,6 +86,7 @@ struct PackageIngest {
             // The original ledgers, written under fresh names in a private folder (entry names are never used as
             // paths), keep their entry's last component as the name they are recorded under.
             var indexes: [Int] = []
+            var refusedLedgers: [IngestOutcome] = []
             let folder = scratch.appendingPathComponent("\(n)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for form in manifest.forms {
@@ -96,30 +96,52 @@ struct PackageIngest {
                 guard ["xlsx", "csv"].contains(ext), !base.hasPrefix(".") else { continue }
                 let path = folder.appendingPathComponent(base.replacingOccurrences(of: "/", with: "_"))
                 try Data(bytes).write(to: path)
-                expected[plain.count] = manifest.unit.id
+                // The signature vouches for the sender only: a ledger inside that claims another unit, or is not
+                // the form the manifest says, is refused rather than taken as that unit's submission.
+                if let mismatch = mismatch(path: path.path, name: base, form: form.id, manifest: manifest) {
+                    let result = try ingestor.workspace.record(Intake(fileName: base, bytes: Data(bytes), receivedAt: file.received,
+                                                                      outcome: .refused(mismatch)))
+                    refusedLedgers.append(refusedOutcome(base, result, mismatch.description))
+                    continue
+                }
                 indexes.append(plain.count)
                 plain.append((path.path, file.received))
             }
-            slots.append(.package(outcome, indexes))
+            slots.append(.package(outcome, indexes, refusedLedgers))
         }
-        var ledgers = plain.isEmpty ? [] : try ingestor.ingest(plain, progress: progress)
-        for (index, unit) in expected where ledgers[index].unit != nil && ledgers[index].unit != unit {
-            ledgers[index].line += "\n          注意：该台账的填报单位与报送包的单位（\(unit)）不一致"
-        }
+        let ledgers = plain.isEmpty ? [] : try ingestor.ingest(plain, progress: progress)
         var outcomes: [IngestOutcome] = []
         for slot in slots {
             switch slot {
             case .plain(let i): outcomes.append(ledgers[i])
-            case .package(let outcome, let members):
+            case .package(let outcome, let members, let refused):
                 outcomes.append(outcome)
-                outcomes += members.map { i in
-                    var o = ledgers[i]
+                outcomes += (members.map { ledgers[$0] } + refused).map { o in
+                    var o = o
                     o.line = "  └ " + o.line
                     return o
                 }
             }
         }
         return outcomes
+    }
+
+    /// Why a ledger inside a sound package is not what the package says it is, if it is not.
+    private func mismatch(path: String, name: String, form: String, manifest: PackageManifest) -> ImportError? {
+        guard let (source, _) = try? FileOpener(registry: ingestor.registry).open(path, displayName: name),
+              let read = try? LedgerReader(formSet: ingestor.formSet).read(source, fileName: name) else {
+            return nil  // unreadable: the ingestor refuses it with the reason
+        }
+        let set = ingestor.formSet
+        if read.input.form.id != form {
+            return ImportError(.unsafeContent, file: name, detail: "报送包清单说这是《\(set.form(form)?.title ?? form)》，"
+                + "文件内容却是《\(read.input.form.title)》，未接收")
+        }
+        if let unit = LedgerChecker(formSet: set).unit(of: read), unit.id != manifest.unit.id {
+            return ImportError(.unsafeContent, file: name, detail: "台账的填报单位是“\(unit.name)”，"
+                + "却装在“\(manifest.unit.name)”的报送包中：签名只能证明报送包来自“\(manifest.unit.name)”，未接收")
+        }
+        return nil
     }
 
     private func refusedOutcome(_ name: String, _ result: IngestResult, _ line: String) -> IngestOutcome {

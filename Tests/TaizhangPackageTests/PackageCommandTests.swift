@@ -153,6 +153,31 @@ import TaizhangStore
         #expect(unreadable.status == 2)
         #expect(unreadable.stderr.contains("不是报送包"))
 
+        // A sound, signed package of shenyang that carries dalian's self-check ledger: the signature vouches for
+        // shenyang only, so that ledger is refused; the others are taken.
+        var files: [PackageFile] = []
+        var forms: [PackageManifest.FormEntry] = []
+        for (form, unit) in [("self-check", "dalian"), ("rectification", "shenyang"), ("progress", "shenyang")] {
+            let document = SampleLedgers(formSet: Self.set).document(
+                form: Self.set.form(form)!, unit: Self.set.unit(id: unit)!, period: Self.june, rows: 2, seed: 11)
+            let sink = MemorySink()
+            try CSVExporter().export(document, to: sink)
+            files.append(PackageFile(name: "台账/\(form).csv", bytes: sink.bytes, role: "ledger", form: form))
+            forms.append(.init(id: form, version: Self.set.form(form)!.version, file: "台账/\(form).csv"))
+        }
+        let smuggled = dir.appendingPathComponent("夹带.zip").path
+        try PackageWriter.write(
+            manifest: PackageManifest(kind: .unit, unit: .init(id: "shenyang", name: "沈阳市工业和信息化局"), period: "2024-06",
+                                      campaign: Self.set.campaign.id, forms: forms, files: [], tool: "test",
+                                      createdAt: "2024-06-22T09:00:00+08:00"),
+            files: files, key: try PackageKeys.privateKey(at: keyDir.appendingPathComponent("shenyang.key").path), to: smuggled)
+        let carried = try Self.run(["ingest", smuggled, "--workspace", provinceWS])
+        #expect(carried.status == 1, "\(carried.stdout)")
+        #expect(carried.stdout.contains("台账的填报单位是“大连市工业和信息化局”"), "\(carried.stdout)")
+        let afterSmuggling = try Workspace(path: provinceWS).submissions()
+        #expect(afterSmuggling.contains { $0.fileName == "self-check.csv" && $0.state == .refused })
+        #expect(!afterSmuggling.contains { $0.unit == "dalian" })
+
         // The province's own package: report, memo, the unit's package, signed with the province's key.
         #expect(try Self.run(["keys", "new", "--province", "--workspace", provinceWS]).status == 0)
         let upward = province.appendingPathComponent("全省_2024-06.zip").path
