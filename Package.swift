@@ -29,7 +29,7 @@ let package = Package(
             name: "TaizhangForms", dependencies: ["TaizhangCore"],
             path: "Sources/TaizhangForms", plugins: ["EmbedForms"]),
 
-        // MARK: C libraries (Debian packages), used only by the XLSX plugin
+        // MARK: C libraries (Debian packages): libxml2 for the XLSX plugin, libzip behind TaizhangZip
         .systemLibrary(
             name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
@@ -37,8 +37,11 @@ let package = Package(
             name: "CLibZip", path: "Sources/CLibZip", pkgConfig: "libzip",
             providers: [.apt(["libzip-dev"])]),
 
+        // MARK: Zip archives (the only libzip code): OOXML packages and official submission packages
+        .target(name: "TaizhangZip", dependencies: ["CLibZip", "TaizhangCore"], path: "Sources/TaizhangZip"),
+
         // MARK: Format plugins (one folder each under Plugins/)
-        .target(name: "TaizhangXLSX", dependencies: ["TaizhangCore", "CLibXML2", "CLibZip"], path: "Plugins/XLSX"),
+        .target(name: "TaizhangXLSX", dependencies: ["TaizhangCore", "CLibXML2", "TaizhangZip"], path: "Plugins/XLSX"),
         .target(name: "TaizhangCSV", dependencies: ["TaizhangCore"], path: "Plugins/CSV"),
         .target(name: "TaizhangMemo", dependencies: ["TaizhangCore"], path: "Plugins/Memo"),
 
@@ -51,6 +54,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/TaizhangStore"),
+
+        // MARK: Official submission packages (报送包): manifest, Ed25519 signatures, verification
+        .target(
+            name: "TaizhangPackage",
+            dependencies: [
+                "TaizhangCore", "TaizhangZip", "TaizhangStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/TaizhangPackage"),
 
         // MARK: Generated sample ledgers (demo, conformance round trips, benchmarks)
         .target(name: "TaizhangSamples", dependencies: ["TaizhangCore"], path: "Sources/TaizhangSamples"),
@@ -65,8 +77,9 @@ let package = Package(
             name: "TaizhangCLI",
             dependencies: [
                 "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
-                "TaizhangXLSX", "TaizhangCSV", "TaizhangMemo",
+                "TaizhangXLSX", "TaizhangCSV", "TaizhangMemo", "TaizhangPackage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/TaizhangCLI"),
         .executableTarget(name: "taizhang", dependencies: ["TaizhangCLI"], path: "Sources/taizhang"),
@@ -95,6 +108,13 @@ let package = Package(
             name: "TaizhangCLITests",
             dependencies: ["TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples", "TaizhangCSV", "TaizhangXLSX"],
             path: "Tests/TaizhangCLITests"),
+        .testTarget(
+            name: "SubmissionPackageTests",  // not "TaizhangPackageTests": SwiftPM names the package's test product so
+            dependencies: [
+                "TaizhangPackage", "TaizhangZip", "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
+                "TaizhangCSV", "TaizhangXLSX",
+            ],
+            path: "Tests/TaizhangPackageTests"),
         .testTarget(
             name: "XLSXTests", dependencies: ["TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/XLSXTests"),

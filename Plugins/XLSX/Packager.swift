@@ -1,4 +1,5 @@
 import TaizhangCore
+import TaizhangZip
 
 /// Assembles a workbook's parts into the .xlsx package: finishes the streamed sheet and shared-string
 /// files, writes the small parts in memory, and hands everything to ``ZipWriter``.

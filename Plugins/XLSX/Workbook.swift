@@ -1,5 +1,6 @@
 import Foundation
 import TaizhangCore
+import TaizhangZip
 
 // A spreadsheet model that knows nothing of forms: sheets streamed row by row, cell formats,
 // validations, merges, print setup. `TemplateBuilder` maps forms onto it; `Packager` writes it out.

@@ -1,5 +1,6 @@
 import Foundation
 import TaizhangCore
+import TaizhangZip
 
 /// Reads .xlsx workbooks (Excel, WPS, LibreOffice, Gnumeric, openpyxl, XlsxWriter, Strict OOXML) as
 /// streams of rows, refusing hostile and unreadable files with an ``ImportError``.

@@ -1,4 +1,5 @@
-// The libzip header. Only Plugins/XLSX/Zip/ZipArchive.swift imports this module.
+// The libzip header. Only Sources/TaizhangZip/ZipArchive.swift imports this module (everything else uses
+// TaizhangZip's ZipReader and ZipWriter).
 #ifndef TAIZHANG_CLIBZIP_SHIM_H
 #define TAIZHANG_CLIBZIP_SHIM_H
 #include <zip.h>

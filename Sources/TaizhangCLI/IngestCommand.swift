@@ -114,7 +114,7 @@ struct Ingestor {
                 let name = (relative as NSString).lastPathComponent
                 if name.hasPrefix(".") || name.hasPrefix("~$") { continue }
                 let ext = (name as NSString).pathExtension.lowercased()
-                guard ["xlsx", "csv", "xls", "et"].contains(ext) else { continue }
+                guard ["xlsx", "csv", "xls", "et", "zip"].contains(ext) else { continue }
                 found.append((path as NSString).appendingPathComponent(relative))
             }
             files += found.sorted()
@@ -129,6 +129,7 @@ struct Ingestor {
     }
 
     func ingest(_ files: [(path: String, received: Date)], progress: Bool) throws -> [IngestOutcome] {
+        if files.contains(where: { PackageIngest.isPackage($0.path) }) { return try PackageIngest(ingestor: self).ingest(files, progress: progress) }
         let bar = ProgressBar(total: files.count, label: "读取", enabled: progress)
         // Phase 1: read every file, in parallel. Parsing dominates; the store is not touched.
         let results = Locked<[Int: Parsed]>([:])

@@ -15,6 +15,7 @@ public struct TaizhangCommand: ParsableCommand {
         subcommands: [
             FormsCommand.self, TemplateCommand.self, TemplatesCommand.self, InspectCommand.self, CheckCommand.self,
             ExportCommand.self, IngestCommand.self, StatusCommand.self, ReportCommand.self, DemoCommand.self,
+            PackageCommand.self, VerifyCommand.self, KeysCommand.self,
         ])
 
     public init() {}

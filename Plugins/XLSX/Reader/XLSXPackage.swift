@@ -1,4 +1,5 @@
 import TaizhangCore
+import TaizhangZip
 
 /// The namespaces of SpreadsheetML elements: Transitional and Strict.
 enum OOXMLNamespace {

@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 import TaizhangCore
+import TaizhangZip
 
 /// A namespace-aware pull parser over libxml2's SAX2 push parser, fed from a ZIP entry stream.
 ///

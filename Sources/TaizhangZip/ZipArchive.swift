@@ -2,8 +2,9 @@ import CLibZip
 import Foundation
 import TaizhangCore
 
-// The only file that imports CLibZip. The reading side (`ZipReader`) and the writing side (`ZipWriter`)
-// are kept apart: each type keeps its helpers to itself.
+// The only file in the package that imports CLibZip (the TaizhangZip module: the XLSX plugin's OOXML packages
+// and the official submission packages both use it). The reading side (`ZipReader`) and the writing side
+// (`ZipWriter`) are kept apart: each type keeps its helpers to itself.
 
 // MARK: - Reading
 
@@ -14,39 +15,70 @@ import TaizhangCore
 /// Entries are streamed in chunks while their decompressed bytes are counted against
 /// ``ImportLimits/maxPartBytes`` and ``ImportLimits/maxTotalBytes``, so a zip bomb is stopped however
 /// its headers lie. Errors are ``ImportError``s naming the file and the entry.
-final class ZipReader {
+public final class ZipReader {
     /// One entry of the archive.
-    struct Entry: Sendable {
+    public struct Entry: Sendable {
         /// The entry's index in libzip.
-        let index: UInt64
+        public let index: UInt64
         /// The name with backslashes turned into slashes.
-        let name: String
+        public let name: String
         /// The uncompressed size the archive declares (it may lie).
-        let declaredSize: UInt64
+        public let declaredSize: UInt64
+        /// Whether the entry's external attributes mark it as a Unix symbolic link (`S_IFLNK`). Readers of
+        /// OOXML ignore this; the submission packages refuse such entries.
+        public let isSymlink: Bool
     }
 
     /// The most entries an archive may have (a workbook has tens, or thousands with many pictures).
-    static let maxEntries: Int64 = 100_000
+    public static let maxEntries: Int64 = 100_000
 
     /// The file's display name, for messages.
-    let fileName: String
+    public let fileName: String
     /// The caps.
-    let limits: ImportLimits
-    /// The entries, in archive order.
-    private(set) var entries: [Entry] = []
+    public let limits: ImportLimits
+    /// The entries, in archive order (directory entries left out).
+    public private(set) var entries: [Entry] = []
+
+    /// An entry name that was left out of ``entries`` because it is unsafe (only when the reader was opened
+    /// with `collectUnsafeNames`; otherwise such names are refused with an ``ImportError``).
+    public struct UnsafeName: Sendable, Hashable {
+        /// What is wrong with the name.
+        public enum Problem: String, Sendable, Hashable {
+            /// Absolute, a drive letter, or a `..` component.
+            case climbsOut = "climbs-out"
+            /// The same name (compared case-insensitively) as an earlier entry; the later one is left out.
+            case duplicate
+        }
+        /// The name as stored in the archive (for duplicates: with `\` turned into `/`).
+        public let name: String
+        /// The problem.
+        public let problem: Problem
+    }
+
+    /// Unsafe names left out of ``entries``, in archive order (always empty unless `collectUnsafeNames`).
+    public private(set) var unsafeNames: [UnsafeName] = []
+    private let collectUnsafeNames: Bool
     private var byFoldedName: [String: Int] = [:]
     private let archive: OpaquePointer
     /// The most decompressed bytes seen per entry index, for the total cap (a part read twice counts once).
     private var decompressed: [UInt64: Int] = [:]
     private var decompressedTotal = 0
 
-    /// Opens the archive at `path`.
-    init(path: String, fileName: String, limits: ImportLimits) throws {
+    /// Opens the archive at `path`; `fileName` names it in messages. `notZip` is the message when the file is
+    /// not a zip archive at all (by default: not an Excel workbook). With `collectUnsafeNames`, entries whose
+    /// names climb out or repeat are left out of ``entries`` and listed in ``unsafeNames`` instead of refusing
+    /// the whole archive (a caller that must report every problem uses this; such entries can never be read).
+    ///
+    /// - Throws: ``ImportError`` (`unreadable`, `notSpreadsheet`, `truncated`, `encrypted`, `tooLarge`,
+    ///   `unsafeContent` for names that climb out or repeat, `malformed`).
+    public init(path: String, fileName: String, limits: ImportLimits,
+                notZip: String = "不是 Excel 工作簿（.xlsx）文件", collectUnsafeNames: Bool = false) throws {
         self.fileName = fileName
         self.limits = limits
+        self.collectUnsafeNames = collectUnsafeNames
         var code: Int32 = 0
         guard let archive = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code) else {
-            throw ZipReader.openError(code: code, path: path, fileName: fileName)
+            throw ZipReader.openError(code: code, path: path, fileName: fileName, notZip: notZip)
         }
         self.archive = archive
         try readDirectory()  // on failure, deinit discards the archive
@@ -57,12 +89,12 @@ final class ZipReader {
     }
 
     /// The entry named `name`, compared case-insensitively with `\` as `/` and without a leading `/`.
-    func entry(named name: String) -> Entry? {
+    public func entry(named name: String) -> Entry? {
         byFoldedName[ZipReader.fold(name)].map { entries[$0] }
     }
 
     /// Opens an entry for streaming.
-    func open(_ entry: Entry) throws -> EntryStream {
+    public func open(_ entry: Entry) throws -> EntryStream {
         if entry.declaredSize > UInt64(limits.maxPartBytes) {
             throw tooLarge(entry.name, part: true)
         }
@@ -73,7 +105,7 @@ final class ZipReader {
     }
 
     /// Reads a whole (small) entry into memory, within the caps.
-    func readAll(_ entry: Entry) throws -> [UInt8] {
+    public func readAll(_ entry: Entry) throws -> [UInt8] {
         let stream = try open(entry)
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
@@ -86,8 +118,9 @@ final class ZipReader {
     }
 
     /// A decompressed entry, read in chunks; counts bytes against the caps as it goes.
-    final class EntryStream {
-        let entry: Entry
+    public final class EntryStream {
+        /// The entry being read.
+        public let entry: Entry
         private let reader: ZipReader
         private var file: OpaquePointer?
         private var count = 0
@@ -101,13 +134,13 @@ final class ZipReader {
         deinit { close() }
 
         /// Closes the entry early.
-        func close() {
+        public func close() {
             if let file { zip_fclose(file) }
             file = nil
         }
 
         /// Reads up to `buffer.count` decompressed bytes; 0 at the end.
-        func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
             guard let file, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
             let n = zip_fread(file, base, UInt64(buffer.count))
             if n < 0 {
@@ -164,18 +197,34 @@ final class ZipReader {
                                   detail: "文件中的内容已加密（设置了密码），请取消密码保护后重新报送", place: name)
             }
             if ZipReader.climbsOut(name) {
+                if collectUnsafeNames {
+                    unsafeNames.append(UnsafeName(name: raw, problem: .climbsOut))
+                    continue
+                }
                 throw ImportError(.unsafeContent, file: fileName,
                                   detail: "压缩包中的条目名称“\(raw)”指向包外的位置，可能是恶意构造的文件", place: raw)
             }
             let folded = ZipReader.fold(name)
             if byFoldedName[folded] != nil {
+                if collectUnsafeNames {
+                    unsafeNames.append(UnsafeName(name: name, problem: .duplicate))
+                    continue
+                }
                 throw ImportError(.unsafeContent, file: fileName,
                                   detail: "压缩包中有重名条目“\(name)”，无法确定应读取哪一个，可能是恶意构造的文件", place: name)
             }
             if name.hasSuffix("/") { continue }  // a directory entry
             byFoldedName[folded] = entries.count
+            var opsys: zip_uint8_t = 0
+            var attributes: zip_uint32_t = 0
+            var isSymlink = false
+            if zip_file_get_external_attributes(archive, index, 0, &opsys, &attributes) == 0,
+               opsys == zip_uint8_t(ZIP_OPSYS_UNIX) {
+                isSymlink = (attributes >> 16) & 0o170000 == 0o120000  // S_IFMT, S_IFLNK
+            }
             entries.append(Entry(index: index, name: name,
-                                 declaredSize: stat.valid & UInt64(ZIP_STAT_SIZE) != 0 ? stat.size : 0))
+                                 declaredSize: stat.valid & UInt64(ZIP_STAT_SIZE) != 0 ? stat.size : 0,
+                                 isSymlink: isSymlink))
         }
     }
 
@@ -201,16 +250,19 @@ final class ZipReader {
         return zip_error_strerror(&error).map { String(cString: $0) } ?? "libzip 错误 \(code)"
     }
 
-    private static func openError(code: Int32, path: String, fileName: String) -> ImportError {
+    private static func openError(code: Int32, path: String, fileName: String, notZip: String) -> ImportError {
         switch code {
         case ZIP_ER_NOENT, ZIP_ER_OPEN:
             return ImportError(.unreadable, file: fileName, detail: "文件不存在或无法打开")
+        case ZIP_ER_EXISTS:  // libzip refuses two entries with exactly the same name
+            return ImportError(.unsafeContent, file: fileName,
+                               detail: "压缩包中有完全重名的条目，无法确定应读取哪一个，可能是恶意构造的文件")
         case ZIP_ER_NOZIP, ZIP_ER_INCONS, ZIP_ER_EOF, ZIP_ER_READ, ZIP_ER_SEEK, ZIP_ER_CRC:
             if startsWithZipMagic(path) {
                 return ImportError(.truncated, file: fileName,
                                    detail: "文件不完整（可能在传输或下载中被截断），请重新报送")
             }
-            return ImportError(.notSpreadsheet, file: fileName, detail: "不是 Excel 工作簿（.xlsx）文件")
+            return ImportError(.notSpreadsheet, file: fileName, detail: notZip)
         default:
             return ImportError(.unreadable, file: fileName, detail: "无法打开文件（libzip 错误 \(code)）")
         }
@@ -225,20 +277,20 @@ final class ZipReader {
     }
 
     /// The lookup key of a part name.
-    static func fold(_ name: String) -> String {
+    public static func fold(_ name: String) -> String {
         var text = ZipReader.slashed(name)
         while text.hasPrefix("/") { text.removeFirst() }
         return text.lowercased()
     }
 
     /// The name with `\\` separators turned into `/`.
-    static func slashed(_ name: String) -> String {
+    public static func slashed(_ name: String) -> String {
         guard name.utf8.contains(UInt8(ascii: "\\")) else { return name }
         return String(decoding: name.utf8.map { $0 == UInt8(ascii: "\\") ? UInt8(ascii: "/") : $0 }, as: UTF8.self)
     }
 
     /// Whether an entry name is absolute or leaves the package with `..`.
-    static func climbsOut(_ name: String) -> Bool {
+    public static func climbsOut(_ name: String) -> Bool {
         if name.hasPrefix("/") { return true }
         let bytes = Array(name.utf8)
         if bytes.count >= 2, bytes[1] == UInt8(ascii: ":") { return true }  // C:...
@@ -253,13 +305,13 @@ final class ZipReader {
 ///
 /// Entries are read when ``close()`` runs, so files added with ``addFile(name:path:)`` must exist until then.
 /// No ZIP64 records are written unless an entry needs them (sources have known sizes below 4 GiB).
-final class ZipWriter {
+public final class ZipWriter {
     /// The deflate level (1–9) Taizhang uses, chosen by measurement (Benchmarks/xlsx-write.sh, 100,000 rows ×
     /// 11 columns of ledger data, release build, 2 shared cores): level 1 took 1.55 s for 7.2 MiB, level 3
     /// 2.32 s for 6.0 MiB, level 6 3.51 s for 5.6 MiB, level 9 11.0 s for 5.3 MiB; libxlsxwriter
     /// (constant_memory) took 2.31 s. Level 1 keeps Taizhang faster than libxlsxwriter; the files are
     /// about a quarter larger than at level 6, which does not matter for ledgers sent by mail.
-    static let defaultCompressionLevel: UInt32 = 1
+    public static let defaultCompressionLevel: UInt32 = 1
 
     private var archive: OpaquePointer?
     private let path: String
@@ -270,7 +322,7 @@ final class ZipWriter {
     private static let fixedDosTime: UInt16 = 0
 
     /// Creates (or truncates) the archive at `path`.
-    init(path: String, compressionLevel: UInt32 = ZipWriter.defaultCompressionLevel) throws(ExportError) {
+    public init(path: String, compressionLevel: UInt32 = ZipWriter.defaultCompressionLevel) throws(ExportError) {
         self.path = path
         self.compressionLevel = compressionLevel
         var error: Int32 = 0
@@ -288,7 +340,7 @@ final class ZipWriter {
     }
 
     /// Adds an entry whose content is the file at `filePath` (read at ``close()``).
-    func addFile(name: String, path filePath: String) throws(ExportError) {
+    public func addFile(name: String, path filePath: String) throws(ExportError) {
         let archive = try zipWriterOpenArchive()
         guard let source = zip_source_file(archive, filePath, 0, -1) else {
             throw zipWriterError("无法读取临时文件“\(filePath)”")
@@ -297,7 +349,7 @@ final class ZipWriter {
     }
 
     /// Adds an entry with the given bytes (copied).
-    func addData(name: String, bytes: [UInt8]) throws(ExportError) {
+    public func addData(name: String, bytes: [UInt8]) throws(ExportError) {
         let archive = try zipWriterOpenArchive()
         let count = bytes.count
         let copy = malloc(max(count, 1))!
@@ -311,7 +363,7 @@ final class ZipWriter {
     }
 
     /// Compresses and writes everything, then closes the archive.
-    func close() throws(ExportError) {
+    public func close() throws(ExportError) {
         let archive = try zipWriterOpenArchive()
         if zip_close(archive) != 0 {
             let message = String(cString: zip_strerror(archive))

@@ -1,0 +1,106 @@
+import Crypto
+import Foundation
+
+/// A failure handling package keys or packages, with a Chinese message.
+public struct PackageError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, in Chinese.
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Ed25519 key files of the submission packages.
+///
+/// A key file is UTF-8 text: one comment line starting with `#` (in Chinese: whose key it is and what it is
+/// for), then the raw 32-byte key in base64 on one line. `<id>.key` holds the private key (file mode 0600),
+/// `<id>.pub` the public key. The province keeps the units' `.pub` files in one folder; a package is checked
+/// with `<unit id>.pub` from that folder, so the file name is what binds a key to a unit.
+public enum PackageKeys {
+    /// The id the province's own key is kept under (`province.key`, `province.pub`).
+    public static let provinceID = "province"
+
+    /// Makes a new key pair for `id` in `directory` (created if needed) and returns the two paths.
+    /// Refuses to overwrite an existing key file.
+    public static func generate(id: String, name: String, directory: String) throws -> (privateKey: String, publicKey: String) {
+        let key = Curve25519.Signing.PrivateKey()
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw PackageError("无法创建密钥目录“\(directory)”：\(error.localizedDescription)")
+        }
+        let privatePath = (directory as NSString).appendingPathComponent("\(id).key")
+        let publicPath = (directory as NSString).appendingPathComponent("\(id).pub")
+        for path in [privatePath, publicPath] where fm.fileExists(atPath: path) {
+            throw PackageError("密钥文件“\(path)”已存在，为免误覆盖，未生成新密钥（如确需更换，请先移走旧文件）")
+        }
+        let privateText = "# \(name)（\(id)）报送包签名私钥（Ed25519），须妥善保管，不得外传\n"
+            + key.rawRepresentation.base64EncodedString() + "\n"
+        let publicText = "# \(name)（\(id)）报送包验签公钥（Ed25519），交省厅用于核验报送包\n"
+            + key.publicKey.rawRepresentation.base64EncodedString() + "\n"
+        try writeKeyFile(privateText, to: privatePath, mode: 0o600)
+        try writeKeyFile(publicText, to: publicPath, mode: 0o644)
+        return (privatePath, publicPath)
+    }
+
+    /// Reads a private key file.
+    public static func privateKey(at path: String) throws -> Curve25519.Signing.PrivateKey {
+        let raw = try keyBytes(at: path, what: "私钥")
+        do {
+            return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        } catch {
+            throw PackageError("私钥文件“\(path)”内容无效（应为 32 字节的 Ed25519 私钥）")
+        }
+    }
+
+    /// Reads a public key file.
+    public static func publicKey(at path: String) throws -> Curve25519.Signing.PublicKey {
+        let raw = try keyBytes(at: path, what: "公钥")
+        do {
+            return try Curve25519.Signing.PublicKey(rawRepresentation: raw)
+        } catch {
+            throw PackageError("公钥文件“\(path)”内容无效（应为 32 字节的 Ed25519 公钥）")
+        }
+    }
+
+    /// The signature text of `manifest.sig`: the base64 of the 64-byte Ed25519 signature and a newline.
+    public static func sign(_ bytes: [UInt8], with key: Curve25519.Signing.PrivateKey) throws -> [UInt8] {
+        let signature = try key.signature(for: Data(bytes))
+        return Array((signature.base64EncodedString() + "\n").utf8)
+    }
+
+    /// Whether `signatureText` (the contents of `manifest.sig`) is a valid signature of `bytes` by `key`.
+    public static func isValid(signatureText: [UInt8], of bytes: [UInt8], key: Curve25519.Signing.PublicKey) -> Bool {
+        let text = String(decoding: signatureText, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let signature = Data(base64Encoded: text), signature.count == 64 else { return false }
+        return key.isValidSignature(signature, for: Data(bytes))
+    }
+
+    private static func keyBytes(at path: String, what: String) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PackageError("无法读取\(what)文件“\(path)”")
+        }
+        let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        guard lines.count == 1, let raw = Data(base64Encoded: lines[0]) else {
+            throw PackageError("\(what)文件“\(path)”格式不对（应为一行注释和一行 base64 编码的密钥）")
+        }
+        return raw
+    }
+
+    private static func writeKeyFile(_ text: String, to path: String, mode: mode_t) throws {
+        // O_EXCL: never follow or replace an existing file; the mode is set at creation, so the private key is
+        // never readable by others, not even for a moment.
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
+        guard fd >= 0 else { throw PackageError("无法创建密钥文件“\(path)”：\(String(cString: strerror(errno)))") }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        _ = fchmod(fd, mode)  // not narrowed by the umask either
+        do {
+            try handle.write(contentsOf: Data(text.utf8))
+            try handle.close()
+        } catch {
+            throw PackageError("写入密钥文件“\(path)”失败：\(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+import TaizhangCore
+
+// Submission packages (报送包) in the store. A sound package a unit sent is a submission like any other file:
+// kept whole in `submissions`, state accepted, with the unit and period, no form, `recognition = 'package'` and
+// the manifest as its report. An unsound one is recorded as refused through ``Workspace/record(_:)``. The
+// ledgers inside a package are recorded separately, as ordinary submissions.
+
+extension Workspace {
+    /// The path of the workspace file (`:memory:` for an in-memory workspace).
+    public var path: String { queue.path }
+
+    /// The id of the submission that counts now for a unit, form and period (accepted, not superseded).
+    public func currentSubmissionID(unit: String, form: String, period: YearMonth) throws -> Int64? {
+        try queue.read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT id FROM current_submissions WHERE unit = ? AND form = ? AND period = ? ORDER BY id DESC LIMIT 1
+                """, arguments: [unit, form, period.iso])
+        }
+    }
+
+    /// Records a sound package of `unit` for `period` (its bytes whole; `manifest` is its manifest JSON).
+    /// The same bytes twice are recorded once.
+    public func recordPackage(fileName: String, bytes: Data, receivedAt: Date, unit: String, period: YearMonth,
+                              manifest: String) throws -> IngestResult {
+        let hash = Workspace.sha256(bytes)
+        let received = Workspace.timestamp(receivedAt)
+        return try queue.write { db -> IngestResult in
+            if let row = try Row.fetchOne(db, sql: "SELECT id, state FROM submissions WHERE sha256 = ?", arguments: [hash]) {
+                return .alreadyKnown(id: row["id"], state: SubmissionState(rawValue: row["state"]) ?? .refused)
+            }
+            let previous = try Int64.fetchOne(db, sql: """
+                SELECT id FROM current_submissions WHERE recognition = 'package' AND unit = ? AND period = ?
+                ORDER BY id DESC LIMIT 1
+                """, arguments: [unit, period.iso])
+            try db.execute(sql: """
+                INSERT INTO submissions (sha256, file_name, size, content, received_at, received_date, state, unit,
+                    period, recognition, report, supersedes)
+                VALUES (?, ?, ?, ?, ?, ?, 'accepted', ?, ?, 'package', ?, ?)
+                """, arguments: [hash, fileName, bytes.count, bytes, received.iso, received.date.iso, unit, period.iso,
+                                 manifest, previous])
+            return .accepted(id: db.lastInsertedRowID, supersedes: previous)
+        }
+    }
+
+    /// The packages that count now for `period`: the latest sound package of each unit, by unit id.
+    public func currentPackages(period: YearMonth) throws -> [SubmissionRecord] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM current_submissions WHERE recognition = 'package' AND period = ? ORDER BY unit, id
+                """, arguments: [period.iso]).map(Workspace.record(from:))
+        }
+    }
+}

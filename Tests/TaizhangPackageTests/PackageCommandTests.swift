@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+import TaizhangCore
+import TaizhangCSV
+import TaizhangForms
+import TaizhangPackage
+import TaizhangSamples
+import TaizhangStore
+
+/// The commands on the real binary: keys, package, verify, ingest of packages, the province's package.
+@Suite(.serialized) struct PackageCommandTests {
+    static let set = try! BuiltinForms.load()
+    static let june = YearMonth(year: 2024, month: 6)!
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The binary beside the test bundle.
+    static func run(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("taizhang")
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                   stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static func writeCSV(_ form: String, unit: String, rows: Int, in dir: URL) throws {
+        let document = SampleLedgers(formSet: set).document(
+            form: set.form(form)!, unit: set.unit(id: unit)!, period: june, rows: rows, seed: 7)
+        let sink = MemorySink()
+        try CSVExporter().export(document, to: sink)
+        try Data(sink.bytes).write(to: dir.appendingPathComponent("\(unit)_\(form).csv"))
+    }
+
+    /// What a document says, for comparing two workspaces.
+    static func contents(_ workspace: Workspace, unit: String) throws -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for form in set.forms {
+            for doc in try workspace.currentDocuments(form: form, period: june, formSet: set) where doc.unit?.id == unit {
+                let header = doc.header.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                let rows = form.tables.flatMap { table in
+                    (doc.rows[table.id] ?? []).map { record in
+                        table.id + ":" + record.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "|")
+                    }
+                }
+                result[form.id] = header + rows
+            }
+        }
+        return result
+    }
+
+    @Test func roundTripAndRefusals() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-pkgcli-\(UUID().uuidString)")
+        let fm = FileManager.default
+        defer { try? fm.removeItem(at: dir) }
+        let unitDir = dir.appendingPathComponent("沈阳")
+        let inbox = unitDir.appendingPathComponent("inbox")
+        let province = dir.appendingPathComponent("省厅")
+        try fm.createDirectory(at: inbox, withIntermediateDirectories: true)
+        try fm.createDirectory(at: province.appendingPathComponent("keys"), withIntermediateDirectories: true)
+
+        // The unit: its own ledgers in its own workspace, a key pair, the package.
+        try Self.writeCSV("self-check", unit: "shenyang", rows: 5, in: inbox)
+        try Self.writeCSV("rectification", unit: "shenyang", rows: 3, in: inbox)
+        try Self.writeCSV("progress", unit: "shenyang", rows: 0, in: inbox)
+        let unitWS = unitDir.appendingPathComponent("ws.sqlite").path
+        let ingest = try Self.run(["ingest", inbox.path, "--workspace", unitWS, "--received", "2024-06-20"])
+        #expect(ingest.status == 0, "\(ingest.stdout)\(ingest.stderr)")
+        let keys = try Self.run(["keys", "new", "--unit", "沈阳", "--workspace", unitWS])
+        #expect(keys.status == 0, "\(keys.stderr)")
+        let keyDir = unitDir.appendingPathComponent("keys")
+        #expect(fm.fileExists(atPath: keyDir.appendingPathComponent("shenyang.key").path))
+        let package = unitDir.appendingPathComponent("沈阳_2024-06.zip").path
+        let made = try Self.run(["package", "--unit", "沈阳", "--period", "2024-06", "-o", package, "--workspace", unitWS,
+                                 "--key", keyDir.appendingPathComponent("shenyang.key").path, "--date", "2024-06-20"])
+        #expect(made.status == 0, "\(made.stdout)\(made.stderr)")
+        #expect(made.stdout.contains("报送函.txt"))
+        let verified = try Self.run(["verify", package, "--keys", keyDir.path])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(verified.stdout.contains("核验通过"))
+
+        // What the package holds: three ledgers with their CSV copies, the cover letter naming them.
+        let verdict = try PackageVerifier(formSet: Self.set, keysDirectory: keyDir.path).verify(path: package)
+        let manifest = try #require(verdict.manifest)
+        #expect(Set(manifest.forms.map(\.id)) == ["self-check", "rectification", "progress"])
+        #expect(manifest.files.filter { $0.role == "ledger" }.count == 3)
+        #expect(manifest.files.filter { $0.role == "csv" }.count >= 3)
+        let letter = String(decoding: verdict.contents["报送函.txt"] ?? [], as: UTF8.self)
+        #expect(letter.contains("沈阳市工业和信息化局"))
+        #expect(letter.contains("2024-06_沈阳_"))
+        #expect(manifest.tool.hasPrefix("taizhang "))
+
+        // Another unit's key is caught when the unit's own public key is beside the workspace.
+        #expect(try Self.run(["keys", "new", "--unit", "dalian", "--workspace", unitWS, "-o", dir.path]).status == 0)
+        let wrongKey = try Self.run(["package", "--unit", "沈阳", "--period", "2024-06", "-o", dir.appendingPathComponent("w.zip").path,
+                                     "--workspace", unitWS, "--key", dir.appendingPathComponent("dalian.key").path])
+        #expect(wrongKey.status == 2)
+        #expect(wrongKey.stderr.contains("不是一对"), "\(wrongKey.stderr)")
+
+        // Nothing owed by dalian is in the workspace: refused with the list, unless --allow-incomplete.
+        let incomplete = try Self.run(["package", "--unit", "dalian", "--period", "2024-06", "-o",
+                                       dir.appendingPathComponent("大连.zip").path, "--workspace", unitWS])
+        #expect(incomplete.status == 2)
+        #expect(incomplete.stderr.contains("应报送的台账不齐"))
+        #expect(incomplete.stderr.contains("《") && incomplete.stderr.contains("截止日期"))
+        #expect(!fm.fileExists(atPath: dir.appendingPathComponent("大连.zip").path))
+
+        // The province: the unit's public key in its keys folder (beside its workspace).
+        let provinceWS = province.appendingPathComponent("ws.sqlite").path
+        try fm.copyItem(at: keyDir.appendingPathComponent("shenyang.pub"),
+                        to: province.appendingPathComponent("keys/shenyang.pub"))
+        let taken = try Self.run(["ingest", package, "--workspace", provinceWS, "--received", "2024-06-21"])
+        #expect(taken.status == 0, "\(taken.stdout)\(taken.stderr)")
+        #expect(taken.stdout.contains("报送包：沈阳市工业和信息化局"), "\(taken.stdout)")
+        #expect(taken.stdout.contains("已接收 4"), "\(taken.stdout)")
+        // The same documents come out on both sides.
+        let unitSide = try Self.contents(Workspace(path: unitWS), unit: "shenyang")
+        let provinceSide = try Self.contents(Workspace(path: provinceWS), unit: "shenyang")
+        #expect(unitSide.count == 3)
+        #expect(unitSide == provinceSide)
+
+        // A doctored package is refused and kept on record with its problems.
+        var list = try PackageVerdictTests.entries(package).map { (name: $0.0, bytes: $0.1, symlink: false) }
+        let i = try #require(list.firstIndex { $0.name.hasPrefix("台账/") })
+        list[i].bytes += Array("\r\n".utf8)
+        list.append((name: "../../escape.txt", bytes: [1], symlink: false))
+        let doctored = dir.appendingPathComponent("篡改.zip").path
+        try PackageVerdictTests.pythonZip(list, to: doctored)
+        let refused = try Self.run(["ingest", doctored, "--workspace", provinceWS])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("核验未通过，已拒收"), "\(refused.stdout)")
+        #expect(refused.stdout.contains("entry.climbs-out") && refused.stdout.contains("file.size"))
+        #expect(!fm.fileExists(atPath: dir.deletingLastPathComponent().appendingPathComponent("escape.txt").path))
+        let stored = try Workspace(path: provinceWS).submissions()
+        #expect(stored.contains { $0.fileName == "篡改.zip" && $0.state == .refused })
+        #expect(stored.contains { $0.fileName == "沈阳_2024-06.zip" && $0.state == .accepted })
+        let bad = try Self.run(["verify", doctored, "--keys", keyDir.path])
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("核验未通过，发现 3 个问题"), "\(bad.stdout)")
+        try Data("不是压缩包".utf8).write(to: dir.appendingPathComponent("x.zip"))
+        let unreadable = try Self.run(["verify", dir.appendingPathComponent("x.zip").path])
+        #expect(unreadable.status == 2)
+        #expect(unreadable.stderr.contains("不是报送包"))
+
+        // A sound, signed package of shenyang that carries dalian's self-check ledger: the signature vouches for
+        // shenyang only, so that ledger is refused; the others are taken.
+        var files: [PackageFile] = []
+        var forms: [PackageManifest.FormEntry] = []
+        for (form, unit) in [("self-check", "dalian"), ("rectification", "shenyang"), ("progress", "shenyang")] {
+            let document = SampleLedgers(formSet: Self.set).document(
+                form: Self.set.form(form)!, unit: Self.set.unit(id: unit)!, period: Self.june, rows: 2, seed: 11)
+            let sink = MemorySink()
+            try CSVExporter().export(document, to: sink)
+            files.append(PackageFile(name: "台账/\(form).csv", bytes: sink.bytes, role: "ledger", form: form))
+            forms.append(.init(id: form, version: Self.set.form(form)!.version, file: "台账/\(form).csv"))
+        }
+        let smuggled = dir.appendingPathComponent("夹带.zip").path
+        try PackageWriter.write(
+            manifest: PackageManifest(kind: .unit, unit: .init(id: "shenyang", name: "沈阳市工业和信息化局"), period: "2024-06",
+                                      campaign: Self.set.campaign.id, forms: forms, files: [], tool: "test",
+                                      createdAt: "2024-06-22T09:00:00+08:00"),
+            files: files, key: try PackageKeys.privateKey(at: keyDir.appendingPathComponent("shenyang.key").path), to: smuggled)
+        let carried = try Self.run(["ingest", smuggled, "--workspace", provinceWS])
+        #expect(carried.status == 1, "\(carried.stdout)")
+        #expect(carried.stdout.contains("台账的填报单位是“大连市工业和信息化局”"), "\(carried.stdout)")
+        let afterSmuggling = try Workspace(path: provinceWS).submissions()
+        #expect(afterSmuggling.contains { $0.fileName == "self-check.csv" && $0.state == .refused })
+        #expect(!afterSmuggling.contains { $0.unit == "dalian" })
+
+        // The province's own package: report, memo, the unit's package, signed with the province's key.
+        #expect(try Self.run(["keys", "new", "--province", "--workspace", provinceWS]).status == 0)
+        let upward = province.appendingPathComponent("全省_2024-06.zip").path
+        let built = try Self.run(["package", "--province", "--period", "2024-06", "-o", upward, "--workspace", provinceWS,
+                                  "--key", province.appendingPathComponent("keys/province.key").path, "--date", "2024-06-28"])
+        #expect(built.status == 0, "\(built.stdout)\(built.stderr)")
+        let up = try Self.run(["verify", upward, "--workspace", provinceWS])
+        #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
+        let provinceVerdict = try PackageVerifier(formSet: Self.set, keysDirectory: province.appendingPathComponent("keys").path)
+            .verify(path: upward)
+        let roles = provinceVerdict.manifest?.files.map(\.role) ?? []
+        #expect(roles.contains("report") && roles.contains("memo"))
+        #expect(provinceVerdict.manifest?.files.filter { $0.role == "unit-package" }.map(\.unit) == ["shenyang"])
+        // Without the unit's public key the unit package inside no longer verifies.
+        try fm.removeItem(at: province.appendingPathComponent("keys/shenyang.pub"))
+        let nested = try Self.run(["verify", upward, "--workspace", provinceWS, "--json"])
+        #expect(nested.status == 1)
+        #expect(nested.stdout.contains("signature.no-key"))
+    }
+}
