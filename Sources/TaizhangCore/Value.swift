@@ -96,3 +96,53 @@ extension Value {
         }
     }
 }
+
+extension Value {
+    /// The JSON object of a record's values, keys sorted, each value in its one-key form — the same text
+    /// `JSONEncoder` with `.sortedKeys` gives, written directly (the store writes one per row, so it is hot).
+    public static func json(_ values: [String: Value]) -> String {
+        var out = "{"
+        var first = true
+        for key in values.keys.sorted() {
+            if !first { out += "," }
+            first = false
+            appendString(key, to: &out)
+            out += ":{"
+            let value = values[key]!
+            switch value {
+            case .text(let s): out += "\"text\":"; appendString(s, to: &out)
+            case .integer(let n): out += "\"integer\":" + String(n)
+            case .decimal(let d): out += "\"decimal\":" + (d.isFinite ? "\(d)" : "0")
+            case .date(let d): out += "\"date\":\"" + d.iso + "\""
+            case .period(let p): out += "\"period\":\"" + p.iso + "\""
+            case .choice(let s): out += "\"choice\":"; appendString(s, to: &out)
+            case .yesNo(let b): out += "\"yesno\":" + (b ? "true" : "false")
+            case .unit(let id): out += "\"unit\":"; appendString(id, to: &out)
+            case .fixedText(let s): out += "\"fixed\":"; appendString(s, to: &out)
+            }
+            out += "}"
+        }
+        return out + "}"
+    }
+
+    static func appendString(_ s: String, to out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+}

@@ -212,7 +212,7 @@ public final class Workspace: Sendable {
                         accepted ? "accepted" : "rejected", document.unit?.id, document.form.id, document.form.version,
                         document.period?.iso, checked.recognition.rawValue, checked.report.errorCount,
                         checked.report.warningCount, String(decoding: try encoder.encode(checked.report), as: UTF8.self),
-                        String(decoding: try encoder.encode(document.header), as: UTF8.self), supersedes,
+                        Value.json(document.header), supersedes,
                     ])
                 let id = db.lastInsertedRowID
                 var written = 0
@@ -224,7 +224,7 @@ public final class Workspace: Sendable {
                     for (index, record) in (document.rows[table.id] ?? []).enumerated() {
                         let key = table.key.flatMap { record[$0]?.displayText }
                         try insert.execute(arguments: [id, table.id, index, record.source?.row, key,
-                                                       String(decoding: try encoder.encode(record.values), as: UTF8.self)])
+                                                       Value.json(record.values)])
                         written += 1
                         if let faultAfterRows, written >= faultAfterRows { abort() }
                     }

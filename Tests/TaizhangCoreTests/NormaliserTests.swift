@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import TaizhangCore
 import TaizhangForms
 
@@ -189,5 +190,23 @@ import TaizhangForms
         #expect(DisplayWidth.columns("SY-001") == 6)
         #expect(DisplayWidth.columns("（一）") == 6)
         #expect(DisplayWidth.columns("e\u{301}") == 1)
+    }
+}
+
+@Suite struct ValueJSONTests {
+    @Test func theFastEncoderWritesWhatJSONDecoderReads() throws {
+        let values: [String: Value] = [
+            "a": .text("引号\"反斜杠\\换行\n制表\t控制\u{1}"), "b": .integer(-42), "c": .decimal(1.5),
+            "d": .date(CivilDate(year: 2024, month: 6, day: 30)!), "e": .period(YearMonth(year: 2024, month: 6)!),
+            "f": .choice("已整改"), "g": .yesNo(true), "h": .unit("shenyang"), "i": .fixedText("长期坚持"),
+        ]
+        let text = Value.json(values)
+        let decoded = try JSONDecoder().decode([String: Value].self, from: Data(text.utf8))
+        #expect(decoded == values)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let reference = try JSONDecoder().decode([String: Value].self, from: encoder.encode(values))
+        #expect(reference == decoded)
+        #expect(Value.json([:]) == "{}")
     }
 }
