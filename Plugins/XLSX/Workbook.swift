@@ -100,8 +100,9 @@ public struct Cell: Hashable, Sendable {
     public static func empty(_ style: CellStyle? = nil) -> Cell { Cell(.empty, style: style) }
 }
 
-/// A rectangle of cells, 1-based and inclusive.
-public struct CellRange: Hashable, Sendable {
+/// A rectangle of cells, 1-based and inclusive: what the writer merges and validates, and the merged ranges
+/// the reader reports.
+public struct CellRange: Hashable, Sendable, CustomStringConvertible {
     public var firstRow: Int
     public var firstColumn: Int
     public var lastRow: Int
@@ -133,16 +134,27 @@ public struct CellRange: Hashable, Sendable {
         return first + ":" + CellRange.reference(row: lastRow, column: lastColumn, absolute: true)
     }
 
-    /// The letters of a 1-based column (`A`, `Z`, `AA`).
-    public static func columnName(_ column: Int) -> String {
-        var name: [Character] = []
-        var c = column
-        while c > 0 {
-            name.insert(Character(Unicode.Scalar(UInt8(65 + (c - 1) % 26))), at: 0)
-            c = (c - 1) / 26
-        }
-        return String(name)
+    /// Parses `A1:K1` (or a single cell `A1`), within Excel's limits.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 1 || parts.count == 2, let first = CellReference.parse(String(parts[0])),
+              let last = CellReference.parse(String(parts[parts.count - 1])) else { return nil }
+        self.init(firstRow: min(first.row, last.row), firstColumn: min(first.column, last.column),
+                  lastRow: max(first.row, last.row), lastColumn: max(first.column, last.column))
     }
+
+    /// `A1:K1`.
+    public var description: String {
+        CellRange.reference(row: firstRow, column: firstColumn) + ":" + CellRange.reference(row: lastRow, column: lastColumn)
+    }
+
+    /// Whether the range covers the cell.
+    public func contains(row: Int, column: Int) -> Bool {
+        (firstRow...lastRow).contains(row) && (firstColumn...lastColumn).contains(column)
+    }
+
+    /// The letters of a 1-based column (`A`, `Z`, `AA`).
+    public static func columnName(_ column: Int) -> String { CellReference.columnName(column) }
 
     /// `B7`, or `$B$7` when absolute.
     public static func reference(row: Int, column: Int, absolute: Bool = false) -> String {

@@ -126,7 +126,16 @@ extension Value {
     }
 
     static func appendString(_ s: String, to out: inout String) {
-        out += "\""
+        out += JSONText.quoted(s)
+    }
+}
+
+/// JSON text helpers shared by the store and the JSON exporter.
+public enum JSONText {
+    /// A JSON string literal: quotes, backslashes and control characters escaped, U+2028/2029 too (for
+    /// JavaScript consumers); everything else as UTF-8.
+    public static func quoted(_ s: String) -> String {
+        var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -135,7 +144,7 @@ extension Value {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 {
+                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0x7F {
                     let hex = String(scalar.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
@@ -143,6 +152,6 @@ extension Value {
                 }
             }
         }
-        out += "\""
+        return out + "\""
     }
 }

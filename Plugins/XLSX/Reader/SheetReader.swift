@@ -1,39 +1,8 @@
 import Foundation
 import TaizhangCore
 
-/// A merged range of cells (`A1:K1`), 1-based and inclusive.
-public struct MergedRange: Hashable, Sendable, CustomStringConvertible {
-    public var firstRow: Int
-    public var firstColumn: Int
-    public var lastRow: Int
-    public var lastColumn: Int
-
-    public init(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int) {
-        self.firstRow = firstRow
-        self.firstColumn = firstColumn
-        self.lastRow = lastRow
-        self.lastColumn = lastColumn
-    }
-
-    /// Parses `A1:K1` (or a single cell `A1`).
-    public init?(_ text: String) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 1 || parts.count == 2, let first = CellReference.parse(String(parts[0])),
-              let last = CellReference.parse(String(parts[parts.count - 1])) else { return nil }
-        self.init(firstRow: min(first.row, last.row), firstColumn: min(first.column, last.column),
-                  lastRow: max(first.row, last.row), lastColumn: max(first.column, last.column))
-    }
-
-    /// `A1:K1`.
-    public var description: String {
-        CellReference.columnName(firstColumn) + String(firstRow) + ":" + CellReference.columnName(lastColumn) + String(lastRow)
-    }
-
-    /// Whether the range covers the cell.
-    public func contains(row: Int, column: Int) -> Bool {
-        (firstRow...lastRow).contains(row) && (firstColumn...lastColumn).contains(column)
-    }
-}
+/// A merged range of cells as the reader reports it: the writer's ``CellRange``.
+public typealias MergedRange = CellRange
 
 /// Streams the rows of one worksheet part.
 struct SheetReader {
