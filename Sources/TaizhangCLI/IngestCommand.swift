@@ -124,7 +124,8 @@ struct Ingestor {
 
     private enum Parsed: @unchecked Sendable {
         case known(SubmissionRecord)
-        case read(LedgerReader.Result, Data)
+        /// Read, and validated against the store as it was before this batch.
+        case read(LedgerReader.Result, CheckedLedger, unit: String?, Data)
         case refused(ImportError, Data)
     }
 
@@ -135,6 +136,7 @@ struct Ingestor {
         let results = Locked<[Int: Parsed]>([:])
         let opener = FileOpener(registry: registry)
         let reader = LedgerReader(formSet: formSet)
+        let checker = LedgerChecker(formSet: formSet)
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
             let path = files[i].path
             let name = URL(fileURLWithPath: path).lastPathComponent
@@ -145,7 +147,10 @@ struct Ingestor {
                 } else {
                     do {
                         let (source, _) = try opener.open(path, displayName: name)
-                        parsed = .read(try reader.read(source, fileName: name), bytes)
+                        let read = try reader.read(source, fileName: name)
+                        let unit = checker.unit(of: read)?.id
+                        let references = try unit.map { try workspace.referenceIndex(unit: $0, formSet: formSet) }
+                        parsed = .read(read, checker.validate(read, fileName: name, references: references), unit: unit, bytes)
                     } catch let error as ImportError {
                         parsed = .refused(error, bytes)
                     } catch {
@@ -165,13 +170,15 @@ struct Ingestor {
         let all = results.withLock { $0 }
         let order = files.indices.sorted { a, b in
             func rank(_ i: Int) -> Int {
-                if case .read(let r, _)? = all[i] { return referenced.contains(r.input.form.id) ? 0 : 1 }
+                if case .read(let r, _, _, _)? = all[i] { return referenced.contains(r.input.form.id) ? 0 : 1 }
                 return 1
             }
             return (rank(a), a) < (rank(b), b)
         }
         var outcomes: [Int: IngestOutcome] = [:]
-        let checker = LedgerChecker(formSet: formSet)
+        // Units whose referenced ledgers (the self-check ledger) changed in this batch: their referring files
+        // are validated again against the store as it is now. All others keep their phase-1 validation.
+        var changedUnits = Set<String>()
         for i in order {
             let name = URL(fileURLWithPath: files[i].path).lastPathComponent
             let received = files[i].received
@@ -185,10 +192,14 @@ struct Ingestor {
             case .refused(let error, let bytes):
                 let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: received, outcome: .refused(error)))
                 outcomes[i] = outcome(name: name, result: result, checked: nil, refusal: error)
-            case .read(let read, let bytes):
-                let references = try checker.unit(of: read).map { try workspace.referenceIndex(unit: $0.id, formSet: formSet) }
-                let checked = checker.validate(read, fileName: name, references: references)
+            case .read(let read, var checked, let unit, let bytes):
+                let refers = read.input.form.tables.contains { $0.columns.contains { $0.references != nil } }
+                if refers, let unit, changedUnits.contains(unit) {
+                    let references = try workspace.referenceIndex(unit: unit, formSet: formSet)
+                    checked = checker.validate(read, fileName: name, references: references)
+                }
                 let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: received, outcome: .checked(checked)))
+                if case .accepted = result, referenced.contains(read.input.form.id), let unit { changedUnits.insert(unit) }
                 outcomes[i] = outcome(name: name, result: result, checked: checked, refusal: nil)
             }
         }

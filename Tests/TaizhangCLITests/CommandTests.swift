@@ -172,3 +172,36 @@ import TaizhangStore
         #expect(inspect.stdout.contains("随便"))
     }
 }
+
+@Suite struct ProvinceFormsTests {
+    /// The province adds its enforcement divisions in its own units file, loaded with --forms.
+    @Test func divisionsComeFromTheProvincesUnitsFile() throws {
+        let dir = try Taizhang.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let forms = dir.appendingPathComponent("forms")
+        try FileManager.default.createDirectory(at: forms, withIntermediateDirectories: true)
+        var units = try JSONSerialization.jsonObject(with: Data(contentsOf: Taizhang.repository
+            .appendingPathComponent("forms/units.json"))) as! [String: Any]
+        var list = units["units"] as! [[String: Any]]
+        list.append(["id": "div-test", "name": "测试执法处", "shortName": "测试处", "code": "CS", "kind": "division"])
+        units["units"] = list
+        try JSONSerialization.data(withJSONObject: units).write(to: forms.appendingPathComponent("units.json"))
+
+        let out = dir.appendingPathComponent("out")
+        let run = try Taizhang.run(["templates", "--forms", forms.path, "--period", "2024-09", "-o", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        // A division owes the ledgers and the progress report, not the summary.
+        #expect(files.filter { $0.contains("测试执法处") }.sorted()
+            == ["2024-09_测试执法处_工作进展台账.xlsx", "2024-09_测试执法处_整改工作台账.xlsx", "2024-09_测试执法处_自查台账.xlsx"])
+        // Without --forms there is no such unit.
+        let builtIn = try Taizhang.run(["template", "progress", "--unit", "测试执法处", "--period", "2024-09",
+                                        "-o", dir.appendingPathComponent("x.xlsx").path])
+        #expect(builtIn.status == 2)
+        // A broken units file is named with its path.
+        try Data("{\"kinds\": [], \"units\": [{\"id\": 1}]}".utf8).write(to: forms.appendingPathComponent("units.json"))
+        let broken = try Taizhang.run(["forms", "--forms", forms.path])
+        #expect(broken.status == 2)
+        #expect(broken.stderr.contains("units.json"))
+    }
+}
