@@ -39,6 +39,11 @@ struct Taizhang {
                    signalled: process.terminationReason == .uncaughtSignal)
     }
 
+    /// The repository's root (for reading its own forms/ in tests).
+    static var repository: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
     static func scratch() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
