@@ -150,6 +150,11 @@ public final class Workspace: Sendable {
                     FROM submissions WHERE state = 'accepted' GROUP BY unit, form, period;
                 """)
         }
+        migrator.registerMigration("v2: index the supersession chain") { db in
+            // current_submissions asks, for every accepted submission, whether another supersedes it: without
+            // this index each ingest scanned all submissions (ingest time grew with the workspace).
+            try db.execute(sql: "CREATE INDEX submissions_by_supersedes ON submissions(supersedes)")
+        }
         return migrator
     }
 
