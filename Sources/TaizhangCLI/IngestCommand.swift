@@ -37,6 +37,8 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "以 JSON 输出每个文件的结果") var json = false
     @Option(help: ArgumentHelp("为退回的文件在此目录生成标注问题的工作簿和退回修改通知", valueName: "DIR"))
     var annotate: String?
+    @Option(help: ArgumentHelp("核验报送包用的各单位公钥目录，默认为工作区文件旁的 keys/", valueName: "DIR"))
+    var keys: String?
 
     func run() throws {
         let set = try formOptions.load()
@@ -48,7 +50,7 @@ struct IngestCommand: ParsableCommand {
         }
         let files = try Ingestor.expand(paths)
         guard !files.isEmpty else { throw CommandFailure("没有找到可接收的文件（.xlsx、.csv）") }
-        let ingestor = Ingestor(formSet: set, workspace: workspace, registry: Registry.standard())
+        let ingestor = Ingestor(formSet: set, workspace: workspace, registry: Registry.standard(), keysDirectory: keys)
         let outcomes = try ingestor.ingest(files.map { ($0, receivedAt) }, progress: stderrIsTerminal)
         if let annotate {
             for (path, outcome) in zip(files, outcomes) where outcome.state == "rejected" {
@@ -90,6 +92,8 @@ struct Ingestor {
     let formSet: FormSet
     let workspace: Workspace
     let registry: PluginRegistry
+    /// Units' public keys for verifying packages; `keys/` beside the workspace when `nil`.
+    var keysDirectory: String?
 
     static func noon(of day: CivilDate) -> Date {
         Date(timeIntervalSince1970: Double(day.daysSinceEpoch) * 86_400 + 4 * 3600)

@@ -8,8 +8,8 @@ import TaizhangStore
 /// ingested as submissions of that unit. Other files are passed on to the ``Ingestor`` unchanged.
 struct PackageIngest {
     let ingestor: Ingestor
-    /// The folder of units' public keys: `keys/` beside the workspace file.
-    var keysDirectory: String { defaultKeysDirectory(workspace: ingestor.workspace.path) }
+    /// The folder of units' public keys: `--keys DIR`, or `keys/` beside the workspace file.
+    var keysDirectory: String { ingestor.keysDirectory ?? defaultKeysDirectory(workspace: ingestor.workspace.path) }
 
     static func isPackage(_ path: String) -> Bool {
         (path as NSString).pathExtension.lowercased() == "zip"

@@ -124,6 +124,15 @@ import TaizhangStore
         #expect(taken.status == 0, "\(taken.stdout)\(taken.stderr)")
         #expect(taken.stdout.contains("报送包：沈阳市工业和信息化局"), "\(taken.stdout)")
         #expect(taken.stdout.contains("已接收 4"), "\(taken.stdout)")
+        // Elsewhere, keys given with --keys; without them the package is refused (and kept on record).
+        let elsewhere = dir.appendingPathComponent("elsewhere")
+        try fm.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        let noKeys = try Self.run(["ingest", package, "--workspace", elsewhere.appendingPathComponent("a.sqlite").path])
+        #expect(noKeys.status == 1, "\(noKeys.stdout)")
+        #expect(noKeys.stdout.contains("已拒收 1"), "\(noKeys.stdout)")
+        let withKeys = try Self.run(["ingest", package, "--workspace", elsewhere.appendingPathComponent("b.sqlite").path,
+                                     "--keys", keyDir.path])
+        #expect(withKeys.status == 0, "\(withKeys.stdout)\(withKeys.stderr)")
         // The same documents come out on both sides.
         let unitSide = try Self.contents(Workspace(path: unitWS), unit: "shenyang")
         let provinceSide = try Self.contents(Workspace(path: provinceWS), unit: "shenyang")
