@@ -97,8 +97,13 @@ public enum MemoContexts {
     /// every count (same keys as a unit's report), `reported_count`, `expected_count` (units whose kind owes the
     /// form for the period), `missing_units` (names joined with `、`) and `missing_count`, and `units`: one
     /// item per reporting unit in the units file's order, with its counts and `unit_name`, `unit_short`.
+    ///
+    /// `cumulative`, when given, is each unit's latest progress ledger up to this period: the province's
+    /// cumulative figures (fields with the roles `result-total`, `accountability-count`, `exemption-count`) are
+    /// summed from it, so a unit that has not reported this month still counts with last month's totals — as
+    /// `taizhang status` counts them.
     public static func provinceProgressReport(_ docs: [LedgerDocument], formSet: FormSet, period: YearMonth,
-                                              recipients: [String]) throws -> MemoContext {
+                                              recipients: [String], cumulative: [LedgerDocument]? = nil) throws -> MemoContext {
         guard let form = formSet.form("progress") else { throw MemoError("表单集中没有工作进展台账（progress）") }
         var context = campaign(formSet)
         context["period_text"] = .text(period.chinese)
@@ -121,6 +126,15 @@ public enum MemoContexts {
                 totals[key, default: 0] += n
             }
             byUnit[unit.id] = item
+        }
+        if let cumulative {
+            let roles: Set<String> = ["result-total", "accountability-count", "exemption-count"]
+            for field in form.header where field.role.map(roles.contains) ?? false {
+                totals[field.key] = cumulative.reduce(0) { sum, doc in
+                    if case .integer(let v)? = doc.header[field.key] { return sum + v }
+                    return sum
+                }
+            }
         }
         for (key, n) in totals { context[key] = .number(n) }
         let owing = Set(formSet.campaign.obligations.filter { $0.form == "progress" }
@@ -241,9 +255,10 @@ public struct Memos: Sendable {
 
     /// The province's monthly progress report (template `province-progress-report`).
     public func provinceProgressReport(_ docs: [LedgerDocument], formSet: FormSet, period: YearMonth,
-                                       recipients: [String], date: CivilDate) throws -> OfficialDocument {
+                                       recipients: [String], date: CivilDate,
+                                       cumulative: [LedgerDocument]? = nil) throws -> OfficialDocument {
         let context = try MemoContexts.provinceProgressReport(docs, formSet: formSet, period: period,
-                                                               recipients: recipients)
+                                                               recipients: recipients, cumulative: cumulative)
         return try templates.template("province-progress-report").render(context, date: date)
     }
 

@@ -71,14 +71,21 @@ struct ReportWriter {
         let document = try ConsolidatedReport.progress(workspace: workspace, formSet: set, period: period, asOf: asOf)
         written += try writeLedger(document, baseName: "\(period.iso)_全省工作进展汇总", formats: formats)
         if formats.contains("memo"), let form = set.form("progress") {
-            let docs = try workspace.currentDocuments(form: form, period: period, formSet: set)
-            let memo = try Memos(templates: MemoTemplateSet(files: BuiltinForms.memoTemplates))
-                .provinceProgressReport(docs, formSet: set, period: period, recipients: recipients, date: asOf)
+            let memo = try provinceMemo(form: form, period: period, recipients: recipients, date: asOf)
             let file = path("\(period.iso)_全省工作进展情况报告.txt")
             try AtomicFileSink.write(file) { try MemoExporter().export(memo, to: $0) }
             written.append(file)
         }
         return written
+    }
+
+    /// The province's progress memo: this month's reports, with the cumulative figures from each unit's latest
+    /// report up to the period (as `status` counts them).
+    func provinceMemo(form: Form, period: YearMonth, recipients: [String], date: CivilDate) throws -> OfficialDocument {
+        let all = try workspace.currentDocuments(form: form, formSet: set)
+        return try Memos(templates: MemoTemplateSet(files: BuiltinForms.memoTemplates)).provinceProgressReport(
+            all.filter { $0.period == period }, formSet: set, period: period, recipients: recipients, date: date,
+            cumulative: CampaignStatus.latestPerUnit(all, upTo: period))
     }
 
     /// `status --to FORMAT -o OUT`: the status as one file (a folder of files for csv).
@@ -87,9 +94,7 @@ struct ReportWriter {
         switch format {
         case "memo":
             guard let form = set.form("progress") else { return [] }
-            let docs = try workspace.currentDocuments(form: form, period: period, formSet: set)
-            let memo = try Memos(templates: MemoTemplateSet(files: BuiltinForms.memoTemplates))
-                .provinceProgressReport(docs, formSet: set, period: period, recipients: [], date: asOf)
+            let memo = try provinceMemo(form: form, period: period, recipients: [], date: asOf)
             try AtomicFileSink.write(output) { try MemoExporter().export(memo, to: $0) }
             return [output]
         case "csv":

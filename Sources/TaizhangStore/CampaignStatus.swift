@@ -189,7 +189,8 @@ public struct CampaignStatus: Sendable {
         return Tally(title: title, counts: items)
     }
 
-    static func latestPerUnit(_ documents: [LedgerDocument], upTo month: YearMonth) -> [LedgerDocument] {
+    /// Each unit's document with the latest period up to `month`, ordered by unit id.
+    public static func latestPerUnit(_ documents: [LedgerDocument], upTo month: YearMonth) -> [LedgerDocument] {
         var latest: [String: LedgerDocument] = [:]
         for document in documents {
             guard let unit = document.unit?.id, let period = document.period, period <= month else { continue }

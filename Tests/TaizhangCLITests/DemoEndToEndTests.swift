@@ -66,6 +66,12 @@ import TaizhangCore
             #expect(figure?["total"] as? Int == total, "\(label)")
         }
 
+        // The province's memo states the same cumulative figure as the status.
+        let memo = try String(contentsOf: dir.appendingPathComponent("3-汇总报告/2024-06_全省工作进展情况报告.txt"), encoding: .utf8)
+            .replacingOccurrences(of: "\n", with: "")
+        let solved = try #require(expected["解决突出问题（个）"])
+        #expect(memo.contains("全省累计解决突出问题\(solved)个"))
+
         // The consolidated workbook's overview agrees with the status: overdue counts per unit add up.
         let overdue = (status["overdue"] as! [[String: Any]]).count
         let workbook = dir.appendingPathComponent("3-汇总报告/2024-06_全省工作进展汇总.xlsx").path
