@@ -97,32 +97,33 @@ let package = Package(
             path: "Benchmarks/IngestBenchmark"),
 
         // MARK: Tests
+        .target(name: "TaizhangTestSupport", path: "Tests/TestSupport"),
         .testTarget(
-            name: "TaizhangCoreTests", dependencies: ["TaizhangCore", "TaizhangForms", "TaizhangSamples"],
+            name: "TaizhangCoreTests", dependencies: ["TaizhangTestSupport", "TaizhangCore", "TaizhangForms", "TaizhangSamples"],
             path: "Tests/TaizhangCoreTests"),
         .testTarget(
             name: "TaizhangStoreTests",
-            dependencies: ["TaizhangStore", "TaizhangCore", "TaizhangForms", "TaizhangSamples"],
+            dependencies: ["TaizhangTestSupport", "TaizhangStore", "TaizhangCore", "TaizhangForms", "TaizhangSamples"],
             path: "Tests/TaizhangStoreTests"),
         .testTarget(
             name: "TaizhangCLITests",
-            dependencies: ["TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples", "TaizhangCSV", "TaizhangXLSX"],
+            dependencies: ["TaizhangTestSupport", "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples", "TaizhangCSV", "TaizhangXLSX"],
             path: "Tests/TaizhangCLITests"),
         .testTarget(
             name: "SubmissionPackageTests",  // not "TaizhangPackageTests": SwiftPM names the package's test product so
             dependencies: [
-                "TaizhangPackage", "TaizhangZip", "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
+                "TaizhangTestSupport", "TaizhangPackage", "TaizhangZip", "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
                 "TaizhangCSV", "TaizhangXLSX",
             ],
             path: "Tests/TaizhangPackageTests"),
         .testTarget(
-            name: "XLSXTests", dependencies: ["TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
+            name: "XLSXTests", dependencies: ["TaizhangTestSupport", "TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/XLSXTests"),
         .testTarget(
-            name: "CSVTests", dependencies: ["TaizhangCSV", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
+            name: "CSVTests", dependencies: ["TaizhangTestSupport", "TaizhangCSV", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/CSVTests"),
         .testTarget(
-            name: "MemoTests", dependencies: ["TaizhangMemo", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
+            name: "MemoTests", dependencies: ["TaizhangTestSupport", "TaizhangMemo", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/MemoTests", exclude: ["Golden"]),
     ]
 )

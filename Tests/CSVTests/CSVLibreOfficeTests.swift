@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import Testing
 import TaizhangCore
 import TaizhangCSV
@@ -9,16 +10,8 @@ import TaizhangCSV
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ExternalProgram.run(executable, arguments)
+        return (result.status, result.stdout)
     }
 
     /// UTF-8 with BOM (LibreOffice encoding 76) and GB18030 (LibreOffice encoding 85, RTL_TEXTENCODING_GB_18030).

@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import Testing
 import TaizhangCore
 import TaizhangCSV
@@ -28,12 +29,8 @@ import TaizhangCSV
             with open(sys.argv[2], "w", encoding=sys.argv[3], newline="") as f:
                 csv.writer(f, dialect="excel").writerows(rows)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python!)
-        process.arguments = ["-c", script, data.path, csv.path, encoding]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let result = try ExternalProgram.run(Self.python!, ["-c", script, data.path, csv.path, encoding])
+        #expect(result.status == 0, "\(result.stderr)")
 
         let bytes = [UInt8](try Data(contentsOf: csv))
         #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]) == (encoding == "utf-8-sig"))

@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import TaizhangCore
 import TaizhangCSV
 import TaizhangForms
@@ -6,37 +7,9 @@ import TaizhangSamples
 
 /// Runs the built `taizhang` binary, as a person would.
 struct Taizhang {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var signalled: Bool
-    }
-
-    /// The binary beside the test bundle (`.build/<triple>/debug/taizhang`).
-    static var binary: URL {
-        Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("taizhang")
-    }
-
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self),
-                   signalled: process.terminationReason == .uncaughtSignal)
+    /// The built binary, run as a person would: exit status, output, and whether a signal ended it.
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> ProgramRun {
+        try ExternalProgram.run(ExternalProgram.taizhang.path, arguments, environment: environment, directory: directory)
     }
 
     /// The repository's root (for reading its own forms/ in tests).

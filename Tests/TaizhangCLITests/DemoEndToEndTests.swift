@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import Testing
 import TaizhangCore
 
@@ -50,15 +51,9 @@ import TaizhangCore
                             totals[key] = totals.get(key, 0) + int(value)
             print(json.dumps(totals, ensure_ascii=False))
             """
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", script, inbox]
-        let pipe = Pipe()
-        python.standardOutput = pipe
-        try python.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        python.waitUntilExit()
-        let expected = try JSONSerialization.jsonObject(with: data) as! [String: Int]
+        let totals = try ExternalProgram.python(script, [inbox])
+        #expect(totals.status == 0, "\(totals.stderr)")
+        let expected = try JSONSerialization.jsonObject(with: Data(totals.stdout.utf8)) as! [String: Int]
         #expect(expected.count == 6, "\(expected)")
         let results = status["results"] as! [[String: Any]]
         for (label, total) in expected {
@@ -83,15 +78,8 @@ import TaizhangCore
             col = next(i for i, c in enumerate(rows[header]) if isinstance(c, str) and "逾期未整改问题" in c)
             print(sum(int(r[col]) for r in rows[header + 1:] if r and isinstance(r[col], (int, float))))
             """
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "-c", sum, workbook]
-        let out = Pipe()
-        check.standardOutput = out
-        try check.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        check.waitUntilExit()
-        #expect(Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) == overdue)
+        let counted = try ExternalProgram.python(sum, [workbook])
+        #expect(Int(counted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) == overdue, "\(counted.stderr)")
         // Every rejected file got its notice.
         let notices = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("3-汇总报告").path)
             .filter { $0.hasPrefix("退回修改通知") }

@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import Testing
 import TaizhangCore
 
@@ -36,23 +37,13 @@ import TaizhangCore
         let dir = try Taizhang.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let made = dir.appendingPathComponent("营口整改台账.xlsx")
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", Self.script, made.path]
-        try python.run()
-        python.waitUntilExit()
-        #expect(python.terminationStatus == 0)
+        let python = try ExternalProgram.python(Self.script, [made.path])
+        #expect(python.status == 0, "\(python.stderr)")
 
         // LibreOffice re-saves it, as a unit's clerk might.
         let out = dir.appendingPathComponent("lo")
-        let office = Process()
-        office.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        office.arguments = ["soffice", "-env:UserInstallation=file://\(dir.path)/profile", "--headless",
-                            "--convert-to", "xlsx", "--outdir", out.path, made.path]
-        office.standardOutput = FileHandle.nullDevice
-        office.standardError = FileHandle.nullDevice
-        try office.run()
-        office.waitUntilExit()
+        try ExternalProgram.tool("soffice", ["-env:UserInstallation=file://\(dir.path)/profile", "--headless",
+                                             "--convert-to", "xlsx", "--outdir", out.path, made.path])
         let resaved = out.appendingPathComponent("营口整改台账.xlsx")
 
         for file in [made, resaved] {

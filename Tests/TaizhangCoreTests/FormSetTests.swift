@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import Testing
 import TaizhangCore
 import TaizhangForms
@@ -171,15 +172,7 @@ import TaizhangForms
             if not list(Draft202012Validator(schemas["form"]).iter_errors(broken)): print("schema accepts a bad type"); bad += 1
             sys.exit(1 if bad else 0)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, root.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let result = try ExternalProgram.python(script, [root.path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import Testing
 import TaizhangCore
 import TaizhangCSV
@@ -12,27 +13,9 @@ import TaizhangStore
     static let set = try! BuiltinForms.load()
     static let june = YearMonth(year: 2024, month: 6)!
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
     /// The binary beside the test bundle.
-    static func run(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("taizhang")
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                   stderr: String(decoding: e, as: UTF8.self))
+    static func run(_ arguments: [String]) throws -> ProgramRun {
+        try ExternalProgram.run(ExternalProgram.taizhang.path, arguments)
     }
 
     static func writeCSV(_ form: String, unit: String, rows: Int, in dir: URL) throws {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TaizhangTestSupport
 import Testing
 import TaizhangCore
 import TaizhangCSV
@@ -82,16 +83,8 @@ import TaizhangZip
                     info.external_attr = ((0o120777 if e["link"] else 0o100644) << 16)
                     z.writestr(info, base64.b64decode(e["data"]))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, path]
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data(json.utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let result = try ExternalProgram.python(script, [path], input: Data(json.utf8))
+        #expect(result.status == 0, "\(result.stderr)")
     }
 
     /// A good package rewritten by Python with `change` applied to its entry list.

@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import Testing
 import TaizhangCore
 import TaizhangForms
@@ -44,16 +45,9 @@ import TaizhangXLSX
             out["form"] = props.get("taizhang.form")
             print(json.dumps(out, ensure_ascii=False, default=str))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, out.path] + refs
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let result = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let run = try ExternalProgram.python(script, [out.path] + refs)
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
         let sheets = result["sheets"] as! [String]
         #expect(sheets.first == "问题清单")
         #expect(sheets.contains("整改工作台账"))

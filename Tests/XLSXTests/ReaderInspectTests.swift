@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import Testing
 import TaizhangCore
 
@@ -15,17 +16,8 @@ import TaizhangCore
     }
 
     private func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = Self.command
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let result = try ExternalProgram.run(Self.command.path, arguments)
+        return (result.status, result.stdout, result.stderr)
     }
 
     @Test func jsonListsEveryNonEmptyCell() throws {

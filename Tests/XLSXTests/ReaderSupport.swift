@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import TaizhangCore
 import TaizhangXLSX
 
@@ -16,26 +17,11 @@ enum ReaderSupport {
     @discardableResult
     static func run(_ program: String, _ arguments: [String], input: Data? = nil,
                     environment: [String: String]? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        if let environment {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let result = try ExternalProgram.tool(program, arguments, input: input, environment: environment ?? [:])
+        guard result.status == 0 else {
+            throw SupportError("\(program) failed (\(result.status)): \(result.stderr)")
         }
-        let out = Pipe(), err = Pipe(), inPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inPipe
-        try process.run()
-        if let input { inPipe.fileHandleForWriting.write(input) }
-        try inPipe.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw SupportError("\(program) failed (\(process.terminationStatus)): \(String(decoding: errData, as: UTF8.self))")
-        }
-        return String(decoding: outData, as: UTF8.self)
+        return result.stdout
     }
 
     /// Runs a python3 script with arguments.

@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import TaizhangCore
 import TaizhangForms
 @testable import TaizhangXLSX
@@ -15,19 +16,8 @@ enum WriterSupport {
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 120) throws
         -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read before waiting, so a full pipe cannot block the child.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let result = try ExternalProgram.run(executable, arguments)
+        return (result.status, result.stdout, result.stderr)
     }
 
     static func isExecutable(_ path: String) -> Bool { FileManager.default.isExecutableFile(atPath: path) }
