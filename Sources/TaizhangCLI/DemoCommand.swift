@@ -206,9 +206,7 @@ struct Demo {
     func write(_ document: LedgerDocument, received: CivilDate, format: String = "xlsx", note: String = "") throws -> Return {
         var filled = document
         filled.purpose = .data
-        guard let exporter = registry.exporter(format) ?? registry.exporter("csv") else {
-            throw CommandFailure("没有可用的导出格式")
-        }
+        guard let exporter = registry.exporter(format) else { throw CommandFailure("没有“\(format)”格式的导出插件") }
         let name = Demo.fileName(period: document.period!, unit: document.unit!, form: document.form, ext: exporter.format.fileExtensions[0], note: note)
         let url = inbox.appendingPathComponent(name)
         try AtomicFileSink.write(url.path) { try exporter.export(filled, to: $0) }

@@ -138,6 +138,7 @@ struct Ingestor {
         let bar = ProgressBar(total: files.count, label: "读取", enabled: progress)
         // Phase 1: read every file, in parallel. Parsing dominates; the store is not touched.
         let results = Locked<[Int: Parsed]>([:])
+        let snapshots = Locked<[String: ReferenceIndex]>([:])
         let opener = FileOpener(registry: registry)
         let reader = LedgerReader(formSet: formSet)
         let checker = LedgerChecker(formSet: formSet)
@@ -153,7 +154,13 @@ struct Ingestor {
                         let (source, _) = try opener.open(path, displayName: name)
                         let read = try reader.read(source, fileName: name)
                         let unit = checker.unit(of: read)?.id
-                        let references = try unit.map { try workspace.referenceIndex(unit: $0, formSet: formSet) }
+                        let references = try unit.map { unit in
+                            // The store is not written in this phase: one snapshot per unit serves all its files.
+                            if let cached = snapshots.withLock({ $0[unit] }) { return cached }
+                            let index = try workspace.referenceIndex(unit: unit, formSet: formSet)
+                            snapshots.withLock { $0[unit] = index }
+                            return index
+                        }
                         parsed = .read(read, checker.validate(read, fileName: name, references: references), unit: unit, bytes)
                     } catch let error as ImportError {
                         parsed = .refused(error, bytes)
