@@ -72,14 +72,22 @@ let package = Package(
             name: "TaizhangPluginTesting", dependencies: ["TaizhangCore", "TaizhangSamples"],
             path: "Sources/TaizhangPluginTesting"),
 
-        // MARK: The command
+        // MARK: The application layer: every use case, for every front end
         .target(
-            name: "TaizhangCLI",
+            name: "TaizhangWorkflow",
             dependencies: [
                 "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
                 "TaizhangXLSX", "TaizhangCSV", "TaizhangMemo", "TaizhangPackage",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/TaizhangWorkflow"),
+
+        // MARK: The command (arguments and printing only)
+        .target(
+            name: "TaizhangCLI",
+            dependencies: [
+                "TaizhangCore", "TaizhangWorkflow",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/TaizhangCLI"),
         .executableTarget(name: "taizhang", dependencies: ["TaizhangCLI"], path: "Sources/taizhang"),
@@ -93,17 +101,28 @@ let package = Package(
             path: "Benchmarks/XLSXReadBenchmark"),
         .executableTarget(
             name: "ingest-benchmark",
-            dependencies: ["TaizhangCore", "TaizhangForms", "TaizhangSamples", "TaizhangStore", "TaizhangXLSX"],
+            dependencies: ["TaizhangCore", "TaizhangForms", "TaizhangSamples", "TaizhangStore", "TaizhangXLSX", "TaizhangWorkflow"],
             path: "Benchmarks/IngestBenchmark"),
 
         // MARK: Tests
         .target(name: "TaizhangTestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TaizhangStoreTestSupport",
+            dependencies: ["TaizhangCore", "TaizhangForms", "TaizhangSamples", "TaizhangStore"],
+            path: "Tests/StoreTestSupport"),
         .testTarget(
             name: "TaizhangCoreTests", dependencies: ["TaizhangTestSupport", "TaizhangCore", "TaizhangForms", "TaizhangSamples"],
             path: "Tests/TaizhangCoreTests"),
         .testTarget(
+            name: "TaizhangWorkflowTests",
+            dependencies: [
+                "TaizhangTestSupport", "TaizhangStoreTestSupport", "TaizhangWorkflow", "TaizhangStore", "TaizhangCore", "TaizhangForms",
+                "TaizhangSamples", "TaizhangCSV", "TaizhangXLSX", "TaizhangPackage",
+            ],
+            path: "Tests/TaizhangWorkflowTests"),
+        .testTarget(
             name: "TaizhangStoreTests",
-            dependencies: ["TaizhangTestSupport", "TaizhangStore", "TaizhangCore", "TaizhangForms", "TaizhangSamples"],
+            dependencies: ["TaizhangTestSupport", "TaizhangStoreTestSupport", "TaizhangStore", "TaizhangCore", "TaizhangForms", "TaizhangSamples"],
             path: "Tests/TaizhangStoreTests"),
         .testTarget(
             name: "TaizhangCLITests",

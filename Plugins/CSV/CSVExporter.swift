@@ -65,6 +65,16 @@ public struct CSVExporter: LedgerExporter {
 
     public var format: FormatDescriptor { CSVFormat.descriptor }
 
+    /// CSV holds one table per file.
+    public var writesOneTablePerFile: Bool { true }
+
+    /// Writes one table (with the header fields above it), the other options as they are.
+    public func export(_ document: LedgerDocument, table: String, to sink: any ByteSink) throws {
+        var options = self.options
+        options.table = table
+        try CSVExporter(options: options).export(document, to: sink)
+    }
+
     public func export(_ document: LedgerDocument, to sink: any ByteSink) throws {
         let text = try csvText(document)
         switch options.encoding {

@@ -245,7 +245,7 @@ public struct MemoRenderer: Sendable {
 }
 
 /// Writes official documents as plain-text files.
-public struct MemoExporter: Sendable {
+public struct MemoExporter: DocumentExporter {
     /// The renderer.
     public var renderer: MemoRenderer
     /// Whether the file starts with a UTF-8 byte order mark (Notepad on older Windows needs one to read UTF-8).

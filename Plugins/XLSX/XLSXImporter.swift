@@ -9,6 +9,9 @@ public struct XLSXImporter: Importer {
 
     public var format: FormatDescriptor { XLSXFormat.descriptor }
 
+    /// Workbooks, and the legacy formats (.xls, .et) it recognises in order to refuse them with an explanation.
+    public var fileExtensions: [String] { ["xlsx", "xlsm", "xls", "et"] }
+
     /// ZIP and OLE (legacy .xls/.et, or a password-protected .xlsx) files, and files named .xlsx/.xlsm/.xls/.et.
     public func recognises(prefix: [UInt8], fileName: String) -> Bool {
         if prefix.starts(with: XLSXImporter.zipMagic) || prefix.starts(with: XLSXImporter.oleMagic) { return true }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TaizhangCore
+import TaizhangWorkflow
 
 /// `taizhang forms`: lists the forms; `taizhang forms show ID` prints one in full.
 struct FormsCommand: ParsableCommand {
@@ -16,12 +17,12 @@ struct FormsCommand: ParsableCommand {
         @Flag(help: "以 JSON 输出") var json = false
 
         func run() throws {
-            let set = try formOptions.load()
+            let set = try formOptions.workflow().formSet
             if json {
                 try printJSON(set.forms.map { FormSummary(form: $0, campaign: set.campaign) })
                 return
             }
-            print(FormsPrinter(set: set).list(), terminator: "")
+            print(FormsText(set: set).list(), terminator: "")
         }
     }
 
@@ -32,15 +33,13 @@ struct FormsCommand: ParsableCommand {
         @Flag(help: "以 JSON 输出表单定义") var json = false
 
         func run() throws {
-            let set = try formOptions.load()
-            guard let form = set.resolveForm(form) else {
-                throw CommandFailure("没有表单“\(self.form)”。可用：\(set.forms.map { "\($0.id)（\($0.shortTitle)）" }.joined(separator: "、"))")
-            }
+            let set = try formOptions.workflow().formSet
+            let form = try set.resolveForm(form)
             if json {
                 try printJSON(form)
                 return
             }
-            print(FormsPrinter(set: set).show(form), terminator: "")
+            print(FormsText(set: set).show(form), terminator: "")
         }
     }
 }
@@ -62,22 +61,4 @@ struct FormSummary: Encodable {
         deadlines = obligations.flatMap(\.deadlines)
         unitKinds = Array(Set(obligations.flatMap(\.unitKinds))).sorted()
     }
-}
-
-extension FormSet {
-    /// The form a person named: by id, short title or title.
-    func resolveForm(_ name: String) -> Form? {
-        let key = TextFolding.matchKey(name)
-        return forms.first {
-            $0.id == name || TextFolding.matchKey($0.shortTitle) == key || TextFolding.matchKey($0.title) == key
-        }
-    }
-}
-
-func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let data = try encoder.encode(value)
-    FileHandle.standardOutput.write(data)
-    FileHandle.standardOutput.write(Data("\n".utf8))
 }

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import TaizhangCore
-import TaizhangForms
+import TaizhangWorkflow
 
-/// The `taizhang` command: the root of the subcommands.
+/// The `taizhang` command: the root of the subcommands. Each subcommand parses its arguments, calls one use
+/// case of ``Workflow`` and prints the result; nothing else happens here.
 public struct TaizhangCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "taizhang",
@@ -20,6 +21,9 @@ public struct TaizhangCommand: ParsableCommand {
 
     public init() {}
 
+    /// The workspace named on the command line, for messages about the store's errors.
+    nonisolated(unsafe) static var workspaceInUse: String?
+
     /// Runs the command line and exits: 0 success, 1 findings, 2 refused or failed (message on stderr).
     public static func runAndExit(_ arguments: [String]? = nil) -> Never {
         do {
@@ -28,29 +32,26 @@ public struct TaizhangCommand: ParsableCommand {
             Foundation.exit(0)
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
-        } catch let error as CommandFailure {
-            printError("taizhang：\(error.message)")
-        } catch let error as ImportError {
-            printError("taizhang：\(error.description)")
-        } catch let error as FormSetError {
-            printError("taizhang：\(error.description)")
-        } catch let error as ExportError {
-            printError("taizhang：\(error.message)")
         } catch {
             let code = exitCode(for: error)
             if code == .success {  // --help, --version
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            printError(fullMessage(for: error))
+            if isParserError(error) {
+                printError(ParserMessages.chinese(fullMessage(for: error)))
+                Foundation.exit(2)
+            }
+            printError("taizhang：" + UserMessage.text(for: error, workspace: workspaceInUse))
         }
         Foundation.exit(2)
     }
-}
 
-/// The tool's version, written into templates and manifests.
-public enum TaizhangVersion {
-    public static let current = "0.1.0"
+    /// Whether `error` comes from parsing the arguments (not from running the command).
+    private static func isParserError(_ error: any Error) -> Bool {
+        let type = String(reflecting: Swift.type(of: error))
+        return type.hasPrefix("ArgumentParser.") || error is ValidationError
+    }
 }
 
 /// Options shared by the commands that read the form set.
@@ -60,27 +61,73 @@ struct FormOptions: ParsableArguments {
         valueName: "DIR"))
     var formsDirectory: String?
 
-    /// The built-in form set, or the built-in set overlaid with `--forms DIR`.
-    func load() throws -> FormSet {
-        do {
-            if let formsDirectory {
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: formsDirectory, isDirectory: &isDirectory),
-                      isDirectory.boolValue else {
-                    throw CommandFailure("表单目录“\(formsDirectory)”不存在或不是目录")
-                }
-                return try BuiltinForms.load(overlay: URL(fileURLWithPath: formsDirectory))
-            }
-            return try BuiltinForms.load()
-        } catch let error as FormSetError {
-            throw CommandFailure(error.description)
-        }
+    /// The application over the built-in form set, or the built-in set overlaid with `--forms DIR`.
+    func workflow() throws -> Workflow {
+        try Workflow(formSet: try Workflow.loadForms(overlay: formsDirectory))
     }
 }
 
-/// A failure reported to the person in Chinese on stderr, with exit code 2.
-struct CommandFailure: Error, CustomStringConvertible {
-    var message: String
-    init(_ message: String) { self.message = message }
-    var description: String { message }
+/// Options of the commands that use the workspace.
+struct WorkspaceOptions: ParsableArguments {
+    @Option(name: .customLong("workspace"), help: ArgumentHelp("工作区数据库文件", valueName: "PATH"))
+    var path = "taizhang.sqlite"
+
+    /// Opens the workspace (and remembers its path for messages about it).
+    func open(with workflow: Workflow) throws -> Workflow.OpenWorkspace {
+        TaizhangCommand.workspaceInUse = path
+        return try workflow.openWorkspace(at: path)
+    }
+}
+
+extension YearMonth: ExpressibleByArgument {
+    /// A period as a person types it: `2024-06`.
+    public init?(argument: String) { self.init(argument) }
+    public static var defaultCompletionKind: CompletionKind { .default }
+}
+
+extension CivilDate: ExpressibleByArgument {
+    /// A date as a person types it: `2024-06-28`.
+    public init?(argument: String) { self.init(iso: argument) }
+}
+
+/// Writes to standard error (messages for people; standard output is for results).
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Prints `value` as JSON on standard output (sorted keys, indented).
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = try encoder.encode(value)
+    FileHandle.standardOutput.write(data)
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
+/// A progress bar on standard error, drawn only on a terminal.
+final class ProgressBar: @unchecked Sendable {
+    private let label: String
+    private let enabled: Bool
+    private let lock = NSLock()
+
+    init(label: String) {
+        self.label = label
+        self.enabled = isatty(2) == 1
+    }
+
+    /// The callback a use case reports progress to.
+    var callback: (@Sendable (Int, Int) -> Void)? {
+        guard enabled else { return nil }
+        return { [self] done, total in self.draw(done, total) }
+    }
+
+    private func draw(_ done: Int, _ total: Int) {
+        guard total > 1 else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let width = 30
+        let filled = done * width / total
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(label) \(bar) \(done)/\(total)\(done == total ? "\n" : "")".utf8))
+    }
 }

@@ -42,88 +42,38 @@ public final class MemorySink: ByteSink {
     public func write(_ bytes: UnsafeRawBufferPointer) throws { self.bytes.append(contentsOf: bytes) }
 }
 
-/// One row of a ledger: field key → value, and where it came from.
-public struct Record: Hashable, Sendable, Codable {
-    /// The values by field key; an empty field has no entry.
-    public var values: [String: Value]
-    /// The row in the file it was read from, when it was read from one.
-    public var source: Location?
-
-    public init(values: [String: Value], source: Location? = nil) {
-        self.values = values
-        self.source = source
-    }
-
-    public subscript(key: String) -> Value? {
-        get { values[key] }
-        set { values[key] = newValue }
-    }
-}
-
-/// A form filled in (or to be filled in): what ledger exporters write and importers' results become.
-public struct LedgerDocument: Sendable {
-    /// Whether this is an empty template for a unit to fill, or data.
-    public enum Purpose: String, Sendable {
-        /// An empty form with input rows, guidance and validation.
-        case template
-        /// Filled data (normalised records, a consolidated ledger).
-        case data
-    }
-
-    /// The form.
-    public var form: Form
-    /// The choice lists and units the form refers to.
-    public var formSet: FormSet
-    /// The unit, when the document belongs to one.
-    public var unit: ReportingUnit?
-    /// The period (报送期), when known.
-    public var period: YearMonth?
-    /// Header values by field key.
-    public var header: [String: Value]
-    /// Rows by table id.
-    public var rows: [String: [Record]]
-    /// Template or data.
-    public var purpose: Purpose
-
-    public init(form: Form, formSet: FormSet, unit: ReportingUnit? = nil, period: YearMonth? = nil,
-                header: [String: Value] = [:], rows: [String: [Record]] = [:], purpose: Purpose = .data) {
-        self.form = form
-        self.formSet = formSet
-        self.unit = unit
-        self.period = period
-        self.header = header
-        self.rows = rows
-        self.purpose = purpose
-    }
-
-    /// The custom document properties a template carries, so the importer recognises it exactly.
-    public var identifyingProperties: [String: String] {
-        var properties = [
-            TemplateProperty.form: form.id,
-            TemplateProperty.formVersion: form.version,
-            TemplateProperty.campaign: formSet.campaign.id,
-        ]
-        if let unit { properties[TemplateProperty.unit] = unit.id }
-        if let period { properties[TemplateProperty.period] = period.iso }
-        return properties
-    }
-}
-
-/// The names of the custom document properties templates carry.
-public enum TemplateProperty {
-    public static let form = "taizhang.form"
-    public static let formVersion = "taizhang.form-version"
-    public static let unit = "taizhang.unit"
-    public static let period = "taizhang.period"
-    public static let campaign = "taizhang.campaign"
-}
-
 /// A plugin that writes ledger documents in one format (xlsx, csv, json).
 public protocol LedgerExporter: Sendable {
     /// The format.
     var format: FormatDescriptor { get }
     /// Writes `document` to `sink`. Throws ``ExportError`` for what the format cannot hold.
     func export(_ document: LedgerDocument, to sink: any ByteSink) throws
+    /// Whether the format holds one table per file (CSV): a document of several tables is then written as one
+    /// file per table with ``export(_:table:to:)``.
+    var writesOneTablePerFile: Bool { get }
+    /// Writes one table of `document` (its header fields with it, as the format holds them).
+    func export(_ document: LedgerDocument, table: String, to sink: any ByteSink) throws
+}
+
+extension LedgerExporter {
+    /// Formats hold every table of a document in one file unless they say otherwise.
+    public var writesOneTablePerFile: Bool { false }
+
+    /// The document with only `table`, written as a whole.
+    public func export(_ document: LedgerDocument, table: String, to sink: any ByteSink) throws {
+        var only = document
+        only.form.tables = document.form.tables.filter { $0.id == table }
+        only.rows = document.rows.filter { $0.key == table }
+        try export(only, to: sink)
+    }
+}
+
+/// A plugin that writes official documents (公文: reports, notices, cover letters) in one format.
+public protocol DocumentExporter: Sendable {
+    /// The format.
+    var format: FormatDescriptor { get }
+    /// Writes `document` to `sink`.
+    func export(_ document: OfficialDocument, to sink: any ByteSink) throws
 }
 
 /// Why an export failed, in Chinese.
@@ -230,6 +180,14 @@ public protocol Importer: Sendable {
     func recognises(prefix: [UInt8], fileName: String) -> Bool
     /// Opens the file. Throws ``ImportError`` for anything unreadable or hostile.
     func open(_ source: ImportSource, limits: ImportLimits) throws -> any SheetSource
+    /// The extensions of the files this importer answers for, those it refuses with an explanation included
+    /// (a folder is searched for these).
+    var fileExtensions: [String] { get }
+}
+
+extension Importer {
+    /// The format's own extensions.
+    public var fileExtensions: [String] { format.fileExtensions }
 }
 
 /// Why a file was refused, in Chinese, naming the file and (where there is one) the place in it.
@@ -275,11 +233,23 @@ public struct PluginRegistry: Sendable {
     public private(set) var exporters: [String: any LedgerExporter] = [:]
     /// Importers, asked in order.
     public private(set) var importers: [any Importer] = []
+    /// Official-document exporters by format id.
+    public private(set) var documentExporters: [String: any DocumentExporter] = [:]
 
-    public init(exporters: [any LedgerExporter] = [], importers: [any Importer] = []) {
+    public init(exporters: [any LedgerExporter] = [], importers: [any Importer] = [],
+                documentExporters: [any DocumentExporter] = []) {
         for exporter in exporters { register(exporter) }
         for importer in importers { register(importer) }
+        for exporter in documentExporters { register(exporter) }
     }
+
+    /// Adds (or replaces) an official-document exporter.
+    public mutating func register(_ exporter: any DocumentExporter) {
+        documentExporters[exporter.format.id] = exporter
+    }
+
+    /// The official-document exporter for a format id.
+    public func documentExporter(_ id: String) -> (any DocumentExporter)? { documentExporters[id] }
 
     /// Adds (or replaces) an exporter.
     public mutating func register(_ exporter: any LedgerExporter) {

@@ -3,30 +3,42 @@ import TaizhangCore
 import TaizhangPackage
 import TaizhangStore
 
-/// Ingests submission packages (`.zip`): each is verified first; an unsound one is recorded as refused with
-/// every problem, a sound one is recorded whole (the province forwards it upward) and its original ledgers are
-/// ingested as submissions of that unit. Other files are passed on to the ``Ingestor`` unchanged.
-struct PackageIngest {
-    let ingestor: Ingestor
-    /// The folder of units' public keys: `--keys DIR`, or `keys/` beside the workspace file.
-    var keysDirectory: String { ingestor.keysDirectory ?? defaultKeysDirectory(workspace: ingestor.workspace.path) }
+/// Where submission packages (报送包) meet the workspace: their file type, and where the keys are kept.
+public enum SubmissionPackages {
+    /// A package's file extension.
+    public static let fileExtension = "zip"
 
-    static func isPackage(_ path: String) -> Bool {
-        (path as NSString).pathExtension.lowercased() == "zip"
+    /// Whether `path` names a package.
+    public static func isPackage(_ path: String) -> Bool {
+        (path as NSString).pathExtension.lowercased() == fileExtension
     }
 
-    func ingest(_ files: [(path: String, received: Date)], progress: Bool) throws -> [IngestOutcome] {
+    /// Where the public keys are kept when no folder is given: `keys/` in the folder of the workspace file.
+    /// (The workspace is what the province works in; its keys live beside it.)
+    public static func defaultKeysDirectory(workspace: String) -> String {
+        let folder = (workspace as NSString).deletingLastPathComponent
+        return ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent("keys")
+    }
+}
+
+extension Workflow {
+    /// Ingests files among which are packages: each package is verified first; an unsound one is recorded as
+    /// refused with every problem, a sound one is recorded whole (the province forwards it upward) and its
+    /// original ledgers are ingested as submissions of that unit. Other files are ingested unchanged.
+    func ingestWithPackages(_ files: [IncomingFile], workspace: Workspace, keys: String?,
+                            progress: (@Sendable (Int, Int) -> Void)?) throws -> [IngestOutcome] {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-ingest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let verifier = PackageVerifier(formSet: ingestor.formSet, keysDirectory: keysDirectory)
+        let verifier = PackageVerifier(
+            formSet: formSet, keysDirectory: keys ?? SubmissionPackages.defaultKeysDirectory(workspace: workspace.path))
         // Each package becomes one outcome line, followed by the outcomes of its ledgers; plain files keep theirs.
         enum Slot { case plain(Int), package(IngestOutcome, [Int], [IngestOutcome]) }
         var slots: [Slot] = []
-        var plain: [(path: String, received: Date)] = []
+        var plain: [IncomingFile] = []
         for (n, file) in files.enumerated() {
-            guard PackageIngest.isPackage(file.path) else {
+            guard SubmissionPackages.isPackage(file.path) else {
                 slots.append(.plain(plain.count))
                 plain.append(file)
                 continue
@@ -34,8 +46,8 @@ struct PackageIngest {
             let name = URL(fileURLWithPath: file.path).lastPathComponent
             guard let bytes = FileManager.default.contents(atPath: file.path) else {
                 let error = ImportError(.unreadable, file: name, detail: "无法读取文件")
-                let result = try ingestor.workspace.record(Intake(fileName: name, bytes: Data(), receivedAt: file.received,
-                                                                  outcome: .refused(error)))
+                let result = try workspace.record(Intake(fileName: name, bytes: Data(), receivedAt: file.received,
+                                                         outcome: .refused(error)))
                 slots.append(.package(refusedOutcome(name, result, error.description), [], []))
                 continue
             }
@@ -43,8 +55,8 @@ struct PackageIngest {
             do {
                 verdict = try verifier.verify(path: file.path, fileName: name)
             } catch let error as ImportError {
-                let result = try ingestor.workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: file.received,
-                                                                  outcome: .refused(error)))
+                let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: file.received,
+                                                         outcome: .refused(error)))
                 slots.append(.package(refusedOutcome(name, result, error.description), [], []))
                 continue
             }
@@ -54,8 +66,8 @@ struct PackageIngest {
                 if problems.isEmpty { problems = ["这是省级报送包，不能作为单位报送接收"] }
                 let error = ImportError(.unsafeContent, file: name,
                                         detail: "报送包核验未通过：" + problems.joined(separator: "；"))
-                let result = try ingestor.workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: file.received,
-                                                                  outcome: .refused(error)))
+                let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: file.received,
+                                                         outcome: .refused(error)))
                 var outcome = refusedOutcome(name, result, "报送包“\(name)”核验未通过，已拒收：")
                 if case .alreadyKnown = result {} else {
                     outcome.line += verdict.problems.map { "\n          \($0.message)（\($0.code)）" }.joined()
@@ -65,21 +77,21 @@ struct PackageIngest {
                 continue
             }
             let manifestJSON = String(decoding: try manifest.encoded(), as: UTF8.self)
-            let result = try ingestor.workspace.recordPackage(fileName: name, bytes: bytes, receivedAt: file.received,
-                                                              unit: manifest.unit.id, period: period, manifest: manifestJSON)
-            var outcome = IngestOutcome(file: name, state: "accepted", submission: 0, unit: manifest.unit.id, form: nil,
-                                        period: manifest.period, rows: nil, supersedes: nil, errors: 0, warnings: 0,
-                                        firstFindings: [], line: "")
+            let result = try workspace.recordPackage(fileName: name, bytes: bytes, receivedAt: file.received,
+                                                     unit: manifest.unit.id, period: period, manifest: manifestJSON)
+            var outcome = IngestOutcome(file: name, verdict: .accepted(supersedes: nil), submission: 0,
+                                        unit: manifest.unit.id, form: nil, period: manifest.period, rows: nil,
+                                        errors: 0, warnings: 0, firstFindings: [], line: "")
             switch result {
             case .accepted(let id, let supersedes):
+                outcome.verdict = .accepted(supersedes: supersedes)
                 outcome.submission = id
-                outcome.supersedes = supersedes
                 outcome.line = "已接收    \(name)（报送包：\(manifest.unit.name)，\(period.chinese)，核验通过"
                     + (supersedes.map { "，取代第 \($0) 号报送包" } ?? "") + "）"
             case .alreadyKnown(let id, let state):
-                outcome.state = "known"
+                outcome.verdict = .alreadyReceived(state)
                 outcome.submission = id
-                outcome.line = "已收到过  \(name)：与第 \(id) 号报送完全相同（\(state.label)），未作改动"
+                outcome.line = IngestText.alreadyReceived(name, id: id, state: state)
             case .rejected(let id), .refused(let id):
                 outcome.submission = id
             }
@@ -93,23 +105,24 @@ struct PackageIngest {
                 guard let bytes = verdict.contents[form.file] else { continue }
                 let base = (form.file as NSString).lastPathComponent
                 let ext = (base as NSString).pathExtension.lowercased()
-                guard ["xlsx", "csv"].contains(ext), !base.hasPrefix(".") else { continue }
+                guard registry.importers.contains(where: { $0.format.fileExtensions.contains(ext) }),
+                      !base.hasPrefix(".") else { continue }
                 let path = folder.appendingPathComponent(base.replacingOccurrences(of: "/", with: "_"))
                 try Data(bytes).write(to: path)
                 // The signature vouches for the sender only: a ledger inside that claims another unit, or is not
                 // the form the manifest says, is refused rather than taken as that unit's submission.
                 if let mismatch = mismatch(path: path.path, name: base, form: form.id, manifest: manifest) {
-                    let result = try ingestor.workspace.record(Intake(fileName: base, bytes: Data(bytes), receivedAt: file.received,
-                                                                      outcome: .refused(mismatch)))
+                    let result = try workspace.record(Intake(fileName: base, bytes: Data(bytes), receivedAt: file.received,
+                                                             outcome: .refused(mismatch)))
                     refusedLedgers.append(refusedOutcome(base, result, mismatch.description))
                     continue
                 }
                 indexes.append(plain.count)
-                plain.append((path.path, file.received))
+                plain.append(IncomingFile(path: path.path, received: file.received))
             }
             slots.append(.package(outcome, indexes, refusedLedgers))
         }
-        let ledgers = plain.isEmpty ? [] : try ingestor.ingest(plain, progress: progress)
+        let ledgers = plain.isEmpty ? [] : try ingestLedgers(plain, workspace: workspace, progress: progress)
         var outcomes: [IngestOutcome] = []
         for slot in slots {
             switch slot {
@@ -118,7 +131,7 @@ struct PackageIngest {
                 outcomes.append(outcome)
                 outcomes += (members.map { ledgers[$0] } + refused).map { o in
                     var o = o
-                    o.line = "  └ " + o.line
+                    o.insidePackage = true
                     return o
                 }
             }
@@ -128,16 +141,15 @@ struct PackageIngest {
 
     /// Why a ledger inside a sound package is not what the package says it is, if it is not.
     private func mismatch(path: String, name: String, form: String, manifest: PackageManifest) -> ImportError? {
-        guard let (source, _) = try? FileOpener(registry: ingestor.registry).open(path, displayName: name),
-              let read = try? LedgerReader(formSet: ingestor.formSet).read(source, fileName: name) else {
-            return nil  // unreadable: the ingestor refuses it with the reason
+        guard let (source, _) = try? FileOpener(registry: registry).open(path, displayName: name),
+              let read = try? LedgerReader(formSet: formSet).read(source, fileName: name) else {
+            return nil  // unreadable: the ingest refuses it with the reason
         }
-        let set = ingestor.formSet
         if read.input.form.id != form {
-            return ImportError(.unsafeContent, file: name, detail: "报送包清单说这是《\(set.form(form)?.title ?? form)》，"
+            return ImportError(.unsafeContent, file: name, detail: "报送包清单说这是《\(formSet.form(form)?.title ?? form)》，"
                 + "文件内容却是《\(read.input.form.title)》，未接收")
         }
-        if let unit = LedgerChecker(formSet: set).unit(of: read), unit.id != manifest.unit.id {
+        if let unit = LedgerChecker(formSet: formSet).unit(of: read), unit.id != manifest.unit.id {
             return ImportError(.unsafeContent, file: name, detail: "台账的填报单位是“\(unit.name)”，"
                 + "却装在“\(manifest.unit.name)”的报送包中：签名只能证明报送包来自“\(manifest.unit.name)”，未接收")
         }
@@ -145,14 +157,14 @@ struct PackageIngest {
     }
 
     private func refusedOutcome(_ name: String, _ result: IngestResult, _ line: String) -> IngestOutcome {
-        var o = IngestOutcome(file: name, state: "refused", submission: 0, unit: nil, form: nil, period: nil, rows: nil,
-                              supersedes: nil, errors: 0, warnings: 0, firstFindings: [], line: "已拒收    \(line)")
+        var o = IngestOutcome(file: name, verdict: .refused, submission: 0, unit: nil, form: nil, period: nil, rows: nil,
+                              errors: 0, warnings: 0, firstFindings: [], line: "已拒收    \(line)")
         switch result {
         case .refused(let id), .rejected(let id), .accepted(let id, _): o.submission = id
         case .alreadyKnown(let id, let state):
-            o.state = "known"
+            o.verdict = .alreadyReceived(state)
             o.submission = id
-            o.line = "已收到过  \(name)：与第 \(id) 号报送完全相同（\(state.label)），未作改动"
+            o.line = IngestText.alreadyReceived(name, id: id, state: state)
         }
         return o
     }

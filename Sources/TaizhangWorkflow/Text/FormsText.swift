@@ -1,10 +1,14 @@
 import TaizhangCore
 
 /// The text `taizhang forms` and `taizhang forms show` print.
-struct FormsPrinter {
-    let set: FormSet
+public struct FormsText: Sendable {
+    /// The form set described.
+    public let set: FormSet
 
-    func list() -> String {
+    public init(set: FormSet) { self.set = set }
+
+    /// The list of forms with who owes them and when.
+    public func list() -> String {
         var rows = [["表单", "名称", "版本", "报送单位", "报送期与截止日期"]]
         for form in set.forms {
             let obligations = set.campaign.obligations.filter { $0.form == form.id }
@@ -19,7 +23,8 @@ struct FormsPrinter {
             + "\n共 \(set.forms.count) 张表单，\(set.units.count) 个填报单位。用 taizhang forms show <表单> 查看字段。\n"
     }
 
-    func show(_ form: Form) -> String {
+    /// One form: fields, types, choice lists, rules and filling instructions.
+    public func show(_ form: Form) -> String {
         var out = "\(form.title)（\(form.id)，版本 \(form.version)）\n"
         let obligations = set.campaign.obligations.filter { $0.form == form.id }
         for obligation in obligations {
@@ -126,24 +131,3 @@ struct FormsPrinter {
     }
 }
 
-/// A plain text table aligned by display width (CJK characters take two columns).
-struct TextTable {
-    var rows: [[String]]
-    var indent = 0
-
-    func render() -> String {
-        guard let first = rows.first else { return "" }
-        var widths = Array(repeating: 0, count: first.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() where i < widths.count - 1 {
-                widths[i] = max(widths[i], DisplayWidth.columns(cell))
-            }
-        }
-        let pad = String(repeating: " ", count: indent)
-        return rows.map { row in
-            pad + row.enumerated().map { i, cell in
-                i == row.count - 1 ? cell : DisplayWidth.padded(cell, to: widths[i])
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
-    }
-}

@@ -1,39 +1,18 @@
-import ArgumentParser
 import Foundation
 import TaizhangCore
 import TaizhangXLSX
 
-/// `taizhang inspect FILE [--json]`: prints every sheet's non-empty cells as the reader sees them.
-struct InspectCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "inspect",
-        abstract: "显示 .xlsx 文件中各工作表的全部非空单元格（按读取程序所见的类型和值）")
-
-    @Argument(help: "要查看的 .xlsx 文件") var file: String
-    @Flag(help: "以 JSON 输出：{\"sheets\":[{\"name\":…,\"cells\":[{\"ref\":\"A1\",\"type\":…,\"value\":…}]}]}") var json = false
-
-    func run() throws {
-        let out = BufferedOutput()
-        do {
-            let source = try XLSXImporter().openWorkbook(ImportSource(path: file))
-            if json {
-                try InspectPrinter.json(source, to: out)
-            } else {
-                try InspectPrinter.text(source, to: out)
-            }
-            out.flush()
-        } catch let error as ImportError {
-            out.flush()
-            FileHandle.standardError.write(Data("错误：\(error.description)\n".utf8))
-            throw ExitCode(2)
-        }
-    }
-}
-
 /// What `taizhang inspect` prints, streamed sheet by sheet.
-enum InspectPrinter {
+public enum InspectText {
+    /// Prints every sheet of the workbook at `file` to `out`, as text or as JSON. Throws `ImportError` for a
+    /// file that cannot be read.
+    public static func inspect(file: String, json: Bool, to out: BufferedOutput) throws {
+        let source = try XLSXImporter().openWorkbook(ImportSource(path: file))
+        if json { try self.json(source, to: out) } else { try text(source, to: out) }
+    }
+
     /// The JSON form: `{"sheets":[{"name":"…","cells":[{"ref":"A1","type":"string","value":"…"}]}]}`.
-    static func json(_ source: XLSXSheetSource, to out: BufferedOutput) throws {
+    public static func json(_ source: XLSXSheetSource, to out: BufferedOutput) throws {
         out.write("{\"sheets\":[")
         for (index, sheet) in source.sheets.enumerated() {
             if index > 0 { out.write(",") }
@@ -55,7 +34,7 @@ enum InspectPrinter {
     }
 
     /// The text form: one block per sheet, one line per cell (reference, type, value).
-    static func text(_ source: XLSXSheetSource, to out: BufferedOutput) throws {
+    public static func text(_ source: XLSXSheetSource, to out: BufferedOutput) throws {
         for (index, sheet) in source.sheets.enumerated() {
             var count = 0
             out.write("工作表“\(sheet.name)”\(sheet.isHidden ? "（隐藏）" : "")\n")
@@ -105,17 +84,24 @@ enum InspectPrinter {
 }
 
 /// Standard output with a buffer, so large sheets print quickly.
-final class BufferedOutput {
+public final class BufferedOutput {
+    /// Where the bytes go (standard output by default).
+    private let handle: FileHandle
+
+    public init(handle: FileHandle = .standardOutput) { self.handle = handle }
+
     private var buffer: [UInt8] = []
 
-    func write(_ text: String) {
+    /// Appends text.
+    public func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= 1 << 16 { flush() }
     }
 
-    func flush() {
+    /// Writes out what is buffered.
+    public func flush() {
         guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer))
+        handle.write(Data(buffer))
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -1,6 +1,7 @@
 import TaizhangCore
+import TaizhangStore
 
-/// The province's consolidated reports, as ledger documents of forms derived from the official ones, so that
+/// The province's consolidated reports (both consolidations in one place), as ledger documents of forms derived from the official ones, so that
 /// every ledger exporter (xlsx, csv, json) writes them: an overview table (one row per unit), every unit's
 /// rows of each form with the unit as a column, and the overdue rectifications.
 public enum ConsolidatedReport {
@@ -103,6 +104,33 @@ public enum ConsolidatedReport {
         return LedgerDocument(form: form, formSet: formSet, unit: nil, period: period,
                               header: ["period": .period(period), "as_of": .date(asOf), "issuer": .text(formSet.campaign.issuer)],
                               rows: rows, purpose: .data)
+    }
+
+    /// All units' summaries (整治工作总结) in one ledger: the form itself, with the unit as a column of every table.
+    public static func summary(form: Form, documents docs: [LedgerDocument], formSet: FormSet) -> LedgerDocument {
+        var tables: [FormTable] = []
+        var rows: [String: [Record]] = [:]
+        let answers = form.header.filter { $0.type != .unit }
+        tables.append(FormTable(id: "answers", title: "各单位总结", columns: [unitField] + answers, templateRows: 0))
+        rows["answers"] = docs.map { doc in
+            var values = doc.header
+            values["report_unit"] = doc.unit.map { .unit($0.id) }
+            values["unit"] = nil
+            return Record(values: values)
+        }
+        for table in form.tables {
+            tables.append(FormTable(id: table.id, title: table.title, columns: [unitField] + table.columns, templateRows: 0))
+            rows[table.id] = docs.flatMap { doc in
+                (doc.rows[table.id] ?? []).map { record in
+                    var values = record.values
+                    values["report_unit"] = doc.unit.map { .unit($0.id) }
+                    return Record(values: values)
+                }
+            }
+        }
+        let consolidated = Form(id: "consolidated-summary", version: "1", title: "大力整治行政执法突出问题工作总结汇总表",
+                                shortTitle: "工作总结汇总", layout: .ledger, header: [], tables: tables)
+        return LedgerDocument(form: consolidated, formSet: formSet, rows: rows)
     }
 
     static let unitField = Field(key: "report_unit", label: "填报单位", type: .unit, width: 24)

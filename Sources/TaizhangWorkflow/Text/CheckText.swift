@@ -1,0 +1,38 @@
+import TaizhangCore
+
+/// The text `taizhang check` prints.
+public struct CheckText: Sendable {
+    public init() {}
+
+    /// The check of one file: what it was read as, every finding, and the verdict.
+    public func render(_ checked: CheckedLedger) -> String {
+        let report = checked.report
+        let form = checked.document.form
+        var out = "文件：\(report.file ?? "")\n"
+        let how: String
+        switch checked.recognition {
+        case .template: how = "按模板识别"
+        case .hint: how = "按指定"
+        case .labels: how = "按表头识别"
+        }
+        out += "表单：\(form.title)（\(form.id)，版本 \(form.version)，\(how)）\n"
+        let unit = checked.document.unit?.name ?? "未知"
+        let period = checked.document.period?.chinese ?? "未知"
+        out += "单位：\(unit)　报送期：\(period)\n"
+        let counts = form.tables.map { "\($0.title) \(report.rowCounts[$0.id] ?? 0) 行" }
+        if !counts.isEmpty { out += "数据：\(counts.joined(separator: "，"))\n" }
+        let shown = report.findings.filter { $0.severity >= .warning }
+        let infos = report.findings.filter { $0.severity == .info }
+        if shown.isEmpty {
+            out += "检查通过，没有发现需要修改的问题。\n"
+        } else {
+            out += "发现 \(shown.count) 个问题（错误 \(report.errorCount) 个，警告 \(report.warningCount) 个）：\n"
+            for finding in shown { out += "  \(finding)\n" }
+        }
+        for finding in infos { out += "  \(finding)\n" }
+        out += report.isAccepted
+            ? (shown.isEmpty ? "" : "结论：可以接收，建议按警告修改。\n")
+            : "结论：需要修改后重新报送。\n"
+        return out
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import TaizhangCore
+import TaizhangXLSX
+
+/// What a person told a use case about a file that the file may not say itself.
+public struct LedgerHintText: Sendable {
+    /// A form id or name.
+    public var form: String?
+    /// A unit's id, name or short name.
+    public var unit: String?
+    /// A period.
+    public var period: YearMonth?
+
+    public init(form: String? = nil, unit: String? = nil, period: YearMonth? = nil) {
+        self.form = form
+        self.unit = unit
+        self.period = period
+    }
+}
+
+extension Workflow {
+    /// The reader's hints for what a person said, resolved against the form set.
+    public func hints(_ text: LedgerHintText) throws -> LedgerReader.Hints {
+        var hints = LedgerReader.Hints()
+        if let form = text.form { hints.form = try formSet.resolveForm(form) }
+        if let unit = text.unit { hints.unit = try formSet.resolveUnit(unit) }
+        hints.period = text.period
+        return hints
+    }
+
+    /// Checks one returned file: reads it, validates it (against the unit's referenced ledgers given as
+    /// `references`, such as its self-check ledger) and, with `annotate`, writes the unit's file back with the
+    /// faulty cells marked. Throws `ImportError` for a file that cannot be read at all.
+    public func check(file: String, hints text: LedgerHintText = .init(), references: [String] = [],
+                      annotate: String? = nil) throws -> CheckedLedger {
+        let hints = try hints(text)
+        let opener = FileOpener(registry: registry)
+        let checker = LedgerChecker(formSet: formSet)
+        var index: ReferenceIndex?
+        for path in references {
+            let (source, name) = try opener.open(path)
+            let checked = try checker.check(source, fileName: name, hints: LedgerReader.Hints(unit: hints.unit))
+            var i = index ?? ReferenceIndex()
+            LedgerChecker.referenceKeys(of: checked.document, into: &i)
+            index = i
+        }
+        let (source, name) = try opener.open(file)
+        let checked = try checker.check(source, fileName: name, hints: hints, references: index)
+        if let annotate {
+            try writeAnnotatedWorkbook(source: source, findings: checked.report.findings, fileName: name, to: annotate)
+        }
+        return checked
+    }
+
+    /// A returned file's normalised records written in another format (`xlsx`, `csv`, `json`); cells with
+    /// errors are left empty. Returns the check, whose error count says how many were left out.
+    public func export(file: String, format: String, to output: String,
+                       hints text: LedgerHintText = .init()) throws -> CheckedLedger {
+        let exporter = try ledgerExporter(format)
+        let hints = try hints(text)
+        let (source, name) = try FileOpener(registry: registry).open(file)
+        let checked = try LedgerChecker(formSet: formSet).check(source, fileName: name, hints: hints)
+        try AtomicFileSink.write(output) { try exporter.export(checked.document, to: $0) }
+        return checked
+    }
+
+    /// Writes the annotated workbook (faulty cells marked and commented, a findings sheet) atomically.
+    func writeAnnotatedWorkbook(source: any SheetSource, findings: [Finding], fileName: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        do {
+            try CorrectionWorkbook.write(source: source, findings: findings, fileName: fileName, to: temporary.path)
+            if rename(temporary.path, url.path) != 0 { throw WorkflowError(.cannotWrite, subject: path) }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import TaizhangCore
+import TaizhangStore
+
+extension Workflow {
+    /// The return-for-correction notice (退回修改通知) for a stored, rejected submission; `nil` when the
+    /// submission has no report naming its unit and form (a refused file).
+    public func correctionNotice(submission: Int64, fileName: String, workspace: Workspace, date: CivilDate,
+                                 deadline: CivilDate? = nil) throws -> (notice: OfficialDocument, unit: ReportingUnit, form: Form)? {
+        guard let report = try storedReport(submission: submission, workspace: workspace),
+              let unit = report.unit.flatMap(formSet.unit(id:)), let form = formSet.form(report.form) else { return nil }
+        let notice = try memos.correctionNotice(
+            findings: report.findings.filter { $0.severity >= .warning }, fileName: fileName, form: form, unit: unit,
+            formSet: formSet, date: date, deadline: deadline)
+        return (notice, unit, form)
+    }
+
+    /// The validation report stored with a submission.
+    public func storedReport(submission: Int64, workspace: Workspace) throws -> ValidationReport? {
+        guard let json = try workspace.reportJSON(of: submission) else { return nil }
+        return try? JSONDecoder().decode(ValidationReport.self, from: Data(json.utf8))
+    }
+
+    /// For a rejected submission read from `path`: `<name>_退回修改.xlsx` (the unit's file with the faulty cells
+    /// marked) and the notice `<name>_退回修改通知.<ext>` in `directory`. Returns the paths written.
+    public func returnForCorrection(path: String, submission: Int64, workspace: Workspace, directory: String,
+                                    noticeFormat: String = "memo") throws -> [String] {
+        guard let report = try storedReport(submission: submission, workspace: workspace) else { return [] }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let base = (directory as NSString).appendingPathComponent((name as NSString).deletingPathExtension)
+        var written: [String] = []
+        let (source, _) = try FileOpener(registry: registry).open(path, displayName: name)
+        try writeAnnotatedWorkbook(source: source, findings: report.findings, fileName: name, to: base + "_退回修改.xlsx")
+        written.append(base + "_退回修改.xlsx")
+        if case .document(let exporter) = try outputFormat(noticeFormat),
+           let (notice, _, _) = try correctionNotice(submission: submission, fileName: name, workspace: workspace,
+                                                     date: clock.today) {
+            let file = base + "_退回修改通知.\(exporter.format.fileExtensions[0])"
+            try write(notice, with: exporter, to: file)
+            written.append(file)
+        }
+        return written
+    }
+}

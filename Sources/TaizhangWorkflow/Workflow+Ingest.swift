@@ -1,0 +1,212 @@
+import Dispatch
+import Foundation
+import TaizhangCore
+import TaizhangStore
+
+/// A file to take in and when it was received.
+public struct IncomingFile: Sendable {
+    /// Its path.
+    public var path: String
+    /// When it was received (now, or the day a clerk back-fills).
+    public var received: Date
+
+    public init(path: String, received: Date) {
+        self.path = path
+        self.received = received
+    }
+}
+
+extension Workflow {
+    /// The extensions of files ingest takes from a folder: those of the registered importers, and packages.
+    public var ingestibleExtensions: Set<String> {
+        Set(registry.importers.flatMap(\.fileExtensions).map { $0.lowercased() } + [SubmissionPackages.fileExtension])
+    }
+
+    /// Files under the given paths (folders recursively, in name order), skipping hidden files, Office lock
+    /// files and files of no format a plugin reads.
+    public func expand(_ paths: [String]) throws -> [String] {
+        var files: [String] = []
+        let fm = FileManager.default
+        let extensions = ingestibleExtensions
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw WorkflowError(.pathMissing, subject: path)
+            }
+            if !isDirectory.boolValue {
+                files.append(path)
+                continue
+            }
+            guard let walker = fm.enumerator(atPath: path) else { continue }
+            var found: [String] = []
+            for case let relative as String in walker {
+                let name = (relative as NSString).lastPathComponent
+                if name.hasPrefix(".") || name.hasPrefix("~$") { continue }
+                guard extensions.contains((name as NSString).pathExtension.lowercased()) else { continue }
+                found.append((path as NSString).appendingPathComponent(relative))
+            }
+            files += found.sorted()
+        }
+        return files
+    }
+
+    /// Takes the files under `paths` (folders recursively) into the workspace, all received at `received`
+    /// (now by default); packages are verified with the public keys in `keys` (`keys/` beside the workspace by
+    /// default). The ingest use case of the command and the web workbench.
+    public func ingest(paths: [String], workspace: Workspace, received: Date? = nil, keys: String? = nil,
+                       progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [IngestOutcome] {
+        let files = try expand(paths)
+        guard !files.isEmpty else {
+            throw WorkflowError(.noFiles, detail: ingestibleExtensions.sorted().map { "." + $0 }.joined(separator: "、"))
+        }
+        let at = received ?? clock.now
+        return try ingest(files.map { IncomingFile(path: $0, received: at) }, workspace: workspace, keys: keys, progress: progress)
+    }
+
+    /// Takes files into the workspace. Submission packages (`.zip`) are verified first and their ledgers taken
+    /// in as the sender's; every other file is read on both cores, then validated and recorded one by one in
+    /// dependency order (the forms others refer to first), each in its own transaction. Every file is kept.
+    public func ingest(_ files: [IncomingFile], workspace: Workspace, keys: String? = nil,
+                       progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [IngestOutcome] {
+        if files.contains(where: { SubmissionPackages.isPackage($0.path) }) {
+            return try ingestWithPackages(files, workspace: workspace, keys: keys, progress: progress)
+        }
+        return try ingestLedgers(files, workspace: workspace, progress: progress)
+    }
+
+    private enum Parsed: @unchecked Sendable {
+        case known(SubmissionRecord)
+        /// Read, and validated against the store as it was before this batch.
+        case read(LedgerReader.Result, CheckedLedger, unit: String?, Data)
+        case refused(ImportError, Data)
+    }
+
+    /// Ledgers only (no packages): read in parallel, then recorded in order.
+    func ingestLedgers(_ files: [IncomingFile], workspace: Workspace,
+                       progress: (@Sendable (Int, Int) -> Void)?) throws -> [IngestOutcome] {
+        // Phase 1: read every file, in parallel. Parsing dominates; the store is not touched.
+        let results = Locked<[Int: Parsed]>([:])
+        let snapshots = Locked<[String: ReferenceIndex]>([:])
+        let done = Locked(0)
+        let opener = FileOpener(registry: registry)
+        let reader = LedgerReader(formSet: formSet)
+        let checker = LedgerChecker(formSet: formSet)
+        let formSet = self.formSet
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            let path = files[i].path
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            let parsed: Parsed
+            if let bytes = FileManager.default.contents(atPath: path) {
+                if let known = try? workspace.known(sha256: Workspace.sha256(bytes)) {
+                    parsed = .known(known)
+                } else {
+                    do {
+                        let (source, _) = try opener.open(path, displayName: name)
+                        let read = try reader.read(source, fileName: name)
+                        let unit = checker.unit(of: read)?.id
+                        let references = try unit.map { unit in
+                            // The store is not written in this phase: one snapshot per unit serves all its files.
+                            if let cached = snapshots.withLock({ $0[unit] }) { return cached }
+                            let index = try workspace.referenceIndex(unit: unit, formSet: formSet)
+                            snapshots.withLock { $0[unit] = index }
+                            return index
+                        }
+                        parsed = .read(read, checker.validate(read, fileName: name, references: references), unit: unit, bytes)
+                    } catch let error as ImportError {
+                        parsed = .refused(error, bytes)
+                    } catch {
+                        parsed = .refused(ImportError(.unreadable, file: name, detail: UserMessage.text(for: error)), bytes)
+                    }
+                }
+            } else {
+                parsed = .refused(ImportError(.unreadable, file: name, detail: "无法读取文件"), Data())
+            }
+            results.withLock { $0[i] = parsed }
+            let count = done.withLock { n -> Int in n += 1; return n }
+            progress?(count, files.count)
+        }
+
+        // Phase 2: validate and record, referenced forms first, then in the order given.
+        let referenced = Set(formSet.forms.flatMap { $0.tables.flatMap(\.columns) }.compactMap(\.references?.form))
+        let all = results.withLock { $0 }
+        let order = files.indices.sorted { a, b in
+            func rank(_ i: Int) -> Int {
+                if case .read(let r, _, _, _)? = all[i] { return referenced.contains(r.input.form.id) ? 0 : 1 }
+                return 1
+            }
+            return (rank(a), a) < (rank(b), b)
+        }
+        var outcomes: [Int: IngestOutcome] = [:]
+        // Units whose referenced ledgers (the self-check ledger) changed in this batch: their referring files
+        // are validated again against the store as it is now. All others keep their phase-1 validation.
+        var changedUnits = Set<String>()
+        for i in order {
+            let name = URL(fileURLWithPath: files[i].path).lastPathComponent
+            let received = files[i].received
+            switch all[i]! {
+            case .known(let record):
+                outcomes[i] = IngestOutcome(
+                    file: name, verdict: .alreadyReceived(record.state), submission: record.id, unit: record.unit,
+                    form: record.form, period: record.period?.iso, rows: nil, errors: record.errorCount,
+                    warnings: record.warningCount, firstFindings: [],
+                    line: IngestText.alreadyReceived(name, id: record.id, state: record.state))
+            case .refused(let error, let bytes):
+                let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: received, outcome: .refused(error)))
+                outcomes[i] = outcome(name: name, result: result, checked: nil, refusal: error)
+            case .read(let read, var checked, let unit, let bytes):
+                let refers = read.input.form.tables.contains { $0.columns.contains { $0.references != nil } }
+                if refers, let unit, changedUnits.contains(unit) {
+                    let references = try workspace.referenceIndex(unit: unit, formSet: formSet)
+                    checked = checker.validate(read, fileName: name, references: references)
+                }
+                let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: received, outcome: .checked(checked)))
+                if case .accepted = result, referenced.contains(read.input.form.id), let unit { changedUnits.insert(unit) }
+                outcomes[i] = outcome(name: name, result: result, checked: checked, refusal: nil)
+            }
+        }
+        return files.indices.map { outcomes[$0]! }
+    }
+
+    private func outcome(name: String, result: IngestResult, checked: CheckedLedger?, refusal: ImportError?) -> IngestOutcome {
+        let document = checked?.document
+        let report = checked?.report
+        let rows = report?.rowCounts.values.reduce(0, +)
+        let problems = report?.findings.filter { $0.severity == .error } ?? []
+        var o = IngestOutcome(
+            file: name, verdict: .refused, submission: 0, unit: document?.unit?.id, form: document?.form.id,
+            period: document?.period?.iso, rows: rows, errors: report?.errorCount ?? 0,
+            warnings: report?.warningCount ?? 0, firstFindings: problems.prefix(3).map(\.description), line: "")
+        let what = [document?.unit?.name, document?.form.shortTitle, document?.period?.iso].compactMap { $0 }
+            .joined(separator: "，")
+        switch result {
+        case .accepted(let id, let supersedes):
+            o.verdict = .accepted(supersedes: supersedes)
+            o.submission = id
+            o.line = "已接收    \(name)（\(what)，\(rows ?? 0) 行"
+                + (o.warnings > 0 ? "，\(o.warnings) 个警告" : "")
+                + (supersedes.map { "，取代第 \($0) 号报送" } ?? "") + "）"
+        case .rejected(let id):
+            o.verdict = .returned
+            o.submission = id
+            o.line = "已退回    \(name)（\(what)）：\(o.errors) 个错误"
+                + problems.prefix(3).map { "\n          \($0)" }.joined()
+                + (problems.count > 3 ? "\n          ……（用 taizhang check 查看全部）" : "")
+        case .refused(let id):
+            o.verdict = .refused
+            o.submission = id
+            o.line = "已拒收    \(refusal?.description ?? name)"
+        case .alreadyKnown(let id, let state):
+            o.verdict = .alreadyReceived(state)
+            o.submission = id
+            o.line = IngestText.alreadyReceived(name, id: id, state: state)
+        }
+        return o
+    }
+}
+
+/// The Chinese wording of ingest outcomes, in one place.
+enum IngestText {
+    static func alreadyReceived(_ name: String, id: Int64, state: SubmissionState) -> String {
+        "已收到过  \(name)：与第 \(id) 号报送完全相同（\(state.label)），未作改动"
+    }
+}

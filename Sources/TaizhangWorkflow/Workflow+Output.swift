@@ -1,0 +1,82 @@
+import Foundation
+import TaizhangCore
+
+/// One output seam: every file a use case writes goes through a registered exporter, ledger documents through
+/// a `LedgerExporter` (one file, or one file per table where the format holds one table per file, as CSV does)
+/// and official documents through a `DocumentExporter`. No use case branches on a format's name.
+public enum OutputFormat: Sendable {
+    /// A ledger format (xlsx, csv, json).
+    case ledger(any LedgerExporter)
+    /// An official-document format (memo text; Word later).
+    case document(any DocumentExporter)
+
+    /// The format's id.
+    public var id: String {
+        switch self {
+        case .ledger(let e): return e.format.id
+        case .document(let e): return e.format.id
+        }
+    }
+}
+
+extension Workflow {
+    /// Every format a report can be written in, for messages: ledger formats, then document formats.
+    public var outputFormatList: String {
+        (registry.exporters.keys.sorted() + registry.documentExporters.keys.sorted()).joined(separator: "、")
+    }
+
+    /// The format with id `id`.
+    public func outputFormat(_ id: String) throws -> OutputFormat {
+        if let exporter = registry.exporter(id) { return .ledger(exporter) }
+        if let exporter = registry.documentExporter(id) { return .document(exporter) }
+        throw WorkflowError(.unknownFormat, subject: id, detail: outputFormatList)
+    }
+
+    /// The formats named in `ids`, all checked before anything is written.
+    public func outputFormats(_ ids: [String]) throws -> [OutputFormat] {
+        try ids.map { try outputFormat($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    /// The ledger exporter with id `id`.
+    public func ledgerExporter(_ id: String) throws -> any LedgerExporter {
+        guard let exporter = registry.exporter(id) else {
+            throw WorkflowError(.unknownFormat, subject: id, detail: registry.exporters.keys.sorted().joined(separator: "、"))
+        }
+        return exporter
+    }
+
+    /// Writes `document` with `exporter` in `directory` as `baseName.ext`, or as `baseName_表名.ext` per table
+    /// when the format holds one table per file. Returns the paths written.
+    func write(_ document: LedgerDocument, with exporter: any LedgerExporter, directory: String,
+               baseName: String) throws -> [String] {
+        let ext = exporter.format.fileExtensions[0]
+        func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        guard exporter.writesOneTablePerFile else {
+            let file = path("\(baseName).\(ext)")
+            try AtomicFileSink.write(file) { try exporter.export(document, to: $0) }
+            return [file]
+        }
+        var written: [String] = []
+        for table in document.form.tables {
+            let file = path("\(baseName)_\(table.title).\(ext)")
+            try AtomicFileSink.write(file) { try exporter.export(document, table: table.id, to: $0) }
+            written.append(file)
+        }
+        return written
+    }
+
+    /// Writes an official document with `exporter` to `path`.
+    func write(_ document: OfficialDocument, with exporter: any DocumentExporter, to path: String) throws {
+        try AtomicFileSink.write(path) { try exporter.export(document, to: $0) }
+    }
+
+    /// The bytes of an official document in the first registered document format (a package's cover letter).
+    func documentBytes(_ document: OfficialDocument, format: String) throws -> (bytes: [UInt8], ext: String) {
+        guard let exporter = registry.documentExporter(format) else {
+            throw WorkflowError(.unknownFormat, subject: format, detail: registry.documentExporters.keys.sorted().joined(separator: "、"))
+        }
+        let sink = MemorySink()
+        try exporter.export(document, to: sink)
+        return (sink.bytes, exporter.format.fileExtensions[0])
+    }
+}

@@ -1,0 +1,172 @@
+import Crypto
+import Foundation
+import TaizhangCore
+import TaizhangPackage
+import TaizhangStore
+
+/// Who sends a package: a unit, or the province.
+public enum PackageSender: Sendable {
+    case unit(String)
+    case province
+}
+
+extension Workflow {
+    /// Builds a signed submission package (报送包) for `period` from the workspace and writes it to `output`.
+    ///
+    /// A unit's package holds each owed ledger's original bytes, a CSV copy per table, the cover letter and the
+    /// manifest; it is refused when ledgers are missing unless `allowIncomplete`. The province's holds the
+    /// consolidated workbook and progress memo (as of the period's deadline unless `date`) and every unit package
+    /// received for the period. The signing key, when given, must match the sender's public key beside the
+    /// workspace when that key is there.
+    public func buildPackage(sender: PackageSender, period: YearMonth, workspace: Workspace, keyPath: String?,
+                             date: CivilDate? = nil, allowIncomplete: Bool = false,
+                             output: String) throws -> PackageManifest {
+        let key = try keyPath.map { path -> Curve25519.Signing.PrivateKey in
+            do { return try PackageKeys.privateKey(at: path) } catch {
+                throw WorkflowError(.keyUnusable, detail: UserMessage.text(for: error))
+            }
+        }
+        let senderID: String
+        switch sender {
+        case .province: senderID = PackageKeys.provinceID
+        case .unit(let name): senderID = try formSet.resolveUnit(name).id
+        }
+        if let key, let keyPath {
+            let pub = (SubmissionPackages.defaultKeysDirectory(workspace: workspace.path) as NSString)
+                .appendingPathComponent("\(senderID).pub")
+            if FileManager.default.fileExists(atPath: pub),
+               try PackageKeys.publicKey(at: pub).rawRepresentation != key.publicKey.rawRepresentation {
+                throw WorkflowError(.keyMismatch, detail: "私钥“\(keyPath)”与公钥“\(pub)”不是一对：请用本单位自己的私钥签署报送包")
+            }
+        }
+        switch sender {
+        case .province:
+            return try provincePackage(period: period, date: date ?? reportDay(for: period), key: key,
+                                       workspace: workspace, output: output)
+        case .unit:
+            let unit = formSet.unit(id: senderID)!
+            return try unitPackage(unit: unit, period: period, date: date ?? clock.today, key: key,
+                                   allowIncomplete: allowIncomplete, workspace: workspace, output: output)
+        }
+    }
+
+    private func unitPackage(unit: ReportingUnit, period: YearMonth, date: CivilDate, key: Curve25519.Signing.PrivateKey?,
+                             allowIncomplete: Bool, workspace: Workspace, output: String) throws -> PackageManifest {
+        var files: [PackageFile] = []
+        var forms: [PackageManifest.FormEntry] = []
+        var missing: [(String, CivilDate)] = []
+        for owed in formSet.campaign.owed(unitKind: unit.kind, period: period) {
+            guard let form = formSet.form(owed.form),
+                  let id = try workspace.currentSubmissionID(unit: unit.id, form: owed.form, period: period),
+                  let bytes = try workspace.content(of: id),
+                  let record = try workspace.submissions(period: period).first(where: { $0.id == id }) else {
+                missing.append((owed.form, owed.due))
+                continue
+            }
+            let ext = (record.fileName as NSString).pathExtension.lowercased()
+            let base = "\(period.iso)_\(unit.shortName)_\(form.shortTitle)"
+            let ledgerName = "台账/\(base).\(ext.isEmpty ? "xlsx" : ext)"
+            files.append(PackageFile(name: ledgerName, bytes: Array(bytes), role: "ledger", form: form.id))
+            forms.append(PackageManifest.FormEntry(id: form.id, version: record.formVersion ?? form.version, file: ledgerName))
+            if let document = try workspace.currentDocuments(form: form, period: period, formSet: formSet)
+                .first(where: { $0.unit?.id == unit.id }), let csv = registry.exporter("csv") {
+                for table in form.tables {
+                    let sink = MemorySink()
+                    try csv.export(document, table: table.id, to: sink)
+                    let suffix = form.tables.count > 1 ? "_\(table.title)" : ""
+                    files.append(PackageFile(name: "CSV副本/\(base)\(suffix).\(csv.format.fileExtensions[0])",
+                                             bytes: sink.bytes, role: "csv", form: form.id))
+                }
+            }
+        }
+        if !missing.isEmpty && !allowIncomplete {
+            let list = missing.map { "《\(formSet.form($0.0)?.title ?? $0.0)》（截止日期\($0.1.chinese)）" }.joined(separator: "、")
+            throw WorkflowError(.incompletePackage, detail: "\(unit.name)\(period.chinese)应报送的台账不齐，工作区中没有已接收的：\(list)。"
+                + "请先接收这些台账（taizhang ingest），或用 --allow-incomplete 生成不完整的报送包")
+        }
+        let memo = try memos.coverLetter(unit: unit, period: period, files: forms.map { ($0.file as NSString).lastPathComponent },
+                                         formSet: formSet, date: date)
+        let letter = try documentBytes(memo, format: "memo")
+        files.append(PackageFile(name: "报送函.\(letter.ext)", bytes: letter.bytes, role: "cover-letter"))
+        let manifest = PackageManifest(
+            kind: .unit, unit: .init(id: unit.id, name: unit.name), period: period.iso, campaign: formSet.campaign.id,
+            forms: forms, files: [], missing: missing.isEmpty ? nil : missing.map(\.0),
+            tool: "taizhang \(TaizhangVersion.current)", createdAt: clock.timestamp)
+        return try PackageWriter.write(manifest: manifest, files: files, key: key, to: output)
+    }
+
+    private func provincePackage(period: YearMonth, date: CivilDate, key: Curve25519.Signing.PrivateKey?,
+                                 workspace: Workspace, output: String) throws -> PackageManifest {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-package-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let written = try progressReport(workspace: workspace, period: period, asOf: date, formats: ["xlsx", "memo"],
+                                         directory: directory.path)
+        let memoExtension = registry.documentExporter("memo")?.format.fileExtensions[0]
+        var files: [PackageFile] = []
+        for path in written {
+            guard let bytes = FileManager.default.contents(atPath: path) else { continue }
+            let name = (path as NSString).lastPathComponent
+            let role = (name as NSString).pathExtension == memoExtension ? "memo" : "report"
+            files.append(PackageFile(name: "报告/\(name)", bytes: Array(bytes), role: role))
+        }
+        for record in try workspace.currentPackages(period: period) {
+            guard let unitID = record.unit, let bytes = try workspace.content(of: record.id) else { continue }
+            let unitName = formSet.unit(id: unitID)?.shortName ?? unitID
+            files.append(PackageFile(name: "单位报送包/\(period.iso)_\(unitName).zip", bytes: Array(bytes),
+                                     role: "unit-package", unit: unitID))
+        }
+        let manifest = PackageManifest(
+            kind: .province, unit: .init(id: PackageKeys.provinceID, name: formSet.campaign.issuer), period: period.iso,
+            campaign: formSet.campaign.id, forms: [], files: [], tool: "taizhang \(TaizhangVersion.current)",
+            createdAt: clock.timestamp)
+        return try PackageWriter.write(manifest: manifest, files: files, key: key, to: output)
+    }
+
+    /// Verifies a package with the public keys in `keys` (`keys/` beside `workspace` by default).
+    public func verifyPackage(path: String, keys: String?, workspace: String) throws -> PackageVerdict {
+        let verifier = PackageVerifier(formSet: formSet,
+                                       keysDirectory: keys ?? SubmissionPackages.defaultKeysDirectory(workspace: workspace))
+        return try verifier.verify(path: path)
+    }
+
+    /// Makes a signing key pair for a unit or the province in `directory` (`keys/` beside `workspace` by
+    /// default). Returns the sender's name and the two paths.
+    public func newKeys(for sender: PackageSender, directory: String?, workspace: String) throws
+        -> (name: String, privateKey: String, publicKey: String) {
+        let id: String
+        let name: String
+        switch sender {
+        case .province: (id, name) = (PackageKeys.provinceID, formSet.campaign.issuer)
+        case .unit(let text):
+            let unit = try formSet.resolveUnit(text)
+            (id, name) = (unit.id, unit.name)
+        }
+        let paths = try PackageKeys.generate(
+            id: id, name: name, directory: directory ?? SubmissionPackages.defaultKeysDirectory(workspace: workspace))
+        return (name, paths.privateKey, paths.publicKey)
+    }
+}
+
+/// The JSON shape of `verify --json`.
+public struct PackageVerdictJSON: Encodable, Sendable {
+    public var file: String
+    public var sound: Bool
+    public var unit: String?
+    public var period: String?
+    public var problems: [PackageProblem]
+
+    public init(_ verdict: PackageVerdict) {
+        file = verdict.fileName
+        sound = verdict.isSound
+        unit = verdict.manifest?.unit.id
+        period = verdict.manifest?.period
+        problems = verdict.problems
+    }
+}
+
+/// The tool's version, written into templates and manifests.
+public enum TaizhangVersion {
+    public static let current = "0.1.0"
+}

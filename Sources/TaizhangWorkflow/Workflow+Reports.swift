@@ -1,0 +1,94 @@
+import Foundation
+import TaizhangCore
+import TaizhangStore
+
+extension Workflow {
+    /// The campaign's standing on `asOf` for `period` (the period `asOf` falls in when `nil`).
+    public func status(workspace: Workspace, period: YearMonth? = nil, asOf: CivilDate? = nil) throws -> CampaignStatus {
+        let day = asOf ?? clock.today
+        let month = period ?? formSet.campaign.period(containing: day)
+        return try CampaignStatus.compute(workspace: workspace, formSet: formSet, asOf: day, period: month)
+    }
+
+    /// The day a period's report is "as of" unless a person says otherwise: the period's last deadline.
+    public func reportDay(for period: YearMonth) -> CivilDate {
+        formSet.campaign.deadline(of: period) ?? period.day(28)
+    }
+
+    /// The monthly progress report in `formats` (ids of ledger and document formats) in `directory`: the
+    /// consolidated workbook (or its tables) and the province's progress memo. Returns the paths written.
+    public func progressReport(workspace: Workspace, period: YearMonth, asOf: CivilDate? = nil,
+                               formats: [String] = ["xlsx", "memo"], recipients: [String] = [],
+                               directory: String) throws -> [String] {
+        let day = asOf ?? reportDay(for: period)
+        var written: [String] = []
+        let chosen = try outputFormats(formats)
+        let document = try ConsolidatedReport.progress(workspace: workspace, formSet: formSet, period: period, asOf: day)
+        for case .ledger(let exporter) in chosen {
+            written += try write(document, with: exporter, directory: directory, baseName: "\(period.iso)_全省工作进展汇总")
+        }
+        for case .document(let exporter) in chosen {
+            guard let memo = try provinceMemo(workspace: workspace, period: period, recipients: recipients, date: day) else { continue }
+            let file = (directory as NSString).appendingPathComponent(
+                "\(period.iso)_全省工作进展情况报告.\(exporter.format.fileExtensions[0])")
+            try write(memo, with: exporter, to: file)
+            written.append(file)
+        }
+        return written
+    }
+
+    /// The province's progress memo: this month's reports, with the cumulative figures from each unit's latest
+    /// report up to the period (as `status` counts them). `nil` when the form set has no progress form.
+    public func provinceMemo(workspace: Workspace, period: YearMonth, recipients: [String],
+                             date: CivilDate) throws -> OfficialDocument? {
+        guard let form = formSet.forms.first(where: { !$0.headerFields(role: "result-total").isEmpty }) else { return nil }
+        let all = try workspace.currentDocuments(form: form, formSet: formSet)
+        return try memos.provinceProgressReport(
+            all.filter { $0.period == period }, formSet: formSet, period: period, recipients: recipients, date: date,
+            cumulative: CampaignStatus.latestPerUnit(all, upTo: period))
+    }
+
+    /// The status written to `output` in one format: a document format writes the province's memo, a ledger
+    /// format the consolidated ledger (a folder of files where the format holds one table per file).
+    public func exportStatus(workspace: Workspace, period: YearMonth, asOf: CivilDate, format: String,
+                             to output: String) throws -> [String] {
+        switch try outputFormat(format) {
+        case .document(let exporter):
+            guard let memo = try provinceMemo(workspace: workspace, period: period, recipients: [], date: asOf) else { return [] }
+            try write(memo, with: exporter, to: output)
+            return [output]
+        case .ledger(let exporter):
+            let document = try ConsolidatedReport.progress(workspace: workspace, formSet: formSet, period: period, asOf: asOf)
+            if exporter.writesOneTablePerFile {
+                return try write(document, with: exporter, directory: output, baseName: "\(period.iso)_进展情况")
+            }
+            try AtomicFileSink.write(output) { try exporter.export(document, to: $0) }
+            return [output]
+        }
+    }
+
+    /// The summaries: all units' 整治工作总结 in one consolidated ledger, and each unit's summary memo.
+    public func summaryReport(workspace: Workspace, formats: [String] = ["xlsx", "memo"],
+                              directory: String) throws -> [String] {
+        guard let form = formSet.form("summary") else { throw WorkflowError(.noSummaryForm) }
+        let chosen = try outputFormats(formats)
+        let docs = try workspace.currentDocuments(form: form, formSet: formSet)
+        let consolidated = ConsolidatedReport.summary(form: form, documents: docs, formSet: formSet)
+        var written: [String] = []
+        for case .ledger(let exporter) in chosen {
+            written += try write(consolidated, with: exporter, directory: directory, baseName: "全省整治工作总结汇总")
+        }
+        for case .document(let exporter) in chosen {
+            for doc in docs {
+                guard let unit = doc.unit else { continue }
+                let date = doc.header["report_date"]?.date ?? formSet.campaign.issued
+                let memo = try memos.summaryReport(doc, date: date)
+                let file = (directory as NSString).appendingPathComponent(
+                    "\(unit.name)_整治工作总结.\(exporter.format.fileExtensions[0])")
+                try write(memo, with: exporter, to: file)
+                written.append(file)
+            }
+        }
+        return written
+    }
+}
