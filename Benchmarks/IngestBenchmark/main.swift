@@ -3,7 +3,8 @@
 //   swift run -c release ingest-benchmark [--files N] [--rows R] [--taizhang PATH]
 //
 // 1. Generates the workbooks (Taizhang's own XLSX writer, realistic CJK sample data).
-// 2. Runs `taizhang ingest DIR` (the release binary) into a fresh workspace and reports files/s and rows/s.
+// 2. Runs `taizhang ingest DIR` (the release binary) into a fresh workspace and reports files/s and rows/s,
+//    then the same use case in-process (`Workflow.ingest`, the real pipeline both front ends call).
 // 3. Breaks the work down in-process on one core: reading + validating every file, then recording them all
 //    in the store, so it shows whether ingest time is dominated by parsing or by the store.
 import Foundation
@@ -11,6 +12,7 @@ import TaizhangCore
 import TaizhangForms
 import TaizhangSamples
 import TaizhangStore
+import TaizhangWorkflow
 import TaizhangXLSX
 
 var files = 1000
@@ -74,7 +76,18 @@ let accepted = stored.filter { $0.state == .accepted }.count
 print(String(format: "taizhang ingest: %d files in %.2f s — %.0f files/s, %.0f rows/s (%d recorded, %d accepted)",
              files, wall, Double(files) / wall, Double(files * rows) / wall, stored.count, accepted))
 
-// 3. Where the time goes, on one core: read + validate, then record.
+// 2b. The same use case in-process: the application layer's ingest, as the command and the web call it.
+let workflow = try Workflow(formSet: set)
+let inProcessWorkspace = try workflow.openWorkspace(at: dir.appendingPathComponent("in-process.sqlite").path)
+var outcomes: [IngestOutcome] = []
+let inProcess = try seconds {
+    outcomes = try workflow.ingest(paths: [inbox.path], workspace: inProcessWorkspace,
+                                   received: CampaignClock.noon(of: CivilDate(year: 2024, month: 6, day: 20)!))
+}
+print(String(format: "Workflow.ingest in-process: %d files in %.2f s — %.0f files/s (%@)",
+             files, inProcess, Double(files) / inProcess, outcomes.summaryLine))
+
+// 3. Where the time goes, on one core (a diagnostic split of the same steps): read + validate, then record.
 let importer = XLSXImporter()
 let checker = LedgerChecker(formSet: set)
 var checkedFiles: [(String, Data, CheckedLedger)] = []
