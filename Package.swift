@@ -38,7 +38,7 @@ let package = Package(
             providers: [.apt(["libzip-dev"])]),
 
         // MARK: Zip archives (the only libzip code): OOXML packages and official submission packages
-        .target(name: "TaizhangZip", dependencies: ["CLibZip", "TaizhangCore"], path: "Sources/TaizhangZip"),
+        .target(name: "TaizhangZip", dependencies: ["CLibZip"], path: "Sources/TaizhangZip"),
 
         // MARK: Format plugins (one folder each under Plugins/)
         .target(name: "TaizhangXLSX", dependencies: ["TaizhangCore", "CLibXML2", "TaizhangZip"], path: "Plugins/XLSX"),
@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "TaizhangPackage",
             dependencies: [
-                "TaizhangCore", "TaizhangZip", "TaizhangStore",
+                "TaizhangCore", "TaizhangZip",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/TaizhangPackage"),

@@ -57,25 +57,33 @@ struct Packager {
         types.add(part: "/xl/sharedStrings.xml", type: ContentTypesPart.ContentType.sharedStrings)
         try book.sharedStrings.finish()
 
-        let zip = try ZipWriter(path: path, compressionLevel: compressionLevel)
-        try zip.addData(name: "[Content_Types].xml", bytes: try types.write())
-        try zip.addData(name: "_rels/.rels", bytes: try rootRels.write())
-        try zip.addData(name: "docProps/app.xml", bytes: try DocPropsPart.app(book.properties, sheetNames: book.sheets.map(\.name)))
-        try zip.addData(name: "docProps/core.xml", bytes: try DocPropsPart.core(book.properties))
-        if !book.properties.custom.isEmpty {
-            try zip.addData(name: "docProps/custom.xml", bytes: try DocPropsPart.custom(book.properties.custom))
-        }
-        try zip.addData(name: "xl/workbook.xml", bytes: try WorkbookPart.write(book, sheetRelationships: sheetRelationshipIds))
-        try zip.addData(name: "xl/_rels/workbook.xml.rels", bytes: try bookRels.write())
-        try zip.addData(name: "xl/styles.xml", bytes: try book.styles.write())
-        try zip.addFile(name: "xl/sharedStrings.xml", path: book.sharedStrings.path)
-        for entry in entries {
-            switch entry.content {
-            case .bytes(let bytes): try zip.addData(name: entry.name, bytes: bytes)
-            case .file(let file): try zip.addFile(name: entry.name, path: file)
+        do {
+            let zip = try ZipWriter(path: path, compressionLevel: compressionLevel)
+            try zip.addData(name: "[Content_Types].xml", bytes: try types.write())
+            try zip.addData(name: "_rels/.rels", bytes: try rootRels.write())
+            try zip.addData(name: "docProps/app.xml", bytes: try DocPropsPart.app(book.properties, sheetNames: book.sheets.map(\.name)))
+            try zip.addData(name: "docProps/core.xml", bytes: try DocPropsPart.core(book.properties))
+            if !book.properties.custom.isEmpty {
+                try zip.addData(name: "docProps/custom.xml", bytes: try DocPropsPart.custom(book.properties.custom))
             }
+            try zip.addData(name: "xl/workbook.xml", bytes: try WorkbookPart.write(book, sheetRelationships: sheetRelationshipIds))
+            try zip.addData(name: "xl/_rels/workbook.xml.rels", bytes: try bookRels.write())
+            try zip.addData(name: "xl/styles.xml", bytes: try book.styles.write())
+            try zip.addFile(name: "xl/sharedStrings.xml", path: book.sharedStrings.path)
+            for entry in entries {
+                switch entry.content {
+                case .bytes(let bytes): try zip.addData(name: entry.name, bytes: bytes)
+                case .file(let file): try zip.addFile(name: entry.name, path: file)
+                }
+            }
+            try zip.close()
+        } catch let error as ZipError {
+            throw ExportError(error.detail)
+        } catch let error as ExportError {
+            throw error
+        } catch {
+            throw ExportError("无法写入工作簿“\(path)”")
         }
-        try zip.close()
     }
 
     private enum Entry {

@@ -43,7 +43,7 @@ public struct XLSXImporter: Importer {
             }
             throw ImportError(.notSpreadsheet, file: name, detail: "不是 Excel 工作簿（.xlsx）文件")
         }
-        let zip = try ZipReader(path: source.path, fileName: name, limits: limits)
+        let zip = try ZipError.mapped { try ZipReader(path: source.path, fileName: name, limits: limits.zip) }
         return try XLSXSheetSource(zip: zip, fileName: name, limits: limits)
     }
 
@@ -172,7 +172,7 @@ public final class XLSXSheetSource: SheetSource {
         guard let entry = zip.entry(named: partName) else {
             throw ImportError(.malformed, file: fileName, detail: "缺少工作表“\(sheets[index].name)”的内容部件", place: partName)
         }
-        let x = try XMLReader(stream: zip.open(entry), fileName: fileName)
+        let x = try XMLReader(stream: ZipError.mapped { try zip.open(entry) }, fileName: fileName)
         let reader = SheetReader(x: x, sheetName: sheets[index].name, fileName: fileName, sharedStrings: sharedStrings,
                                  dateStyles: dateStyles, dateSystem: dateSystem, limits: limits)
         var complete = true
@@ -183,4 +183,18 @@ public final class XLSXSheetSource: SheetSource {
         }
         if complete { merged[index] = mergedRanges }
     }
+}
+
+extension ZipError {
+    /// Runs `body`, reporting an archive's error as the workbook's `ImportError` (same code, file and entry).
+    static func mapped<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as ZipError {
+            throw ImportError(code: error.code.rawValue, file: error.file, detail: error.detail, place: error.place)
+        }
+    }
+}
+
+extension ImportLimits {
+    /// The caps as the zip reader takes them.
+    var zip: ZipLimits { ZipLimits(maxEntryBytes: maxPartBytes, maxTotalBytes: maxTotalBytes) }
 }

@@ -221,6 +221,13 @@ public struct ImportError: Error, Sendable, Hashable, CustomStringConvertible {
         self.place = place
     }
 
+    /// An error reported by a lower layer under a coded reason (an archive's `not-zip`, `too-large`, …): the codes
+    /// that name a reason keep it, a file that is no archive is no spreadsheet, anything else is malformed.
+    public init(code: String, file: String, detail: String, place: String? = nil) {
+        let reason = Reason(rawValue: code) ?? (code == "not-zip" ? .notSpreadsheet : .malformed)
+        self.init(reason, file: file, detail: detail, place: place)
+    }
+
     public var description: String {
         if let place { return "无法读取文件“\(file)”（\(place)）：\(detail)" }
         return "无法读取文件“\(file)”：\(detail)"

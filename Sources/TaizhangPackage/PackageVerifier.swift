@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import TaizhangCore
-import TaizhangStore
 import TaizhangZip
 
 /// One thing wrong with a package: a stable code and a Chinese message.
@@ -68,12 +67,12 @@ public struct PackageVerifier: Sendable {
     /// The folder of public keys (`<unit id>.pub`, `province.pub`); `nil`: no keys, so no signature verifies.
     public var keysDirectory: String?
     /// Decompression caps for the package's entries.
-    public var limits: ImportLimits
+    public var limits: ZipLimits
 
     /// The default caps: 128 MiB per entry, 512 MiB in all.
-    public static let defaultLimits = ImportLimits(maxPartBytes: 128 << 20, maxTotalBytes: 512 << 20)
+    public static let defaultLimits = ZipLimits(maxEntryBytes: 128 << 20, maxTotalBytes: 512 << 20)
 
-    public init(formSet: FormSet, keysDirectory: String?, limits: ImportLimits = PackageVerifier.defaultLimits) {
+    public init(formSet: FormSet, keysDirectory: String?, limits: ZipLimits = PackageVerifier.defaultLimits) {
         self.formSet = formSet
         self.keysDirectory = keysDirectory
         self.limits = limits
@@ -94,11 +93,13 @@ public struct PackageVerifier: Sendable {
         do {
             zip = try ZipReader(path: path, fileName: name, limits: limits,
                                 notZip: "不是报送包（报送包应为 .zip 压缩文件）", collectUnsafeNames: true)
-        } catch let error as ImportError where error.reason == .unsafeContent {
+        } catch let error as ZipError where error.code == .unsafeContent {
             // Names that climb out or differ only in case are collected below; libzip itself refuses to open
             // an archive with two entries of exactly the same name, so nothing else of it can be checked.
             verdict.problems.append(PackageProblem("entry.duplicate", error.detail + "，未读取其中任何内容"))
             return verdict
+        } catch let error as ZipError {
+            throw ImportError(code: error.code.rawValue, file: error.file, detail: error.detail, place: error.place)
         }
         func problem(_ code: String, _ message: String, place: String? = nil) {
             verdict.problems.append(PackageProblem(code, message, place: place))
@@ -134,8 +135,8 @@ public struct PackageVerifier: Sendable {
         let manifestBytes: [UInt8]
         do {
             manifestBytes = try zip.readAll(manifestEntry)
-        } catch let error as ImportError {
-            problem(error.reason == .tooLarge ? "entry.too-large" : "manifest.unreadable",
+        } catch let error as ZipError {
+            problem(error.code == .tooLarge ? "entry.too-large" : "manifest.unreadable",
                     "清单文件 manifest.json 无法读取：\(error.detail)", place: PackageManifest.manifestName)
             return verdict
         }
@@ -174,9 +175,9 @@ public struct PackageVerifier: Sendable {
             let bytes: [UInt8]
             do {
                 bytes = try zip.readAll(entry)
-            } catch let error as ImportError {
-                if error.reason == .tooLarge {
-                    problem("entry.too-large", "文件“\(file.name)”解压后过大（超过 \(limits.maxPartBytes >> 20) MB 或报送包总量超限），可能是恶意构造的压缩文件，已停止读取",
+            } catch let error as ZipError {
+                if error.code == .tooLarge {
+                    problem("entry.too-large", "文件“\(file.name)”解压后过大（超过 \(limits.maxEntryBytes >> 20) MB 或报送包总量超限），可能是恶意构造的压缩文件，已停止读取",
                             place: file.name)
                 } else {
                     problem("file.unreadable", "文件“\(file.name)”无法解压：\(error.detail)", place: file.name)
@@ -185,7 +186,7 @@ public struct PackageVerifier: Sendable {
             }
             if bytes.count != file.size {
                 problem("file.size", "文件“\(file.name)”的大小为 \(bytes.count) 字节，与清单记载的 \(file.size) 字节不符", place: file.name)
-            } else if Workspace.sha256(Data(bytes)) != file.sha256.lowercased() {
+            } else if PackageDigest.sha256(Data(bytes)) != file.sha256.lowercased() {
                 problem("file.hash", "文件“\(file.name)”的 SHA-256 校验值与清单不符：内容已被改动", place: file.name)
             } else {
                 verdict.contents[file.name] = bytes

@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import TaizhangCore
-import TaizhangStore
 import TaizhangZip
 
 /// A file to put into a package.
@@ -45,19 +44,23 @@ public enum PackageWriter {
             }
         }
         manifest.files = sorted.map {
-            PackageManifest.FileEntry(name: $0.name, size: $0.bytes.count, sha256: Workspace.sha256(Data($0.bytes)),
+            PackageManifest.FileEntry(name: $0.name, size: $0.bytes.count, sha256: PackageDigest.sha256(Data($0.bytes)),
                                       role: $0.role, form: $0.form, unit: $0.unit)
         }
         let manifestBytes = try manifest.encoded()
-        let zip = try ZipWriter(path: path, compressionLevel: 6)
-        try zip.addData(name: PackageManifest.manifestName, bytes: manifestBytes)
-        if let key {
-            try zip.addData(name: PackageManifest.signatureName, bytes: try PackageKeys.sign(manifestBytes, with: key))
+        do {
+            let zip = try ZipWriter(path: path, compressionLevel: 6)
+            try zip.addData(name: PackageManifest.manifestName, bytes: manifestBytes)
+            if let key {
+                try zip.addData(name: PackageManifest.signatureName, bytes: try PackageKeys.sign(manifestBytes, with: key))
+            }
+            for file in sorted {
+                try zip.addData(name: file.name, bytes: file.bytes)
+            }
+            try zip.close()
+        } catch let error as ZipError {
+            throw PackageError(error.detail)
         }
-        for file in sorted {
-            try zip.addData(name: file.name, bytes: file.bytes)
-        }
-        try zip.close()
         return manifest
     }
 }

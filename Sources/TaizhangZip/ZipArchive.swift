@@ -1,6 +1,5 @@
 import CLibZip
 import Foundation
-import TaizhangCore
 
 // The only file in the package that imports CLibZip (the TaizhangZip module: the XLSX plugin's OOXML packages
 // and the official submission packages both use it). The reading side (`ZipReader`) and the writing side
@@ -13,8 +12,8 @@ import TaizhangCore
 /// Opening checks the central directory: encrypted entries, entry names that climb out of the package
 /// (`../`, absolute paths, drive letters; backslashes count as separators) and duplicate names are refused.
 /// Entries are streamed in chunks while their decompressed bytes are counted against
-/// ``ImportLimits/maxPartBytes`` and ``ImportLimits/maxTotalBytes``, so a zip bomb is stopped however
-/// its headers lie. Errors are ``ImportError``s naming the file and the entry.
+/// ``ZipLimits/maxEntryBytes`` and ``ZipLimits/maxTotalBytes``, so a zip bomb is stopped however
+/// its headers lie. Errors are ``ZipError``s naming the file and the entry.
 public final class ZipReader {
     /// One entry of the archive.
     public struct Entry: Sendable {
@@ -35,12 +34,12 @@ public final class ZipReader {
     /// The file's display name, for messages.
     public let fileName: String
     /// The caps.
-    public let limits: ImportLimits
+    public let limits: ZipLimits
     /// The entries, in archive order (directory entries left out).
     public private(set) var entries: [Entry] = []
 
     /// An entry name that was left out of ``entries`` because it is unsafe (only when the reader was opened
-    /// with `collectUnsafeNames`; otherwise such names are refused with an ``ImportError``).
+    /// with `collectUnsafeNames`; otherwise such names are refused with an ``ZipError``).
     public struct UnsafeName: Sendable, Hashable {
         /// What is wrong with the name.
         public enum Problem: String, Sendable, Hashable {
@@ -69,9 +68,9 @@ public final class ZipReader {
     /// names climb out or repeat are left out of ``entries`` and listed in ``unsafeNames`` instead of refusing
     /// the whole archive (a caller that must report every problem uses this; such entries can never be read).
     ///
-    /// - Throws: ``ImportError`` (`unreadable`, `notSpreadsheet`, `truncated`, `encrypted`, `tooLarge`,
+    /// - Throws: ``ZipError`` (`unreadable`, `notSpreadsheet`, `truncated`, `encrypted`, `tooLarge`,
     ///   `unsafeContent` for names that climb out or repeat, `malformed`).
-    public init(path: String, fileName: String, limits: ImportLimits,
+    public init(path: String, fileName: String, limits: ZipLimits,
                 notZip: String = "不是 Excel 工作簿（.xlsx）文件", collectUnsafeNames: Bool = false) throws {
         self.fileName = fileName
         self.limits = limits
@@ -95,7 +94,7 @@ public final class ZipReader {
 
     /// Opens an entry for streaming.
     public func open(_ entry: Entry) throws -> EntryStream {
-        if entry.declaredSize > UInt64(limits.maxPartBytes) {
+        if entry.declaredSize > UInt64(limits.maxEntryBytes) {
             throw tooLarge(entry.name, part: true)
         }
         guard let file = zip_fopen_index(archive, entry.index, 0) else {
@@ -158,7 +157,7 @@ public final class ZipReader {
     // MARK: Private (reading)
 
     private func account(entry: Entry, bytesSoFar: Int) throws {
-        if bytesSoFar > limits.maxPartBytes { throw tooLarge(entry.name, part: true) }
+        if bytesSoFar > limits.maxEntryBytes { throw tooLarge(entry.name, part: true) }
         let previous = decompressed[entry.index] ?? 0
         if bytesSoFar > previous {
             decompressedTotal += bytesSoFar - previous
@@ -167,20 +166,20 @@ public final class ZipReader {
         }
     }
 
-    private func tooLarge(_ name: String, part: Bool) -> ImportError {
-        let mib = (part ? limits.maxPartBytes : limits.maxTotalBytes) >> 20
+    private func tooLarge(_ name: String, part: Bool) -> ZipError {
+        let mib = (part ? limits.maxEntryBytes : limits.maxTotalBytes) >> 20
         let what = part ? "文件中的一个部件解压后超过 \(mib) MB" : "文件解压后的总大小超过 \(mib) MB"
-        return ImportError(.tooLarge, file: fileName,
+        return ZipError(.tooLarge, file: fileName,
                            detail: "\(what)，可能是恶意构造的压缩文件（“压缩炸弹”），已停止读取", place: name)
     }
 
     private func readDirectory() throws {
         let count = zip_get_num_entries(archive, 0)
         guard count >= 0 else {
-            throw ImportError(.malformed, file: fileName, detail: "ZIP 目录无法读取，文件已损坏")
+            throw ZipError(.malformed, file: fileName, detail: "ZIP 目录无法读取，文件已损坏")
         }
         if count > ZipReader.maxEntries {
-            throw ImportError(.tooLarge, file: fileName,
+            throw ZipError(.tooLarge, file: fileName,
                               detail: "压缩包中的条目过多（\(count) 个，上限 \(ZipReader.maxEntries) 个），可能是恶意构造的文件")
         }
         entries.reserveCapacity(Int(count))
@@ -188,12 +187,12 @@ public final class ZipReader {
             var stat = zip_stat_t()
             zip_stat_init(&stat)
             guard zip_stat_index(archive, index, 0, &stat) == 0, let rawName = stat.name else {
-                throw ImportError(.malformed, file: fileName, detail: "ZIP 目录中的第 \(index + 1) 项无法读取，文件已损坏")
+                throw ZipError(.malformed, file: fileName, detail: "ZIP 目录中的第 \(index + 1) 项无法读取，文件已损坏")
             }
             let raw = String(cString: rawName)
             let name = ZipReader.slashed(raw)
             if stat.valid & UInt64(ZIP_STAT_ENCRYPTION_METHOD) != 0, stat.encryption_method != UInt16(ZIP_EM_NONE) {
-                throw ImportError(.encrypted, file: fileName,
+                throw ZipError(.encrypted, file: fileName,
                                   detail: "文件中的内容已加密（设置了密码），请取消密码保护后重新报送", place: name)
             }
             if ZipReader.climbsOut(name) {
@@ -201,7 +200,7 @@ public final class ZipReader {
                     unsafeNames.append(UnsafeName(name: raw, problem: .climbsOut))
                     continue
                 }
-                throw ImportError(.unsafeContent, file: fileName,
+                throw ZipError(.unsafeContent, file: fileName,
                                   detail: "压缩包中的条目名称“\(raw)”指向包外的位置，可能是恶意构造的文件", place: raw)
             }
             let folded = ZipReader.fold(name)
@@ -210,7 +209,7 @@ public final class ZipReader {
                     unsafeNames.append(UnsafeName(name: name, problem: .duplicate))
                     continue
                 }
-                throw ImportError(.unsafeContent, file: fileName,
+                throw ZipError(.unsafeContent, file: fileName,
                                   detail: "压缩包中有重名条目“\(name)”，无法确定应读取哪一个，可能是恶意构造的文件", place: name)
             }
             if name.hasSuffix("/") { continue }  // a directory entry
@@ -228,18 +227,18 @@ public final class ZipReader {
         }
     }
 
-    private func entryError(_ code: Int32, entry: String) -> ImportError {
+    private func entryError(_ code: Int32, entry: String) -> ZipError {
         switch code {
         case ZIP_ER_NOPASSWD, ZIP_ER_WRONGPASSWD, ZIP_ER_ENCRNOTSUPP:
-            return ImportError(.encrypted, file: fileName,
+            return ZipError(.encrypted, file: fileName,
                                detail: "文件中的内容已加密（设置了密码），请取消密码保护后重新报送", place: entry)
         case ZIP_ER_EOF, ZIP_ER_READ, ZIP_ER_SEEK:
-            return ImportError(.truncated, file: fileName, detail: "文件不完整（可能在传输或下载中被截断），请重新报送", place: entry)
+            return ZipError(.truncated, file: fileName, detail: "文件不完整（可能在传输或下载中被截断），请重新报送", place: entry)
         case ZIP_ER_COMPNOTSUPP:
-            return ImportError(.unsupported, file: fileName, detail: "文件使用了不支持的压缩方式", place: entry)
+            return ZipError(.unsupported, file: fileName, detail: "文件使用了不支持的压缩方式", place: entry)
         default:
             let message = ZipReader.message(ofZipError: code)
-            return ImportError(.malformed, file: fileName, detail: "文件已损坏，无法解压（\(message)）", place: entry)
+            return ZipError(.malformed, file: fileName, detail: "文件已损坏，无法解压（\(message)）", place: entry)
         }
     }
 
@@ -250,21 +249,21 @@ public final class ZipReader {
         return zip_error_strerror(&error).map { String(cString: $0) } ?? "libzip 错误 \(code)"
     }
 
-    private static func openError(code: Int32, path: String, fileName: String, notZip: String) -> ImportError {
+    private static func openError(code: Int32, path: String, fileName: String, notZip: String) -> ZipError {
         switch code {
         case ZIP_ER_NOENT, ZIP_ER_OPEN:
-            return ImportError(.unreadable, file: fileName, detail: "文件不存在或无法打开")
+            return ZipError(.unreadable, file: fileName, detail: "文件不存在或无法打开")
         case ZIP_ER_EXISTS:  // libzip refuses two entries with exactly the same name
-            return ImportError(.unsafeContent, file: fileName,
+            return ZipError(.unsafeContent, file: fileName,
                                detail: "压缩包中有完全重名的条目，无法确定应读取哪一个，可能是恶意构造的文件")
         case ZIP_ER_NOZIP, ZIP_ER_INCONS, ZIP_ER_EOF, ZIP_ER_READ, ZIP_ER_SEEK, ZIP_ER_CRC:
             if startsWithZipMagic(path) {
-                return ImportError(.truncated, file: fileName,
+                return ZipError(.truncated, file: fileName,
                                    detail: "文件不完整（可能在传输或下载中被截断），请重新报送")
             }
-            return ImportError(.notSpreadsheet, file: fileName, detail: notZip)
+            return ZipError(.notZip, file: fileName, detail: notZip)
         default:
-            return ImportError(.unreadable, file: fileName, detail: "无法打开文件（libzip 错误 \(code)）")
+            return ZipError(.unreadable, file: fileName, detail: "无法打开文件（libzip 错误 \(code)）")
         }
     }
 
@@ -322,7 +321,7 @@ public final class ZipWriter {
     private static let fixedDosTime: UInt16 = 0
 
     /// Creates (or truncates) the archive at `path`.
-    public init(path: String, compressionLevel: UInt32 = ZipWriter.defaultCompressionLevel) throws(ExportError) {
+    public init(path: String, compressionLevel: UInt32 = ZipWriter.defaultCompressionLevel) throws(ZipError) {
         self.path = path
         self.compressionLevel = compressionLevel
         var error: Int32 = 0
@@ -330,7 +329,7 @@ public final class ZipWriter {
             var zerror = zip_error_t()
             zip_error_init_with_code(&zerror, error)
             defer { zip_error_fini(&zerror) }
-            throw ExportError("无法创建压缩文件“\(path)”：\(String(cString: zip_error_strerror(&zerror)))")
+            throw ZipError(.cannotWrite, file: path, detail: "无法创建压缩文件“\(path)”：\(String(cString: zip_error_strerror(&zerror)))")
         }
         self.archive = archive
     }
@@ -340,7 +339,7 @@ public final class ZipWriter {
     }
 
     /// Adds an entry whose content is the file at `filePath` (read at ``close()``).
-    public func addFile(name: String, path filePath: String) throws(ExportError) {
+    public func addFile(name: String, path filePath: String) throws(ZipError) {
         let archive = try zipWriterOpenArchive()
         guard let source = zip_source_file(archive, filePath, 0, -1) else {
             throw zipWriterError("无法读取临时文件“\(filePath)”")
@@ -349,7 +348,7 @@ public final class ZipWriter {
     }
 
     /// Adds an entry with the given bytes (copied).
-    public func addData(name: String, bytes: [UInt8]) throws(ExportError) {
+    public func addData(name: String, bytes: [UInt8]) throws(ZipError) {
         let archive = try zipWriterOpenArchive()
         let count = bytes.count
         let copy = malloc(max(count, 1))!
@@ -363,23 +362,23 @@ public final class ZipWriter {
     }
 
     /// Compresses and writes everything, then closes the archive.
-    public func close() throws(ExportError) {
+    public func close() throws(ZipError) {
         let archive = try zipWriterOpenArchive()
         if zip_close(archive) != 0 {
             let message = String(cString: zip_strerror(archive))
             zip_discard(archive)
             self.archive = nil
-            throw ExportError("写入压缩文件“\(path)”失败：\(message)")
+            throw ZipError(.cannotWrite, file: path, detail: "写入压缩文件“\(path)”失败：\(message)")
         }
         self.archive = nil
     }
 
-    private func zipWriterOpenArchive() throws(ExportError) -> OpaquePointer {
-        guard let archive else { throw ExportError("压缩文件“\(path)”已关闭") }
+    private func zipWriterOpenArchive() throws(ZipError) -> OpaquePointer {
+        guard let archive else { throw ZipError(.cannotWrite, file: path, detail: "压缩文件“\(path)”已关闭") }
         return archive
     }
 
-    private func zipWriterAdd(name: String, source: OpaquePointer) throws(ExportError) {
+    private func zipWriterAdd(name: String, source: OpaquePointer) throws(ZipError) {
         let archive = try zipWriterOpenArchive()
         let index = zip_file_add(archive, name, source, zip_flags_t(ZIP_FL_ENC_UTF_8))
         guard index >= 0 else {
@@ -393,8 +392,8 @@ public final class ZipWriter {
         }
     }
 
-    private func zipWriterError(_ message: String) -> ExportError {
-        guard let archive else { return ExportError(message) }
-        return ExportError("\(message)：\(String(cString: zip_strerror(archive)))")
+    private func zipWriterError(_ message: String) -> ZipError {
+        guard let archive else { return ZipError(.cannotWrite, file: path, detail: message) }
+        return ZipError(.cannotWrite, file: path, detail: "\(message)：\(String(cString: zip_strerror(archive)))")
     }
 }

@@ -57,13 +57,13 @@ import TaizhangZip
             files: [], tool: "taizhang test", createdAt: "2024-06-20T10:00:00+08:00")
     }
 
-    static func verify(_ path: String, keys: String?, limits: ImportLimits = PackageVerifier.defaultLimits) throws -> PackageVerdict {
+    static func verify(_ path: String, keys: String?, limits: ZipLimits = PackageVerifier.defaultLimits) throws -> PackageVerdict {
         try PackageVerifier(formSet: set, keysDirectory: keys, limits: limits).verify(path: path)
     }
 
     /// The entries of a zip (name and bytes), read with the safe reader.
     static func entries(_ path: String) throws -> [(String, [UInt8])] {
-        let zip = try ZipReader(path: path, fileName: "t.zip", limits: ImportLimits())
+        let zip = try ZipReader(path: path, fileName: "t.zip", limits: ZipLimits(maxEntryBytes: 512 << 20, maxTotalBytes: 1 << 30))
         return try zip.entries.map { ($0.name, try zip.readAll($0)) }
     }
 
@@ -268,7 +268,7 @@ import TaizhangZip
         var files = Self.files()
         files.append(PackageFile(name: "附件.bin", bytes: [UInt8](repeating: 0, count: 64 << 10), role: "attachment"))
         try PackageWriter.write(manifest: Self.manifest(), files: files, key: try f.key("shenyang"), to: f.path("big.zip"))
-        let small = ImportLimits(maxPartBytes: 16 << 10, maxTotalBytes: 1 << 20)
+        let small = ZipLimits(maxEntryBytes: 16 << 10, maxTotalBytes: 1 << 20)
         let verdict = try Self.verify(f.path("big.zip"), keys: f.keys, limits: small)
         #expect(verdict.codes == ["entry.too-large"])
         #expect(verdict.problems[0].place == "附件.bin")

@@ -57,7 +57,7 @@ struct PackageParts {
 
     func reader(for name: String) throws -> XMLReader? {
         guard let entry = zip.entry(named: name) else { return nil }
-        return try XMLReader(stream: zip.open(entry), fileName: fileName)
+        return try XMLReader(stream: ZipError.mapped { try zip.open(entry) }, fileName: fileName)
     }
 
     /// The relationships of `part` (empty when it has none).

@@ -124,7 +124,7 @@ final class XMLReader {
 
     private func refill() throws {
         state.pointee.reset()
-        let n = try chunk.withUnsafeMutableBytes { try stream.read(into: $0) }
+        let n = try ZipError.mapped { try chunk.withUnsafeMutableBytes { try stream.read(into: $0) } }
         if !state.pointee.prologDone { chunk.withUnsafeBufferPointer { state.pointee.scanProlog($0, n) } }
         if state.pointee.sawDoctype { throw unsafeDTD() }
         let status = chunk.withUnsafeBufferPointer { buffer in
