@@ -57,12 +57,12 @@ let package = Package(
 
         // MARK: Official submission packages (报送包): manifest, Ed25519 signatures, verification
         .target(
-            name: "TaizhangPackage",
+            name: "TaizhangParcel",
             dependencies: [
                 "TaizhangCore", "TaizhangZip",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            path: "Sources/TaizhangPackage"),
+            path: "Sources/TaizhangParcel"),
 
         // MARK: Generated sample ledgers (demo, conformance round trips, benchmarks)
         .target(name: "TaizhangSamples", dependencies: ["TaizhangCore"], path: "Sources/TaizhangSamples"),
@@ -77,7 +77,7 @@ let package = Package(
             name: "TaizhangWorkflow",
             dependencies: [
                 "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
-                "TaizhangXLSX", "TaizhangCSV", "TaizhangMemo", "TaizhangPackage",
+                "TaizhangXLSX", "TaizhangCSV", "TaizhangMemo", "TaizhangParcel",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/TaizhangWorkflow"),
@@ -117,7 +117,7 @@ let package = Package(
             name: "TaizhangWorkflowTests",
             dependencies: [
                 "TaizhangTestSupport", "TaizhangStoreTestSupport", "TaizhangWorkflow", "TaizhangStore", "TaizhangCore", "TaizhangForms",
-                "TaizhangSamples", "TaizhangCSV", "TaizhangXLSX", "TaizhangPackage",
+                "TaizhangSamples", "TaizhangCSV", "TaizhangXLSX", "TaizhangParcel",
             ],
             path: "Tests/TaizhangWorkflowTests"),
         .testTarget(
@@ -129,12 +129,12 @@ let package = Package(
             dependencies: ["TaizhangTestSupport", "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples", "TaizhangCSV", "TaizhangXLSX"],
             path: "Tests/TaizhangCLITests"),
         .testTarget(
-            name: "SubmissionPackageTests",  // not "TaizhangPackageTests": SwiftPM names the package's test product so
+            name: "ParcelTests",
             dependencies: [
-                "TaizhangTestSupport", "TaizhangPackage", "TaizhangZip", "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
+                "TaizhangTestSupport", "TaizhangParcel", "TaizhangZip", "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
                 "TaizhangCSV", "TaizhangXLSX",
             ],
-            path: "Tests/TaizhangPackageTests"),
+            path: "Tests/ParcelTests"),
         .testTarget(
             name: "XLSXTests", dependencies: ["TaizhangTestSupport", "TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/XLSXTests"),

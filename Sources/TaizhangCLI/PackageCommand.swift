@@ -12,7 +12,7 @@ struct SenderOptions: ParsableArguments {
         if province == (unit != nil) { throw ValidationError("请指定 --unit 单位 或 --province（二者选一）") }
     }
 
-    var sender: PackageSender { unit.map(PackageSender.unit) ?? .province }
+    var sender: ParcelSender { unit.map(ParcelSender.unit) ?? .province }
 }
 
 /// `taizhang package`: builds a unit's (or the province's) signed submission package.
@@ -40,7 +40,7 @@ struct PackageCommand: ParsableCommand {
 
     func run() throws {
         let workflow = try formOptions.workflow()
-        let manifest = try workflow.buildPackage(
+        let manifest = try workflow.buildParcel(
             sender: who.sender, period: period, workspace: try workspaceOptions.open(with: workflow), keyPath: key, date: date,
             allowIncomplete: allowIncomplete, output: output)
         print("已生成报送包 \(output)（\(manifest.unit.name)，\(period.chinese)，\(manifest.files.count) 个文件）")
@@ -69,9 +69,9 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "以 JSON 输出核验结果") var json = false
 
     func run() throws {
-        let verdict = try formOptions.workflow().verifyPackage(path: file, keys: keys, workspace: workspaceOptions.path)
+        let verdict = try formOptions.workflow().verifyParcel(path: file, keys: keys, workspace: workspaceOptions.path)
         if json {
-            try printJSON(PackageVerdictJSON(verdict))
+            try printJSON(ParcelVerdictJSON(verdict))
         } else {
             print(verdict.text)
         }

@@ -171,7 +171,7 @@ public struct LedgerReader: Sendable {
                     location: Location(file: fileName, sheet: sheetName, row: place.headerRow, column: column, columnLabel: label),
                     message: "“\(label)”列不属于本表，已忽略"))
             }
-            var rows: [SourcedRow] = []
+            var rows: [MappedRow] = []
             var ended = false
             try source.readRows(sheet: place.sheet) { row in
                 if row.row < place.headerRow {
@@ -190,14 +190,14 @@ public struct LedgerReader: Sendable {
                     return true
                 case .data: break
                 }
-                var cells: [String: SourcedCell] = [:]
+                var cells: [String: MappedCell] = [:]
                 for cell in row.cells {
                     guard let key = place.mapping[cell.column] else { continue }
-                    cells[key] = SourcedCell(value: cell.value, location: Location(
+                    cells[key] = MappedCell(value: cell.value, location: Location(
                         file: fileName, sheet: sheetName, row: row.row, column: cell.column,
                         columnLabel: place.labels[cell.column]))
                 }
-                rows.append(SourcedRow(location: Location(file: fileName, sheet: sheetName, row: row.row), cells: cells))
+                rows.append(MappedRow(location: Location(file: fileName, sheet: sheetName, row: row.row), cells: cells))
                 return true
             }
             input.tables[table.id] = rows
@@ -217,7 +217,7 @@ public struct LedgerReader: Sendable {
                         guard case .text(let t) = cell.value, t.contains(theForm.title) || t.contains(theForm.shortTitle)
                         else { continue }
                         if let unit = formSet.units.first(where: { t.hasPrefix($0.name) }) {
-                            input.header["unit"] = SourcedCell(value: .text(unit.name), location: Location(
+                            input.header["unit"] = MappedCell(value: .text(unit.name), location: Location(
                                 file: fileName, sheet: info.name, row: row.row, column: cell.column, field: "unit"))
                             break outer
                         }
@@ -338,7 +338,7 @@ public struct LedgerReader: Sendable {
                 guard let key = index.field(for: label), input.header[key] == nil else { continue }
                 let here = Location(file: file, sheet: sheet, row: row.row, column: cell.column, field: key)
                 if !value.isEmpty {
-                    input.header[key] = SourcedCell(value: .text(value), location: here)
+                    input.header[key] = MappedCell(value: .text(value), location: here)
                     continue
                 }
                 // The value is the next cell to the right, unless that is another label.
@@ -351,7 +351,7 @@ public struct LedgerReader: Sendable {
                         nextIsLabel = false
                     }
                     if !nextIsLabel {
-                        input.header[key] = SourcedCell(value: next.value, location: Location(
+                        input.header[key] = MappedCell(value: next.value, location: Location(
                             file: file, sheet: sheet, row: row.row, column: next.column, field: key))
                         i += 1
                         continue

@@ -1,5 +1,6 @@
-/// A cell as it was read, with where it was.
-public struct SourcedCell: Hashable, Sendable {
+/// A field's cell after header mapping: the value as it was read, and where it was (sheet and cell, or CSV
+/// record and column). Compare ``SourceCell``, a raw cell of a sheet row by column number, before mapping.
+public struct MappedCell: Hashable, Sendable {
     public var value: CellValue
     public var location: Location
 
@@ -9,14 +10,15 @@ public struct SourcedCell: Hashable, Sendable {
     }
 }
 
-/// One table row as read: field key → cell, and the row's own location.
-public struct SourcedRow: Hashable, Sendable {
+/// One table row after header mapping: field key → cell, and the row's own location. Compare ``SourceRow``,
+/// a raw sheet row as an importer streams it.
+public struct MappedRow: Hashable, Sendable {
     /// Where the row is (sheet and row; or CSV record).
     public var location: Location
     /// The cells by field key; a field without a cell was empty (or its column is absent).
-    public var cells: [String: SourcedCell]
+    public var cells: [String: MappedCell]
 
-    public init(location: Location, cells: [String: SourcedCell]) {
+    public init(location: Location, cells: [String: MappedCell]) {
         self.location = location
         self.cells = cells
     }
@@ -28,11 +30,11 @@ public struct LedgerInput: Sendable {
     /// The form.
     public var form: Form
     /// Header cells by field key.
-    public var header: [String: SourcedCell]
+    public var header: [String: MappedCell]
     /// Where a header field's value belongs, for fields that are missing (the label's neighbour).
     public var headerPlaces: [String: Location]
     /// Rows by table id.
-    public var tables: [String: [SourcedRow]]
+    public var tables: [String: [MappedRow]]
     /// Columns absent from the file, by table id (reported once, not on every row).
     public var absentColumns: [String: Set<String>]
     /// Where each table is (its sheet), for findings about the table as a whole.
@@ -40,8 +42,8 @@ public struct LedgerInput: Sendable {
     /// The column of each field, by table id: where an empty cell of that field is.
     public var columns: [String: [String: Int]]
 
-    public init(form: Form, header: [String: SourcedCell] = [:], headerPlaces: [String: Location] = [:],
-                tables: [String: [SourcedRow]] = [:], absentColumns: [String: Set<String>] = [:],
+    public init(form: Form, header: [String: MappedCell] = [:], headerPlaces: [String: Location] = [:],
+                tables: [String: [MappedRow]] = [:], absentColumns: [String: Set<String>] = [:],
                 tablePlaces: [String: Location] = [:], columns: [String: [String: Int]] = [:]) {
         self.form = form
         self.header = header
@@ -241,7 +243,7 @@ public struct Validator: Sendable {
     }
 
     /// Whether a row counts as filled: a non-blank cell in a column that is not a numbering column.
-    static func isFilled(_ row: SourcedRow, _ table: FormTable) -> Bool {
+    static func isFilled(_ row: MappedRow, _ table: FormTable) -> Bool {
         table.columns.contains { field in
             !field.autoNumber && !(row.cells[field.key]?.value.isBlank ?? true)
         }
@@ -329,7 +331,7 @@ public struct Validator: Sendable {
         return (records, findings)
     }
 
-    private func requiredChecks(_ fields: [Field], values: [String: Value], cells: [String: SourcedCell],
+    private func requiredChecks(_ fields: [Field], values: [String: Value], cells: [String: MappedCell],
                                 places: [String: Location], absent: Set<String>, rowLocation: Location?) -> [Finding]
     {
         var findings: [Finding] = []
@@ -355,7 +357,7 @@ public struct Validator: Sendable {
     }
 
     private func ruleChecks(_ rules: [FormRule], fields: [Field], values: [String: Value],
-                            cells: [String: SourcedCell], places: [String: Location]) -> [Finding] {
+                            cells: [String: MappedCell], places: [String: Location]) -> [Finding] {
         var findings: [Finding] = []
         for rule in rules {
             guard let a = values[rule.field], let b = values[rule.than],

@@ -53,12 +53,12 @@ public struct IngestOutcome: Sendable {
     /// The first findings (or a package's first problems), as text.
     public var firstFindings: [String]
     /// Whether the file came inside a submission package (its line is drawn under the package's).
-    public var insidePackage = false
+    public var insideParcel = false
     /// What a person reads about the file.
     public var line: String
 
     /// The line as printed: indented under its package when it came in one.
-    public var displayLine: String { insidePackage ? "  └ " + line : line }
+    public var displayLine: String { insideParcel ? "  └ " + line : line }
 
     /// The id of the submission a correction supersedes.
     public var supersedes: Int64? {

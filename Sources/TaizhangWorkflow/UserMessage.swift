@@ -1,12 +1,12 @@
 import Foundation
 import TaizhangCore
-import TaizhangPackage
+import TaizhangParcel
 import TaizhangStore
 
 /// The one place where an error becomes the Chinese line a person reads.
 ///
 /// Libraries throw errors with codes (``WorkflowError``, `ImportError`, `FormSetError`, `ExportError`,
-/// `PackageError`, SQLite's and Foundation's); every front end asks here for the words.
+/// `ParcelError`, SQLite's and Foundation's); every front end asks here for the words.
 public enum UserMessage {
     /// The Chinese message for `error`; `workspace` names the workspace file for the store's errors.
     public static func text(for error: any Error, workspace: String? = nil) -> String {
@@ -15,7 +15,7 @@ public enum UserMessage {
         case let error as ImportError: return error.description
         case let error as FormSetError: return error.description
         case let error as ExportError: return error.message
-        case let error as PackageError: return error.message
+        case let error as ParcelError: return error.message
         default: break
         }
         if let text = StoreErrorText.describe(error, workspace: workspace ?? "taizhang.sqlite") { return text }

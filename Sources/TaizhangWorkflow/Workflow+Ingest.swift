@@ -19,7 +19,7 @@ public struct IncomingFile: Sendable {
 extension Workflow {
     /// The extensions of files ingest takes from a folder: those of the registered importers, and packages.
     public var ingestibleExtensions: Set<String> {
-        Set(registry.importers.flatMap(\.fileExtensions).map { $0.lowercased() } + [SubmissionPackages.fileExtension])
+        Set(registry.importers.flatMap(\.fileExtensions).map { $0.lowercased() } + [Parcels.fileExtension])
     }
 
     /// Files under the given paths (folders recursively, in name order), skipping hidden files, Office lock
@@ -68,8 +68,8 @@ extension Workflow {
     /// dependency order (the forms others refer to first), each in its own transaction. Every file is kept.
     public func ingest(_ files: [IncomingFile], workspace: Workspace, keys: String? = nil,
                        progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [IngestOutcome] {
-        if files.contains(where: { SubmissionPackages.isPackage($0.path) }) {
-            return try ingestWithPackages(files, workspace: workspace, keys: keys, progress: progress)
+        if files.contains(where: { Parcels.isParcel($0.path) }) {
+            return try ingestWithParcels(files, workspace: workspace, keys: keys, progress: progress)
         }
         return try ingestLedgers(files, workspace: workspace, progress: progress)
     }

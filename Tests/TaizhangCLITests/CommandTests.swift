@@ -16,6 +16,23 @@ import TaizhangStore
         }
     }
 
+    @Test func periodsDatesAndMissingArgumentsAreRefusedInChinese() throws {
+        let period = try Taizhang.run(["status", "--period", "2024-13"])
+        #expect(period.status == 2)
+        #expect(period.stderr.contains("报送期“2024-13”无效，应写成 YYYY-MM"), "\(period.stderr)")
+        let date = try Taizhang.run(["ingest", "x.xlsx", "--received", "6月20日"])
+        #expect(date.status == 2)
+        #expect(date.stderr.contains("日期“6月20日”无效"), "\(date.stderr)")
+        let missing = try Taizhang.run(["check"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("缺少参数"), "\(missing.stderr)")
+        for run in [period, date, missing] {
+            for english in ["Error:", "Usage:", "is invalid", "Missing expected"] {
+                #expect(!run.stderr.contains(english), "\(run.stderr)")
+            }
+        }
+    }
+
     @Test func formsShowPrintsColumnsTypesAndChoices() throws {
         let run = try Taizhang.run(["forms", "show", "rectification"])
         #expect(run.status == 0)

@@ -7,7 +7,7 @@ import TaizhangSamples
     static let set = try! BuiltinForms.load()
 
     /// Cells as a clerk would have typed the values.
-    static func cells(_ values: [String: Value], row: Int) -> [String: SourcedCell] {
+    static func cells(_ values: [String: Value], row: Int) -> [String: MappedCell] {
         values.mapValues { value in
             let cell: CellValue
             switch value {
@@ -16,7 +16,7 @@ import TaizhangSamples
             case .unit(let id): cell = .text(set.unit(id: id)!.name)
             default: cell = .text(value.displayText)
             }
-            return SourcedCell(value: cell, location: Location(sheet: "S", row: row, column: 1))
+            return MappedCell(value: cell, location: Location(sheet: "S", row: row, column: 1))
         }
     }
 
@@ -31,7 +31,7 @@ import TaizhangSamples
         var input = LedgerInput(form: form, header: Self.cells(document.header, row: 1))
         for table in form.tables {
             input.tables[table.id] = (document.rows[table.id] ?? []).enumerated().map { i, record in
-                SourcedRow(location: Location(sheet: "S", row: i + 2), cells: Self.cells(record.values, row: i + 2))
+                MappedRow(location: Location(sheet: "S", row: i + 2), cells: Self.cells(record.values, row: i + 2))
             }
         }
         var references = ReferenceIndex()

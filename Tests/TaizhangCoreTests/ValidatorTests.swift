@@ -14,13 +14,13 @@ import TaizhangForms
         return Dictionary(uniqueKeysWithValues: table.columns.enumerated().map { ($1.key, $0 + 1) })
     }()
 
-    static func row(_ n: Int, _ values: [String: String], sheet: String = sheet) -> SourcedRow {
-        var cells: [String: SourcedCell] = [:]
+    static func row(_ n: Int, _ values: [String: String], sheet: String = sheet) -> MappedRow {
+        var cells: [String: MappedCell] = [:]
         for (key, text) in values {
-            cells[key] = SourcedCell(value: .text(text),
+            cells[key] = MappedCell(value: .text(text),
                                      location: Location(sheet: sheet, row: n, column: columns[key] ?? 1))
         }
-        return SourcedRow(location: Location(sheet: sheet, row: n), cells: cells)
+        return MappedRow(location: Location(sheet: sheet, row: n), cells: cells)
     }
 
     static let good: [String: String] = [
@@ -29,17 +29,17 @@ import TaizhangForms
         "accountability": "否", "exemption": "否",
     ]
 
-    static func header(_ unit: String = "沈阳市工业和信息化局", period: String = "2024-06") -> [String: SourcedCell] {
+    static func header(_ unit: String = "沈阳市工业和信息化局", period: String = "2024-06") -> [String: MappedCell] {
         let values = ["unit": unit, "period": period, "report_date": "2024-06-20", "filler": "李四",
                       "phone": "024-12345678"]
-        var cells: [String: SourcedCell] = [:]
+        var cells: [String: MappedCell] = [:]
         for (i, (key, text)) in values.sorted(by: { $0.key < $1.key }).enumerated() {
-            cells[key] = SourcedCell(value: .text(text), location: Location(sheet: sheet, row: 2 + i, column: 2))
+            cells[key] = MappedCell(value: .text(text), location: Location(sheet: sheet, row: 2 + i, column: 2))
         }
         return cells
     }
 
-    static func validate(_ rows: [SourcedRow], header: [String: SourcedCell] = header(),
+    static func validate(_ rows: [MappedRow], header: [String: MappedCell] = header(),
                          references: ReferenceIndex? = knownKeys(["SY-2024-001", "SY-2024-002", "SY-2024-003"]),
                          unit: String? = nil, period: YearMonth? = nil,
                          absent: Set<String> = []) -> ValidationReport {
@@ -181,8 +181,8 @@ import TaizhangForms
                 "situation": .text(situation), "category": .text("行政检查"), "description": .text("重复检查企业"),
                 "subject": .text("执法监察支队"), "found_date": .number(45444),
             ]
-            let row = SourcedRow(location: Location(sheet: "自查台账", row: 6), cells: cells.mapValues {
-                SourcedCell(value: $0, location: Location(sheet: "自查台账", row: 6, column: 5))
+            let row = MappedRow(location: Location(sheet: "自查台账", row: 6), cells: cells.mapValues {
+                MappedCell(value: $0, location: Location(sheet: "自查台账", row: 6, column: 5))
             })
             let input = LedgerInput(form: form, header: Self.header(), tables: ["main": [row]])
             return Validator(context: ValidationContext(formSet: Self.set)).validate(input).report
@@ -198,9 +198,9 @@ import TaizhangForms
         let form = Self.set.form("progress")!
         var header = Self.header()
         for field in form.header where field.type == .integer {
-            header[field.key] = SourcedCell(value: .number(1), location: Location(sheet: "工作进展", row: 5, column: 3))
+            header[field.key] = MappedCell(value: .number(1), location: Location(sheet: "工作进展", row: 5, column: 3))
         }
-        header["corrected_errors_total"] = SourcedCell(value: .number(0), location: Location(sheet: "工作进展", row: 9, column: 4))
+        header["corrected_errors_total"] = MappedCell(value: .number(0), location: Location(sheet: "工作进展", row: 9, column: 4))
         let input = LedgerInput(form: form, header: header, tables: ["main": []])
         let report = Validator(context: ValidationContext(formSet: Self.set)).validate(input).report
         let finding = try #require(report.findings.first)

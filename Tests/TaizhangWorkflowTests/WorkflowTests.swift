@@ -146,7 +146,7 @@ struct Scene {
         // Incomplete for May: refused with the missing forms named.
         let may = YearMonth(year: 2024, month: 5)!
         do {
-            _ = try scene.workflow.buildPackage(sender: .unit("tieling"), period: may, workspace: unitWorkspace,
+            _ = try scene.workflow.buildParcel(sender: .unit("tieling"), period: may, workspace: unitWorkspace,
                                                 keyPath: keys.privateKey, output: scene.dir.appendingPathComponent("may.zip").path)
             Issue.record("an incomplete package was built")
         } catch let error as WorkflowError {
@@ -155,11 +155,11 @@ struct Scene {
         }
 
         let package = scene.dir.appendingPathComponent("铁岭_2024-06.zip").path
-        let manifest = try scene.workflow.buildPackage(sender: .unit("铁岭"), period: scene.june, workspace: unitWorkspace,
+        let manifest = try scene.workflow.buildParcel(sender: .unit("铁岭"), period: scene.june, workspace: unitWorkspace,
                                                        keyPath: keys.privateKey, date: CivilDate(year: 2024, month: 6, day: 21),
                                                        output: package)
         #expect(manifest.forms.count == 3)
-        let verdict = try scene.workflow.verifyPackage(path: package, keys: (keys.publicKey as NSString).deletingLastPathComponent,
+        let verdict = try scene.workflow.verifyParcel(path: package, keys: (keys.publicKey as NSString).deletingLastPathComponent,
                                                        workspace: unitWorkspacePath)
         #expect(verdict.isSound, "\(verdict.problems)")
 
@@ -168,8 +168,8 @@ struct Scene {
         let outcomes = try scene.workflow.ingest([IncomingFile(path: package, received: scene.noon)], workspace: province,
                                                  keys: (keys.publicKey as NSString).deletingLastPathComponent)
         #expect(outcomes.count == 4)
-        #expect(outcomes[0].verdict == .accepted(supersedes: nil) && !outcomes[0].insidePackage)
-        #expect(outcomes.dropFirst().allSatisfy { $0.insidePackage && $0.verdict == .accepted(supersedes: nil) })
+        #expect(outcomes[0].verdict == .accepted(supersedes: nil) && !outcomes[0].insideParcel)
+        #expect(outcomes.dropFirst().allSatisfy { $0.insideParcel && $0.verdict == .accepted(supersedes: nil) })
         #expect(outcomes[1].displayLine.hasPrefix("  └ 已接收"))
 
         // Without the key, the package is refused and kept.

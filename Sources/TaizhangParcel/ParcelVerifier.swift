@@ -4,7 +4,7 @@ import TaizhangCore
 import TaizhangZip
 
 /// One thing wrong with a package: a stable code and a Chinese message.
-public struct PackageProblem: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct ParcelProblem: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The stable code (`file.hash`, `entry.climbs-out`, `signature.invalid` …).
     public var code: String
     /// What is wrong, in Chinese.
@@ -22,13 +22,13 @@ public struct PackageProblem: Sendable, Hashable, Codable, CustomStringConvertib
 }
 
 /// What verifying a package found.
-public struct PackageVerdict: Sendable {
+public struct ParcelVerdict: Sendable {
     /// The package's display name.
     public var fileName: String
     /// The manifest, when it was present and could be decoded.
-    public var manifest: PackageManifest?
+    public var manifest: ParcelManifest?
     /// Every problem found; empty for a sound package.
-    public var problems: [PackageProblem]
+    public var problems: [ParcelProblem]
     /// The bytes of every listed file that was present, safe and intact, by entry name.
     public var contents: [String: [UInt8]]
 
@@ -61,7 +61,7 @@ public struct PackageVerdict: Sendable {
 /// Hostile entries (names that climb out, absolute names, duplicates, symbolic links, entries larger than the
 /// caps) are reported and never read; nothing is ever written anywhere except, for nested unit packages, a
 /// private temporary file.
-public struct PackageVerifier: Sendable {
+public struct ParcelVerifier: Sendable {
     /// The forms, units and calendar.
     public var formSet: FormSet
     /// The folder of public keys (`<unit id>.pub`, `province.pub`); `nil`: no keys, so no signature verifies.
@@ -72,7 +72,7 @@ public struct PackageVerifier: Sendable {
     /// The default caps: 128 MiB per entry, 512 MiB in all.
     public static let defaultLimits = ZipLimits(maxEntryBytes: 128 << 20, maxTotalBytes: 512 << 20)
 
-    public init(formSet: FormSet, keysDirectory: String?, limits: ZipLimits = PackageVerifier.defaultLimits) {
+    public init(formSet: FormSet, keysDirectory: String?, limits: ZipLimits = ParcelVerifier.defaultLimits) {
         self.formSet = formSet
         self.keysDirectory = keysDirectory
         self.limits = limits
@@ -82,13 +82,13 @@ public struct PackageVerifier: Sendable {
     ///
     /// - Throws: ``ImportError`` when the file cannot be read as a zip archive at all (not a zip, truncated,
     ///   encrypted, too many entries): the package is unreadable, not merely faulty.
-    public func verify(path: String, fileName: String? = nil) throws -> PackageVerdict {
+    public func verify(path: String, fileName: String? = nil) throws -> ParcelVerdict {
         try verify(path: path, fileName: fileName, nestedAllowed: true)
     }
 
-    private func verify(path: String, fileName: String?, nestedAllowed: Bool) throws -> PackageVerdict {
+    private func verify(path: String, fileName: String?, nestedAllowed: Bool) throws -> ParcelVerdict {
         let name = fileName ?? URL(fileURLWithPath: path).lastPathComponent
-        var verdict = PackageVerdict(fileName: name, manifest: nil, problems: [], contents: [:])
+        var verdict = ParcelVerdict(fileName: name, manifest: nil, problems: [], contents: [:])
         let zip: ZipReader
         do {
             zip = try ZipReader(path: path, fileName: name, limits: limits,
@@ -96,13 +96,13 @@ public struct PackageVerifier: Sendable {
         } catch let error as ZipError where error.code == .unsafeContent {
             // Names that climb out or differ only in case are collected below; libzip itself refuses to open
             // an archive with two entries of exactly the same name, so nothing else of it can be checked.
-            verdict.problems.append(PackageProblem("entry.duplicate", error.detail + "，未读取其中任何内容"))
+            verdict.problems.append(ParcelProblem("entry.duplicate", error.detail + "，未读取其中任何内容"))
             return verdict
         } catch let error as ZipError {
             throw ImportError(code: error.code.rawValue, file: error.file, detail: error.detail, place: error.place)
         }
         func problem(_ code: String, _ message: String, place: String? = nil) {
-            verdict.problems.append(PackageProblem(code, message, place: place))
+            verdict.problems.append(ParcelProblem(code, message, place: place))
         }
 
         // 1. The archive's own entries.
@@ -125,9 +125,9 @@ public struct PackageVerifier: Sendable {
         }
 
         // 2. The manifest.
-        guard let manifestEntry = byName[PackageManifest.manifestName] else {
+        guard let manifestEntry = byName[ParcelManifest.manifestName] else {
             problem("manifest.missing", "报送包中没有清单文件 manifest.json，无法核对内容")
-            for entry in zip.entries where !entry.isSymlink && entry.name != PackageManifest.signatureName {
+            for entry in zip.entries where !entry.isSymlink && entry.name != ParcelManifest.signatureName {
                 problem("entry.unlisted", "文件“\(entry.name)”不在清单中（无清单可核对）", place: entry.name)
             }
             return verdict
@@ -137,20 +137,20 @@ public struct PackageVerifier: Sendable {
             manifestBytes = try zip.readAll(manifestEntry)
         } catch let error as ZipError {
             problem(error.code == .tooLarge ? "entry.too-large" : "manifest.unreadable",
-                    "清单文件 manifest.json 无法读取：\(error.detail)", place: PackageManifest.manifestName)
+                    "清单文件 manifest.json 无法读取：\(error.detail)", place: ParcelManifest.manifestName)
             return verdict
         }
-        let manifest: PackageManifest
+        let manifest: ParcelManifest
         do {
-            manifest = try PackageManifest.decode(manifestBytes)
+            manifest = try ParcelManifest.decode(manifestBytes)
         } catch {
             problem("manifest.malformed", "清单文件 manifest.json 不是有效的报送包清单（\(Self.describe(error))）",
-                    place: PackageManifest.manifestName)
+                    place: ParcelManifest.manifestName)
             return verdict
         }
         verdict.manifest = manifest
-        if manifest.format != PackageManifest.formatName || manifest.formatVersion != 1 {
-            problem("manifest.format", "清单的格式“\(manifest.format)”第 \(manifest.formatVersion) 版不是本工具能核验的格式（\(PackageManifest.formatName) 第 1 版）")
+        if manifest.format != ParcelManifest.formatName || manifest.formatVersion != 1 {
+            problem("manifest.format", "清单的格式“\(manifest.format)”第 \(manifest.formatVersion) 版不是本工具能核验的格式（\(ParcelManifest.formatName) 第 1 版）")
         }
 
         // 3. The listed files.
@@ -160,8 +160,8 @@ public struct PackageVerifier: Sendable {
                 problem("manifest.duplicate", "清单中重复列出了文件“\(file.name)”", place: file.name)
                 continue
             }
-            if ZipReader.climbsOut(file.name) || file.name == PackageManifest.manifestName
-                || file.name == PackageManifest.signatureName {
+            if ZipReader.climbsOut(file.name) || file.name == ParcelManifest.manifestName
+                || file.name == ParcelManifest.signatureName {
                 problem("manifest.unsafe-name", "清单中的文件名“\(file.name)”不可用（保留名或指向包外）", place: file.name)
                 continue
             }
@@ -186,14 +186,14 @@ public struct PackageVerifier: Sendable {
             }
             if bytes.count != file.size {
                 problem("file.size", "文件“\(file.name)”的大小为 \(bytes.count) 字节，与清单记载的 \(file.size) 字节不符", place: file.name)
-            } else if PackageDigest.sha256(Data(bytes)) != file.sha256.lowercased() {
+            } else if ParcelDigest.sha256(Data(bytes)) != file.sha256.lowercased() {
                 problem("file.hash", "文件“\(file.name)”的 SHA-256 校验值与清单不符：内容已被改动", place: file.name)
             } else {
                 verdict.contents[file.name] = bytes
             }
         }
         for entry in zip.entries where !entry.isSymlink {
-            if entry.name == PackageManifest.manifestName || entry.name == PackageManifest.signatureName { continue }
+            if entry.name == ParcelManifest.manifestName || entry.name == ParcelManifest.signatureName { continue }
             if !listed.contains(entry.name) {
                 problem("entry.unlisted", "文件“\(entry.name)”不在清单中，来源不明", place: entry.name)
             }
@@ -229,8 +229,8 @@ public struct PackageVerifier: Sendable {
                 }
             }
         case .province:
-            if manifest.unit.id != PackageKeys.provinceID || manifest.unit.name != formSet.campaign.issuer {
-                problem("unit.name-mismatch", "省级报送包的报送单位应为“\(formSet.campaign.issuer)”（\(PackageKeys.provinceID)），清单中为“\(manifest.unit.name)”（\(manifest.unit.id)）")
+            if manifest.unit.id != ParcelKeys.provinceID || manifest.unit.name != formSet.campaign.issuer {
+                problem("unit.name-mismatch", "省级报送包的报送单位应为“\(formSet.campaign.issuer)”（\(ParcelKeys.provinceID)），清单中为“\(manifest.unit.name)”（\(manifest.unit.id)）")
             }
             if !manifest.files.contains(where: { $0.role == "report" && verdict.contents[$0.name] != nil }) {
                 problem("forms.missing", "省级报送包中缺少全省汇总报表")
@@ -247,41 +247,41 @@ public struct PackageVerifier: Sendable {
     }
 
     private func signatureProblems(zip: ZipReader, byName: [String: ZipReader.Entry], manifestBytes: [UInt8],
-                                   sender: PackageManifest.Sender) -> [PackageProblem] {
-        guard let entry = byName[PackageManifest.signatureName] else {
-            return [PackageProblem("signature.missing", "报送包没有签名文件 manifest.sig，无法确认是否由“\(sender.name)”发出")]
+                                   sender: ParcelManifest.Sender) -> [ParcelProblem] {
+        guard let entry = byName[ParcelManifest.signatureName] else {
+            return [ParcelProblem("signature.missing", "报送包没有签名文件 manifest.sig，无法确认是否由“\(sender.name)”发出")]
         }
         let signature: [UInt8]
         do {
             signature = try zip.readAll(entry)
         } catch {
-            return [PackageProblem("signature.invalid", "签名文件 manifest.sig 无法读取", place: PackageManifest.signatureName)]
+            return [ParcelProblem("signature.invalid", "签名文件 manifest.sig 无法读取", place: ParcelManifest.signatureName)]
         }
         guard let keysDirectory else {
-            return [PackageProblem("signature.no-key", "未指定公钥目录，无法核验“\(sender.name)”的签名")]
+            return [ParcelProblem("signature.no-key", "未指定公钥目录，无法核验“\(sender.name)”的签名")]
         }
         guard sender.id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }), !sender.id.isEmpty else {
-            return [PackageProblem("signature.no-key", "报送单位标识“\(sender.id)”不是有效的单位标识，无法查找公钥")]
+            return [ParcelProblem("signature.no-key", "报送单位标识“\(sender.id)”不是有效的单位标识，无法查找公钥")]
         }
         let keyPath = (keysDirectory as NSString).appendingPathComponent("\(sender.id).pub")
         guard FileManager.default.fileExists(atPath: keyPath) else {
-            return [PackageProblem("signature.no-key", "公钥目录“\(keysDirectory)”中没有“\(sender.name)”的公钥（\(sender.id).pub），无法核验签名")]
+            return [ParcelProblem("signature.no-key", "公钥目录“\(keysDirectory)”中没有“\(sender.name)”的公钥（\(sender.id).pub），无法核验签名")]
         }
         let key: Curve25519.Signing.PublicKey
         do {
-            key = try PackageKeys.publicKey(at: keyPath)
+            key = try ParcelKeys.publicKey(at: keyPath)
         } catch {
-            return [PackageProblem("signature.bad-key", "\(error)")]
+            return [ParcelProblem("signature.bad-key", "\(error)")]
         }
-        if !PackageKeys.isValid(signatureText: signature, of: manifestBytes, key: key) {
-            return [PackageProblem("signature.invalid", "签名无效：清单不是由“\(sender.name)”的密钥签署的，或签署后被改动",
-                                   place: PackageManifest.signatureName)]
+        if !ParcelKeys.isValid(signatureText: signature, of: manifestBytes, key: key) {
+            return [ParcelProblem("signature.invalid", "签名无效：清单不是由“\(sender.name)”的密钥签署的，或签署后被改动",
+                                   place: ParcelManifest.signatureName)]
         }
         return []
     }
 
     /// A unit package inside a province package, verified through a private temporary file.
-    private func nested(_ bytes: [UInt8], entry: PackageManifest.FileEntry, period: String) -> [PackageProblem] {
+    private func nested(_ bytes: [UInt8], entry: ParcelManifest.FileEntry, period: String) -> [ParcelProblem] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-verify-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let prefix = "单位报送包“\(entry.name)”："
@@ -292,18 +292,18 @@ public struct PackageVerifier: Sendable {
             try Data(bytes).write(to: file)
             let inner = try verify(path: file.path, fileName: entry.name, nestedAllowed: false)
             var problems = inner.problems.map {
-                PackageProblem($0.code, prefix + $0.message, place: entry.name + ($0.place.map { "/" + $0 } ?? ""))
+                ParcelProblem($0.code, prefix + $0.message, place: entry.name + ($0.place.map { "/" + $0 } ?? ""))
             }
             if let manifest = inner.manifest {
                 if manifest.kind != .unit || (entry.unit != nil && manifest.unit.id != entry.unit) || manifest.period != period {
-                    problems.append(PackageProblem("nested.mismatch", prefix + "其报送单位或报送期与省级清单的记载不符", place: entry.name))
+                    problems.append(ParcelProblem("nested.mismatch", prefix + "其报送单位或报送期与省级清单的记载不符", place: entry.name))
                 }
             }
             return problems
         } catch let error as ImportError {
-            return [PackageProblem("nested.unreadable", prefix + error.detail, place: entry.name)]
+            return [ParcelProblem("nested.unreadable", prefix + error.detail, place: entry.name)]
         } catch {
-            return [PackageProblem("nested.unreadable", prefix + "无法核验（\(error.localizedDescription)）", place: entry.name)]
+            return [ParcelProblem("nested.unreadable", prefix + "无法核验（\(error.localizedDescription)）", place: entry.name)]
         }
     }
 

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// A failure handling package keys or packages, with a Chinese message.
-public struct PackageError: Error, Sendable, CustomStringConvertible {
+public struct ParcelError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, in Chinese.
     public var message: String
     public init(_ message: String) { self.message = message }
@@ -15,7 +15,7 @@ public struct PackageError: Error, Sendable, CustomStringConvertible {
 /// for), then the raw 32-byte key in base64 on one line. `<id>.key` holds the private key (file mode 0600),
 /// `<id>.pub` the public key. The province keeps the units' `.pub` files in one folder; a package is checked
 /// with `<unit id>.pub` from that folder, so the file name is what binds a key to a unit.
-public enum PackageKeys {
+public enum ParcelKeys {
     /// The id the province's own key is kept under (`province.key`, `province.pub`).
     public static let provinceID = "province"
 
@@ -27,12 +27,12 @@ public enum PackageKeys {
         do {
             try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw PackageError("无法创建密钥目录“\(directory)”：\(error.localizedDescription)")
+            throw ParcelError("无法创建密钥目录“\(directory)”：\(error.localizedDescription)")
         }
         let privatePath = (directory as NSString).appendingPathComponent("\(id).key")
         let publicPath = (directory as NSString).appendingPathComponent("\(id).pub")
         for path in [privatePath, publicPath] where fm.fileExists(atPath: path) {
-            throw PackageError("密钥文件“\(path)”已存在，为免误覆盖，未生成新密钥（如确需更换，请先移走旧文件）")
+            throw ParcelError("密钥文件“\(path)”已存在，为免误覆盖，未生成新密钥（如确需更换，请先移走旧文件）")
         }
         let privateText = "# \(name)（\(id)）报送包签名私钥（Ed25519），须妥善保管，不得外传\n"
             + key.rawRepresentation.base64EncodedString() + "\n"
@@ -49,7 +49,7 @@ public enum PackageKeys {
         do {
             return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
         } catch {
-            throw PackageError("私钥文件“\(path)”内容无效（应为 32 字节的 Ed25519 私钥）")
+            throw ParcelError("私钥文件“\(path)”内容无效（应为 32 字节的 Ed25519 私钥）")
         }
     }
 
@@ -59,7 +59,7 @@ public enum PackageKeys {
         do {
             return try Curve25519.Signing.PublicKey(rawRepresentation: raw)
         } catch {
-            throw PackageError("公钥文件“\(path)”内容无效（应为 32 字节的 Ed25519 公钥）")
+            throw ParcelError("公钥文件“\(path)”内容无效（应为 32 字节的 Ed25519 公钥）")
         }
     }
 
@@ -78,13 +78,13 @@ public enum PackageKeys {
 
     private static func keyBytes(at path: String, what: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw PackageError("无法读取\(what)文件“\(path)”")
+            throw ParcelError("无法读取\(what)文件“\(path)”")
         }
         let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
         guard lines.count == 1, let raw = Data(base64Encoded: lines[0]) else {
-            throw PackageError("\(what)文件“\(path)”格式不对（应为一行注释和一行 base64 编码的密钥）")
+            throw ParcelError("\(what)文件“\(path)”格式不对（应为一行注释和一行 base64 编码的密钥）")
         }
         return raw
     }
@@ -93,14 +93,14 @@ public enum PackageKeys {
         // O_EXCL: never follow or replace an existing file; the mode is set at creation, so the private key is
         // never readable by others, not even for a moment.
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
-        guard fd >= 0 else { throw PackageError("无法创建密钥文件“\(path)”：\(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ParcelError("无法创建密钥文件“\(path)”：\(String(cString: strerror(errno)))") }
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         _ = fchmod(fd, mode)  // not narrowed by the umask either
         do {
             try handle.write(contentsOf: Data(text.utf8))
             try handle.close()
         } catch {
-            throw PackageError("写入密钥文件“\(path)”失败：\(error.localizedDescription)")
+            throw ParcelError("写入密钥文件“\(path)”失败：\(error.localizedDescription)")
         }
     }
 }

@@ -1,11 +1,11 @@
 import Crypto
 import Foundation
 import TaizhangCore
-import TaizhangPackage
+import TaizhangParcel
 import TaizhangStore
 
 /// Who sends a package: a unit, or the province.
-public enum PackageSender: Sendable {
+public enum ParcelSender: Sendable {
     case unit(String)
     case province
 }
@@ -18,24 +18,24 @@ extension Workflow {
     /// consolidated workbook and progress memo (as of the period's deadline unless `date`) and every unit package
     /// received for the period. The signing key, when given, must match the sender's public key beside the
     /// workspace when that key is there.
-    public func buildPackage(sender: PackageSender, period: YearMonth, workspace: Workspace, keyPath: String?,
+    public func buildParcel(sender: ParcelSender, period: YearMonth, workspace: Workspace, keyPath: String?,
                              date: CivilDate? = nil, allowIncomplete: Bool = false,
-                             output: String) throws -> PackageManifest {
+                             output: String) throws -> ParcelManifest {
         let key = try keyPath.map { path -> Curve25519.Signing.PrivateKey in
-            do { return try PackageKeys.privateKey(at: path) } catch {
+            do { return try ParcelKeys.privateKey(at: path) } catch {
                 throw WorkflowError(.keyUnusable, detail: UserMessage.text(for: error))
             }
         }
         let senderID: String
         switch sender {
-        case .province: senderID = PackageKeys.provinceID
+        case .province: senderID = ParcelKeys.provinceID
         case .unit(let name): senderID = try formSet.resolveUnit(name).id
         }
         if let key, let keyPath {
-            let pub = (SubmissionPackages.defaultKeysDirectory(workspace: workspace.path) as NSString)
+            let pub = (Parcels.defaultKeysDirectory(workspace: workspace.path) as NSString)
                 .appendingPathComponent("\(senderID).pub")
             if FileManager.default.fileExists(atPath: pub),
-               try PackageKeys.publicKey(at: pub).rawRepresentation != key.publicKey.rawRepresentation {
+               try ParcelKeys.publicKey(at: pub).rawRepresentation != key.publicKey.rawRepresentation {
                 throw WorkflowError(.keyMismatch, detail: "私钥“\(keyPath)”与公钥“\(pub)”不是一对：请用本单位自己的私钥签署报送包")
             }
         }
@@ -51,9 +51,9 @@ extension Workflow {
     }
 
     private func unitPackage(unit: ReportingUnit, period: YearMonth, date: CivilDate, key: Curve25519.Signing.PrivateKey?,
-                             allowIncomplete: Bool, workspace: Workspace, output: String) throws -> PackageManifest {
-        var files: [PackageFile] = []
-        var forms: [PackageManifest.FormEntry] = []
+                             allowIncomplete: Bool, workspace: Workspace, output: String) throws -> ParcelManifest {
+        var files: [ParcelFile] = []
+        var forms: [ParcelManifest.FormEntry] = []
         var missing: [(String, CivilDate)] = []
         for owed in formSet.campaign.owed(unitKind: unit.kind, period: period) {
             guard let form = formSet.form(owed.form),
@@ -66,15 +66,15 @@ extension Workflow {
             let ext = (record.fileName as NSString).pathExtension.lowercased()
             let base = "\(period.iso)_\(unit.shortName)_\(form.shortTitle)"
             let ledgerName = "台账/\(base).\(ext.isEmpty ? "xlsx" : ext)"
-            files.append(PackageFile(name: ledgerName, bytes: Array(bytes), role: "ledger", form: form.id))
-            forms.append(PackageManifest.FormEntry(id: form.id, version: record.formVersion ?? form.version, file: ledgerName))
+            files.append(ParcelFile(name: ledgerName, bytes: Array(bytes), role: "ledger", form: form.id))
+            forms.append(ParcelManifest.FormEntry(id: form.id, version: record.formVersion ?? form.version, file: ledgerName))
             if let document = try workspace.currentDocuments(form: form, period: period, formSet: formSet)
                 .first(where: { $0.unit?.id == unit.id }), let csv = registry.exporter("csv") {
                 for table in form.tables {
                     let sink = MemorySink()
                     try csv.export(document, table: table.id, to: sink)
                     let suffix = form.tables.count > 1 ? "_\(table.title)" : ""
-                    files.append(PackageFile(name: "CSV副本/\(base)\(suffix).\(csv.format.fileExtensions[0])",
+                    files.append(ParcelFile(name: "CSV副本/\(base)\(suffix).\(csv.format.fileExtensions[0])",
                                              bytes: sink.bytes, role: "csv", form: form.id))
                 }
             }
@@ -87,16 +87,16 @@ extension Workflow {
         let memo = try memos.coverLetter(unit: unit, period: period, files: forms.map { ($0.file as NSString).lastPathComponent },
                                          formSet: formSet, date: date)
         let letter = try documentBytes(memo, format: "memo")
-        files.append(PackageFile(name: "报送函.\(letter.ext)", bytes: letter.bytes, role: "cover-letter"))
-        let manifest = PackageManifest(
+        files.append(ParcelFile(name: "报送函.\(letter.ext)", bytes: letter.bytes, role: "cover-letter"))
+        let manifest = ParcelManifest(
             kind: .unit, unit: .init(id: unit.id, name: unit.name), period: period.iso, campaign: formSet.campaign.id,
             forms: forms, files: [], missing: missing.isEmpty ? nil : missing.map(\.0),
             tool: "taizhang \(TaizhangVersion.current)", createdAt: clock.timestamp)
-        return try PackageWriter.write(manifest: manifest, files: files, key: key, to: output)
+        return try ParcelWriter.write(manifest: manifest, files: files, key: key, to: output)
     }
 
     private func provincePackage(period: YearMonth, date: CivilDate, key: Curve25519.Signing.PrivateKey?,
-                                 workspace: Workspace, output: String) throws -> PackageManifest {
+                                 workspace: Workspace, output: String) throws -> ParcelManifest {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-package-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
@@ -104,60 +104,60 @@ extension Workflow {
         let written = try progressReport(workspace: workspace, period: period, asOf: date, formats: ["xlsx", "memo"],
                                          directory: directory.path)
         let memoExtension = registry.documentExporter("memo")?.format.fileExtensions[0]
-        var files: [PackageFile] = []
+        var files: [ParcelFile] = []
         for path in written {
             guard let bytes = FileManager.default.contents(atPath: path) else { continue }
             let name = (path as NSString).lastPathComponent
             let role = (name as NSString).pathExtension == memoExtension ? "memo" : "report"
-            files.append(PackageFile(name: "报告/\(name)", bytes: Array(bytes), role: role))
+            files.append(ParcelFile(name: "报告/\(name)", bytes: Array(bytes), role: role))
         }
         for record in try workspace.currentPackages(period: period) {
             guard let unitID = record.unit, let bytes = try workspace.content(of: record.id) else { continue }
             let unitName = formSet.unit(id: unitID)?.shortName ?? unitID
-            files.append(PackageFile(name: "单位报送包/\(period.iso)_\(unitName).zip", bytes: Array(bytes),
+            files.append(ParcelFile(name: "单位报送包/\(period.iso)_\(unitName).zip", bytes: Array(bytes),
                                      role: "unit-package", unit: unitID))
         }
-        let manifest = PackageManifest(
-            kind: .province, unit: .init(id: PackageKeys.provinceID, name: formSet.campaign.issuer), period: period.iso,
+        let manifest = ParcelManifest(
+            kind: .province, unit: .init(id: ParcelKeys.provinceID, name: formSet.campaign.issuer), period: period.iso,
             campaign: formSet.campaign.id, forms: [], files: [], tool: "taizhang \(TaizhangVersion.current)",
             createdAt: clock.timestamp)
-        return try PackageWriter.write(manifest: manifest, files: files, key: key, to: output)
+        return try ParcelWriter.write(manifest: manifest, files: files, key: key, to: output)
     }
 
     /// Verifies a package with the public keys in `keys` (`keys/` beside `workspace` by default).
-    public func verifyPackage(path: String, keys: String?, workspace: String) throws -> PackageVerdict {
-        let verifier = PackageVerifier(formSet: formSet,
-                                       keysDirectory: keys ?? SubmissionPackages.defaultKeysDirectory(workspace: workspace))
+    public func verifyParcel(path: String, keys: String?, workspace: String) throws -> ParcelVerdict {
+        let verifier = ParcelVerifier(formSet: formSet,
+                                       keysDirectory: keys ?? Parcels.defaultKeysDirectory(workspace: workspace))
         return try verifier.verify(path: path)
     }
 
     /// Makes a signing key pair for a unit or the province in `directory` (`keys/` beside `workspace` by
     /// default). Returns the sender's name and the two paths.
-    public func newKeys(for sender: PackageSender, directory: String?, workspace: String) throws
+    public func newKeys(for sender: ParcelSender, directory: String?, workspace: String) throws
         -> (name: String, privateKey: String, publicKey: String) {
         let id: String
         let name: String
         switch sender {
-        case .province: (id, name) = (PackageKeys.provinceID, formSet.campaign.issuer)
+        case .province: (id, name) = (ParcelKeys.provinceID, formSet.campaign.issuer)
         case .unit(let text):
             let unit = try formSet.resolveUnit(text)
             (id, name) = (unit.id, unit.name)
         }
-        let paths = try PackageKeys.generate(
-            id: id, name: name, directory: directory ?? SubmissionPackages.defaultKeysDirectory(workspace: workspace))
+        let paths = try ParcelKeys.generate(
+            id: id, name: name, directory: directory ?? Parcels.defaultKeysDirectory(workspace: workspace))
         return (name, paths.privateKey, paths.publicKey)
     }
 }
 
 /// The JSON shape of `verify --json`.
-public struct PackageVerdictJSON: Encodable, Sendable {
+public struct ParcelVerdictJSON: Encodable, Sendable {
     public var file: String
     public var sound: Bool
     public var unit: String?
     public var period: String?
-    public var problems: [PackageProblem]
+    public var problems: [ParcelProblem]
 
-    public init(_ verdict: PackageVerdict) {
+    public init(_ verdict: ParcelVerdict) {
         file = verdict.fileName
         sound = verdict.isSound
         unit = verdict.manifest?.unit.id

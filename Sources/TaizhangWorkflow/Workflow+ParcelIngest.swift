@@ -1,15 +1,15 @@
 import Foundation
 import TaizhangCore
-import TaizhangPackage
+import TaizhangParcel
 import TaizhangStore
 
 /// Where submission packages (报送包) meet the workspace: their file type, and where the keys are kept.
-public enum SubmissionPackages {
+public enum Parcels {
     /// A package's file extension.
     public static let fileExtension = "zip"
 
     /// Whether `path` names a package.
-    public static func isPackage(_ path: String) -> Bool {
+    public static func isParcel(_ path: String) -> Bool {
         (path as NSString).pathExtension.lowercased() == fileExtension
     }
 
@@ -25,20 +25,20 @@ extension Workflow {
     /// Ingests files among which are packages: each package is verified first; an unsound one is recorded as
     /// refused with every problem, a sound one is recorded whole (the province forwards it upward) and its
     /// original ledgers are ingested as submissions of that unit. Other files are ingested unchanged.
-    func ingestWithPackages(_ files: [IncomingFile], workspace: Workspace, keys: String?,
+    func ingestWithParcels(_ files: [IncomingFile], workspace: Workspace, keys: String?,
                             progress: (@Sendable (Int, Int) -> Void)?) throws -> [IngestOutcome] {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-ingest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let verifier = PackageVerifier(
-            formSet: formSet, keysDirectory: keys ?? SubmissionPackages.defaultKeysDirectory(workspace: workspace.path))
+        let verifier = ParcelVerifier(
+            formSet: formSet, keysDirectory: keys ?? Parcels.defaultKeysDirectory(workspace: workspace.path))
         // Each package becomes one outcome line, followed by the outcomes of its ledgers; plain files keep theirs.
         enum Slot { case plain(Int), package(IngestOutcome, [Int], [IngestOutcome]) }
         var slots: [Slot] = []
         var plain: [IncomingFile] = []
         for (n, file) in files.enumerated() {
-            guard SubmissionPackages.isPackage(file.path) else {
+            guard Parcels.isParcel(file.path) else {
                 slots.append(.plain(plain.count))
                 plain.append(file)
                 continue
@@ -51,7 +51,7 @@ extension Workflow {
                 slots.append(.package(refusedOutcome(name, result, error.description), [], []))
                 continue
             }
-            let verdict: PackageVerdict
+            let verdict: ParcelVerdict
             do {
                 verdict = try verifier.verify(path: file.path, fileName: name)
             } catch let error as ImportError {
@@ -131,7 +131,7 @@ extension Workflow {
                 outcomes.append(outcome)
                 outcomes += (members.map { ledgers[$0] } + refused).map { o in
                     var o = o
-                    o.insidePackage = true
+                    o.insideParcel = true
                     return o
                 }
             }
@@ -140,7 +140,7 @@ extension Workflow {
     }
 
     /// Why a ledger inside a sound package is not what the package says it is, if it is not.
-    private func mismatch(path: String, name: String, form: String, manifest: PackageManifest) -> ImportError? {
+    private func mismatch(path: String, name: String, form: String, manifest: ParcelManifest) -> ImportError? {
         guard let (source, _) = try? FileOpener(registry: registry).open(path, displayName: name),
               let read = try? LedgerReader(formSet: formSet).read(source, fileName: name) else {
             return nil  // unreadable: the ingest refuses it with the reason

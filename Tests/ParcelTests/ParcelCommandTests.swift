@@ -4,7 +4,7 @@ import Testing
 import TaizhangCore
 import TaizhangCSV
 import TaizhangForms
-import TaizhangPackage
+import TaizhangParcel
 import TaizhangSamples
 import TaizhangStore
 
@@ -74,7 +74,7 @@ import TaizhangStore
         #expect(verified.stdout.contains("核验通过"))
 
         // What the package holds: three ledgers with their CSV copies, the cover letter naming them.
-        let verdict = try PackageVerifier(formSet: Self.set, keysDirectory: keyDir.path).verify(path: package)
+        let verdict = try ParcelVerifier(formSet: Self.set, keysDirectory: keyDir.path).verify(path: package)
         let manifest = try #require(verdict.manifest)
         #expect(Set(manifest.forms.map(\.id)) == ["self-check", "rectification", "progress"])
         #expect(manifest.files.filter { $0.role == "ledger" }.count == 3)
@@ -147,22 +147,22 @@ import TaizhangStore
 
         // A sound, signed package of shenyang that carries dalian's self-check ledger: the signature vouches for
         // shenyang only, so that ledger is refused; the others are taken.
-        var files: [PackageFile] = []
-        var forms: [PackageManifest.FormEntry] = []
+        var files: [ParcelFile] = []
+        var forms: [ParcelManifest.FormEntry] = []
         for (form, unit) in [("self-check", "dalian"), ("rectification", "shenyang"), ("progress", "shenyang")] {
             let document = SampleLedgers(formSet: Self.set).document(
                 form: Self.set.form(form)!, unit: Self.set.unit(id: unit)!, period: Self.june, rows: 2, seed: 11)
             let sink = MemorySink()
             try CSVExporter().export(document, to: sink)
-            files.append(PackageFile(name: "台账/\(form).csv", bytes: sink.bytes, role: "ledger", form: form))
+            files.append(ParcelFile(name: "台账/\(form).csv", bytes: sink.bytes, role: "ledger", form: form))
             forms.append(.init(id: form, version: Self.set.form(form)!.version, file: "台账/\(form).csv"))
         }
         let smuggled = dir.appendingPathComponent("夹带.zip").path
-        try PackageWriter.write(
-            manifest: PackageManifest(kind: .unit, unit: .init(id: "shenyang", name: "沈阳市工业和信息化局"), period: "2024-06",
+        try ParcelWriter.write(
+            manifest: ParcelManifest(kind: .unit, unit: .init(id: "shenyang", name: "沈阳市工业和信息化局"), period: "2024-06",
                                       campaign: Self.set.campaign.id, forms: forms, files: [], tool: "test",
                                       createdAt: "2024-06-22T09:00:00+08:00"),
-            files: files, key: try PackageKeys.privateKey(at: keyDir.appendingPathComponent("shenyang.key").path), to: smuggled)
+            files: files, key: try ParcelKeys.privateKey(at: keyDir.appendingPathComponent("shenyang.key").path), to: smuggled)
         let carried = try Self.run(["ingest", smuggled, "--workspace", provinceWS])
         #expect(carried.status == 1, "\(carried.stdout)")
         #expect(carried.stdout.contains("台账的填报单位是“大连市工业和信息化局”"), "\(carried.stdout)")
@@ -178,7 +178,7 @@ import TaizhangStore
         #expect(built.status == 0, "\(built.stdout)\(built.stderr)")
         let up = try Self.run(["verify", upward, "--workspace", provinceWS])
         #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
-        let provinceVerdict = try PackageVerifier(formSet: Self.set, keysDirectory: province.appendingPathComponent("keys").path)
+        let provinceVerdict = try ParcelVerifier(formSet: Self.set, keysDirectory: province.appendingPathComponent("keys").path)
             .verify(path: upward)
         let roles = provinceVerdict.manifest?.files.map(\.role) ?? []
         #expect(roles.contains("report") && roles.contains("memo"))

@@ -5,7 +5,7 @@ import Testing
 import TaizhangCore
 import TaizhangCSV
 import TaizhangForms
-import TaizhangPackage
+import TaizhangParcel
 import TaizhangSamples
 import TaizhangStore
 import TaizhangZip
@@ -21,7 +21,7 @@ import TaizhangZip
         let dir: URL
         var keys: String { dir.appendingPathComponent("keys").path }
         func key(_ id: String) throws -> Curve25519.Signing.PrivateKey {
-            try PackageKeys.privateKey(at: (keys as NSString).appendingPathComponent("\(id).key"))
+            try ParcelKeys.privateKey(at: (keys as NSString).appendingPathComponent("\(id).key"))
         }
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
 
@@ -29,7 +29,7 @@ import TaizhangZip
             dir = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-pkg-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             for unit in ["shenyang", "dalian"] {
-                _ = try PackageKeys.generate(id: unit, name: PackageVerdictTests.set.unit(id: unit)!.name,
+                _ = try ParcelKeys.generate(id: unit, name: PackageVerdictTests.set.unit(id: unit)!.name,
                                              directory: dir.appendingPathComponent("keys").path)
             }
         }
@@ -37,28 +37,28 @@ import TaizhangZip
 
     /// The files of a complete June package of shenyang (ledger bytes are stand-ins: verification does not
     /// read ledgers).
-    static func files() -> [PackageFile] {
-        var files: [PackageFile] = []
+    static func files() -> [ParcelFile] {
+        var files: [ParcelFile] = []
         for form in ["self-check", "rectification", "progress"] {
-            files.append(PackageFile(name: "台账/2024-06_沈阳_\(form).csv", bytes: Array("\(form) 原件\n".utf8),
+            files.append(ParcelFile(name: "台账/2024-06_沈阳_\(form).csv", bytes: Array("\(form) 原件\n".utf8),
                                      role: "ledger", form: form))
-            files.append(PackageFile(name: "CSV副本/2024-06_沈阳_\(form).csv", bytes: Array("\(form) 副本\n".utf8),
+            files.append(ParcelFile(name: "CSV副本/2024-06_沈阳_\(form).csv", bytes: Array("\(form) 副本\n".utf8),
                                      role: "csv", form: form))
         }
-        files.append(PackageFile(name: "报送函.txt", bytes: Array("报送函\n".utf8), role: "cover-letter"))
+        files.append(ParcelFile(name: "报送函.txt", bytes: Array("报送函\n".utf8), role: "cover-letter"))
         return files
     }
 
     static func manifest(unitName: String = "沈阳市工业和信息化局", forms: [String] = ["self-check", "rectification", "progress"])
-        -> PackageManifest {
-        PackageManifest(
+        -> ParcelManifest {
+        ParcelManifest(
             kind: .unit, unit: .init(id: "shenyang", name: unitName), period: "2024-06", campaign: set.campaign.id,
             forms: forms.map { .init(id: $0, version: set.form($0)!.version, file: "台账/2024-06_沈阳_\($0).csv") },
             files: [], tool: "taizhang test", createdAt: "2024-06-20T10:00:00+08:00")
     }
 
-    static func verify(_ path: String, keys: String?, limits: ZipLimits = PackageVerifier.defaultLimits) throws -> PackageVerdict {
-        try PackageVerifier(formSet: set, keysDirectory: keys, limits: limits).verify(path: path)
+    static func verify(_ path: String, keys: String?, limits: ZipLimits = ParcelVerifier.defaultLimits) throws -> ParcelVerdict {
+        try ParcelVerifier(formSet: set, keysDirectory: keys, limits: limits).verify(path: path)
     }
 
     /// The entries of a zip (name and bytes), read with the safe reader.
@@ -91,7 +91,7 @@ import TaizhangZip
     static func rewritten(_ fixture: Fixture, _ change: (inout [(name: String, bytes: [UInt8], symlink: Bool)]) -> Void)
         throws -> String {
         let good = fixture.path("good-\(UUID().uuidString).zip")
-        try PackageWriter.write(manifest: manifest(), files: files(), key: try fixture.key("shenyang"), to: good)
+        try ParcelWriter.write(manifest: manifest(), files: files(), key: try fixture.key("shenyang"), to: good)
         var list = try entries(good).map { (name: $0.0, bytes: $0.1, symlink: false) }
         change(&list)
         let bad = fixture.path("bad-\(UUID().uuidString).zip")
@@ -102,7 +102,7 @@ import TaizhangZip
     @Test func soundPackageVerifies() throws {
         let f = try Fixture()
         defer { try? FileManager.default.removeItem(at: f.dir) }
-        let written = try PackageWriter.write(manifest: Self.manifest(), files: Self.files(), key: try f.key("shenyang"),
+        let written = try ParcelWriter.write(manifest: Self.manifest(), files: Self.files(), key: try f.key("shenyang"),
                                               to: f.path("p.zip"))
         let verdict = try Self.verify(f.path("p.zip"), keys: f.keys)
         #expect(verdict.codes == [])
@@ -168,7 +168,7 @@ import TaizhangZip
         var manifest = Self.manifest(forms: ["self-check", "progress"])
         manifest.missing = ["rectification"]
         let files = Self.files().filter { !$0.name.contains("rectification") }
-        try PackageWriter.write(manifest: manifest, files: files, key: try f.key("shenyang"), to: f.path("p.zip"))
+        try ParcelWriter.write(manifest: manifest, files: files, key: try f.key("shenyang"), to: f.path("p.zip"))
         let verdict = try Self.verify(f.path("p.zip"), keys: f.keys)
         #expect(verdict.codes == ["forms.missing"])
         #expect(verdict.problems[0].message.contains("缺少2024年6月应报送的《"))
@@ -179,14 +179,14 @@ import TaizhangZip
         let f = try Fixture()
         defer { try? FileManager.default.removeItem(at: f.dir) }
         // A swapped name, signed with the unit's own key: the name is wrong, the signature is fine.
-        try PackageWriter.write(manifest: Self.manifest(unitName: "大连市工业和信息化局"), files: Self.files(),
+        try ParcelWriter.write(manifest: Self.manifest(unitName: "大连市工业和信息化局"), files: Self.files(),
                                 key: try f.key("shenyang"), to: f.path("name.zip"))
         let v1 = try Self.verify(f.path("name.zip"), keys: f.keys)
         #expect(v1.codes == ["unit.name-mismatch"])
         #expect(v1.problems[0].message.contains("沈阳市工业和信息化局"))
 
         // Signed with another unit's key.
-        try PackageWriter.write(manifest: Self.manifest(), files: Self.files(), key: try f.key("dalian"), to: f.path("other.zip"))
+        try ParcelWriter.write(manifest: Self.manifest(), files: Self.files(), key: try f.key("dalian"), to: f.path("other.zip"))
         let v2 = try Self.verify(f.path("other.zip"), keys: f.keys)
         #expect(v2.codes == ["signature.invalid"])
         #expect(v2.problems[0].message.contains("签名无效"))
@@ -209,7 +209,7 @@ import TaizhangZip
         // A unit that is not on the list.
         var stranger = Self.manifest()
         stranger.unit = .init(id: "atlantis", name: "亚特兰蒂斯工信局")
-        try PackageWriter.write(manifest: stranger, files: Self.files(), key: try f.key("dalian"), to: f.path("s.zip"))
+        try ParcelWriter.write(manifest: stranger, files: Self.files(), key: try f.key("dalian"), to: f.path("s.zip"))
         #expect(try Self.verify(f.path("s.zip"), keys: f.keys).codes == ["unit.unknown", "signature.no-key"])
     }
 
@@ -266,8 +266,8 @@ import TaizhangZip
         let f = try Fixture()
         defer { try? FileManager.default.removeItem(at: f.dir) }
         var files = Self.files()
-        files.append(PackageFile(name: "附件.bin", bytes: [UInt8](repeating: 0, count: 64 << 10), role: "attachment"))
-        try PackageWriter.write(manifest: Self.manifest(), files: files, key: try f.key("shenyang"), to: f.path("big.zip"))
+        files.append(ParcelFile(name: "附件.bin", bytes: [UInt8](repeating: 0, count: 64 << 10), role: "attachment"))
+        try ParcelWriter.write(manifest: Self.manifest(), files: files, key: try f.key("shenyang"), to: f.path("big.zip"))
         let small = ZipLimits(maxEntryBytes: 16 << 10, maxTotalBytes: 1 << 20)
         let verdict = try Self.verify(f.path("big.zip"), keys: f.keys, limits: small)
         #expect(verdict.codes == ["entry.too-large"])
@@ -302,13 +302,13 @@ import TaizhangZip
         #expect(text.hasPrefix("# 沈阳市工业和信息化局（shenyang）报送包签名私钥"))
         #expect(text.split(separator: "\n").count == 2)
         // A second key pair for the same unit is refused rather than overwriting the first.
-        #expect(throws: PackageError.self) {
-            try PackageKeys.generate(id: "shenyang", name: "沈阳市工业和信息化局", directory: f.keys)
+        #expect(throws: ParcelError.self) {
+            try ParcelKeys.generate(id: "shenyang", name: "沈阳市工业和信息化局", directory: f.keys)
         }
         let key = try f.key("shenyang")
-        let publicKey = try PackageKeys.publicKey(at: (f.keys as NSString).appendingPathComponent("shenyang.pub"))
-        let signature = try PackageKeys.sign(Array("清单".utf8), with: key)
-        #expect(PackageKeys.isValid(signatureText: signature, of: Array("清单".utf8), key: publicKey))
-        #expect(!PackageKeys.isValid(signatureText: signature, of: Array("清单 ".utf8), key: publicKey))
+        let publicKey = try ParcelKeys.publicKey(at: (f.keys as NSString).appendingPathComponent("shenyang.pub"))
+        let signature = try ParcelKeys.sign(Array("清单".utf8), with: key)
+        #expect(ParcelKeys.isValid(signatureText: signature, of: Array("清单".utf8), key: publicKey))
+        #expect(!ParcelKeys.isValid(signatureText: signature, of: Array("清单 ".utf8), key: publicKey))
     }
 }

@@ -6,7 +6,7 @@ import TaizhangCore
 ///
 /// The manifest is written with sorted keys and no insignificant choices left to the encoder, and
 /// `manifest.sig` is a detached Ed25519 signature over its exact bytes: a verifier never re-encodes it.
-public struct PackageManifest: Codable, Sendable, Equatable {
+public struct ParcelManifest: Codable, Sendable, Equatable {
     /// The format name every manifest carries.
     public static let formatName = "taizhang-package"
     /// The name of the manifest entry.
@@ -76,7 +76,7 @@ public struct PackageManifest: Codable, Sendable, Equatable {
     }
 
     /// Always ``formatName``.
-    public var format: String = PackageManifest.formatName
+    public var format: String = ParcelManifest.formatName
     /// The manifest's format version.
     public var formatVersion: Int = 1
     /// Who sends it.
@@ -120,7 +120,7 @@ public struct PackageManifest: Codable, Sendable, Equatable {
     }
 
     /// Decodes a manifest.
-    public static func decode(_ bytes: [UInt8]) throws -> PackageManifest {
-        try JSONDecoder().decode(PackageManifest.self, from: Data(bytes))
+    public static func decode(_ bytes: [UInt8]) throws -> ParcelManifest {
+        try JSONDecoder().decode(ParcelManifest.self, from: Data(bytes))
     }
 }

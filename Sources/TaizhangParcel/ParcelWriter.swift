@@ -4,12 +4,12 @@ import TaizhangCore
 import TaizhangZip
 
 /// A file to put into a package.
-public struct PackageFile: Sendable {
+public struct ParcelFile: Sendable {
     /// The entry name (relative, forward slashes).
     public var name: String
     /// The bytes.
     public var bytes: [UInt8]
-    /// The role written into the manifest (see ``PackageManifest/FileEntry/role``).
+    /// The role written into the manifest (see ``ParcelManifest/FileEntry/role``).
     public var role: String
     /// The form of a ledger or CSV copy.
     public var form: String?
@@ -27,39 +27,39 @@ public struct PackageFile: Sendable {
 
 /// Writes a submission package: `manifest.json`, `manifest.sig` (when a key is given), then the files sorted by
 /// name (byte order), so the same contents always give entries in the same order.
-public enum PackageWriter {
+public enum ParcelWriter {
     /// Writes the package to `path` and returns its manifest. The manifest's `files` are filled in here from
     /// `files` (size, SHA-256); whatever `files` the given manifest had is replaced.
     @discardableResult
-    public static func write(manifest: PackageManifest, files: [PackageFile], key: Curve25519.Signing.PrivateKey?,
-                             to path: String) throws -> PackageManifest {
+    public static func write(manifest: ParcelManifest, files: [ParcelFile], key: Curve25519.Signing.PrivateKey?,
+                             to path: String) throws -> ParcelManifest {
         var manifest = manifest
         let sorted = files.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
         var seen = Set<String>()
         for file in sorted {
             guard !ZipReader.climbsOut(file.name), !file.name.isEmpty,
-                  file.name != PackageManifest.manifestName, file.name != PackageManifest.signatureName,
+                  file.name != ParcelManifest.manifestName, file.name != ParcelManifest.signatureName,
                   seen.insert(ZipReader.fold(file.name)).inserted else {
-                throw PackageError("报送包中的文件名“\(file.name)”不可用（重名、保留名或指向包外）")
+                throw ParcelError("报送包中的文件名“\(file.name)”不可用（重名、保留名或指向包外）")
             }
         }
         manifest.files = sorted.map {
-            PackageManifest.FileEntry(name: $0.name, size: $0.bytes.count, sha256: PackageDigest.sha256(Data($0.bytes)),
+            ParcelManifest.FileEntry(name: $0.name, size: $0.bytes.count, sha256: ParcelDigest.sha256(Data($0.bytes)),
                                       role: $0.role, form: $0.form, unit: $0.unit)
         }
         let manifestBytes = try manifest.encoded()
         do {
             let zip = try ZipWriter(path: path, compressionLevel: 6)
-            try zip.addData(name: PackageManifest.manifestName, bytes: manifestBytes)
+            try zip.addData(name: ParcelManifest.manifestName, bytes: manifestBytes)
             if let key {
-                try zip.addData(name: PackageManifest.signatureName, bytes: try PackageKeys.sign(manifestBytes, with: key))
+                try zip.addData(name: ParcelManifest.signatureName, bytes: try ParcelKeys.sign(manifestBytes, with: key))
             }
             for file in sorted {
                 try zip.addData(name: file.name, bytes: file.bytes)
             }
             try zip.close()
         } catch let error as ZipError {
-            throw PackageError(error.detail)
+            throw ParcelError(error.detail)
         }
         return manifest
     }
