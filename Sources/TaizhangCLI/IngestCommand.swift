@@ -28,12 +28,12 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         let workflow = try formOptions.workflow()
         let workspace = try workspaceOptions.open(with: workflow)
-        let files = try workflow.expand(paths)
         let outcomes = try workflow.ingest(paths: paths, workspace: workspace,
                                            received: received.map(CampaignClock.noon(of:)), keys: keys,
                                            progress: ProgressBar(label: "读取").callback)
         if let annotate {
-            for (path, outcome) in zip(files, outcomes) where outcome.verdict == .returned {
+            for outcome in outcomes where outcome.verdict == .returned {
+                guard let path = outcome.source else { continue }
                 let written = try workflow.returnForCorrection(path: path, submission: outcome.submission,
                                                                workspace: workspace, directory: annotate)
                 for file in written { printError("已生成 \(file)") }

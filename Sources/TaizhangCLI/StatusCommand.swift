@@ -23,14 +23,16 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let workflow = try formOptions.workflow()
         let workspace = try workspaceOptions.open(with: workflow)
-        let status = try workflow.status(workspace: workspace, period: period, asOf: asOf)
         if let to {
-            guard let output, let month = status.period else { throw ValidationError("--to 须与 -o 一起使用，并有报送期") }
-            for path in try workflow.exportStatus(workspace: workspace, period: month, asOf: status.asOf, format: to, to: output) {
+            // The export computes the status itself: not twice.
+            let scope = workflow.statusScope(period: period, asOf: asOf)
+            guard let output, let month = scope.period else { throw ValidationError("--to 须与 -o 一起使用，并有报送期") }
+            for path in try workflow.exportStatus(workspace: workspace, period: month, asOf: scope.asOf, format: to, to: output) {
                 print("已生成 \(path)")
             }
             return
         }
+        let status = try workflow.status(workspace: workspace, period: period, asOf: asOf)
         if json {
             try printJSON(StatusJSON(status))
         } else {

@@ -38,19 +38,13 @@ public struct TaizhangCommand: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            if isParserError(error) {
+            if code == .validationFailure {  // the arguments, not the work: the parser's own message
                 printError(ParserMessages.chinese(fullMessage(for: error)))
                 Foundation.exit(2)
             }
             printError("taizhang：" + UserMessage.text(for: error, workspace: workspaceInUse))
         }
         Foundation.exit(2)
-    }
-
-    /// Whether `error` comes from parsing the arguments (not from running the command).
-    private static func isParserError(_ error: any Error) -> Bool {
-        let type = String(reflecting: Swift.type(of: error))
-        return type.hasPrefix("ArgumentParser.") || error is ValidationError
     }
 }
 

@@ -153,6 +153,11 @@ public struct FormSet: Sendable, Hashable {
     /// The form with `id`.
     public func form(_ id: String) -> Form? { forms.first { $0.id == id } }
 
+    /// The first form with a header field of `role` (the progress report is the form with `result-total`).
+    public func form(withHeaderRole role: String) -> Form? {
+        forms.first { !$0.headerFields(role: role).isEmpty }
+    }
+
     /// The choice list with `id`.
     public func list(_ id: String) -> ChoiceList? { listIndex[id].map { lists[$0] } }
 

@@ -56,6 +56,9 @@ public struct IngestOutcome: Sendable {
     public var insideParcel = false
     /// What a person reads about the file.
     public var line: String
+    /// The path the file was taken from, for a file given to ingest (`nil` for a ledger inside a package, whose
+    /// unpacked copy is gone when ingest returns).
+    public var source: String? = nil
 
     /// The line as printed: indented under its package when it came in one.
     public var displayLine: String { insideParcel ? "  └ " + line : line }

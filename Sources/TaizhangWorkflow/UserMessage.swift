@@ -23,15 +23,16 @@ public enum UserMessage {
         let file = (ns.userInfo[NSFilePathErrorKey] as? String)
             ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
         let subject = file.map { "“\($0)”：" } ?? ""
+        let named = file.map { "：\($0)" } ?? ""
         if ns.domain == NSCocoaErrorDomain {
             switch CocoaError.Code(rawValue: ns.code) {
             case .fileWriteOutOfSpace: return "无法写入\(subject)磁盘已满，请腾出空间后重试"
             case .fileWriteNoPermission, .fileReadNoPermission: return "没有权限访问\(subject)请检查文件权限"
-            case .fileNoSuchFile, .fileReadNoSuchFile: return "文件不存在\(subject.isEmpty ? "" : "：" + file!)"
+            case .fileNoSuchFile, .fileReadNoSuchFile: return "文件不存在\(named)"
             case .fileWriteVolumeReadOnly: return "无法写入\(subject)磁盘是只读的"
-            case .fileWriteFileExists: return "文件已存在\(subject.isEmpty ? "" : "：" + file!)"
-            case .fileReadCorruptFile: return "文件已损坏\(subject.isEmpty ? "" : "：" + file!)"
-            default: return "文件操作失败\(subject.isEmpty ? "" : "（" + file! + "）")（错误代码 \(ns.code)）"
+            case .fileWriteFileExists: return "文件已存在\(named)"
+            case .fileReadCorruptFile: return "文件已损坏\(named)"
+            default: return "文件操作失败\(file.map { "（\($0)）" } ?? "")（错误代码 \(ns.code)）"
             }
         }
         if ns.domain == NSPOSIXErrorDomain {

@@ -164,7 +164,11 @@ extension Workflow {
                 outcomes[i] = outcome(name: name, result: result, checked: checked, refusal: nil)
             }
         }
-        return files.indices.map { outcomes[$0]! }
+        return files.indices.map { i in
+            var outcome = outcomes[i]!
+            outcome.source = files[i].path
+            return outcome
+        }
     }
 
     private func outcome(name: String, result: IngestResult, checked: CheckedLedger?, refusal: ImportError?) -> IngestOutcome {

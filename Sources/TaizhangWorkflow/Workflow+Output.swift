@@ -9,14 +9,6 @@ public enum OutputFormat: Sendable {
     case ledger(any LedgerExporter)
     /// An official-document format (memo text; Word later).
     case document(any DocumentExporter)
-
-    /// The format's id.
-    public var id: String {
-        switch self {
-        case .ledger(let e): return e.format.id
-        case .document(let e): return e.format.id
-        }
-    }
 }
 
 extension Workflow {

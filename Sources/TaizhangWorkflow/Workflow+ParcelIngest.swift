@@ -120,6 +120,7 @@ extension Workflow {
                 indexes.append(plain.count)
                 plain.append(IncomingFile(path: path.path, received: file.received))
             }
+            outcome.source = file.path
             slots.append(.package(outcome, indexes, refusedLedgers))
         }
         let ledgers = plain.isEmpty ? [] : try ingestLedgers(plain, workspace: workspace, progress: progress)
@@ -132,6 +133,7 @@ extension Workflow {
                 outcomes += (members.map { ledgers[$0] } + refused).map { o in
                     var o = o
                     o.insideParcel = true
+                    o.source = nil
                     return o
                 }
             }

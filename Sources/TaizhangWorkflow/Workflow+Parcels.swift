@@ -55,11 +55,12 @@ extension Workflow {
         var files: [ParcelFile] = []
         var forms: [ParcelManifest.FormEntry] = []
         var missing: [(String, CivilDate)] = []
+        let received = try workspace.submissions(period: period)  // once, not once per form
         for owed in formSet.campaign.owed(unitKind: unit.kind, period: period) {
             guard let form = formSet.form(owed.form),
                   let id = try workspace.currentSubmissionID(unit: unit.id, form: owed.form, period: period),
                   let bytes = try workspace.content(of: id),
-                  let record = try workspace.submissions(period: period).first(where: { $0.id == id }) else {
+                  let record = received.first(where: { $0.id == id }) else {
                 missing.append((owed.form, owed.due))
                 continue
             }

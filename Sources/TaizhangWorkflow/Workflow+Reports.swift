@@ -5,9 +5,14 @@ import TaizhangStore
 extension Workflow {
     /// The campaign's standing on `asOf` for `period` (the period `asOf` falls in when `nil`).
     public func status(workspace: Workspace, period: YearMonth? = nil, asOf: CivilDate? = nil) throws -> CampaignStatus {
+        let scope = statusScope(period: period, asOf: asOf)
+        return try CampaignStatus.compute(workspace: workspace, formSet: formSet, asOf: scope.asOf, period: scope.period)
+    }
+
+    /// The day and period a status is for when a person leaves them out: today, and the period today falls in.
+    public func statusScope(period: YearMonth?, asOf: CivilDate?) -> (period: YearMonth?, asOf: CivilDate) {
         let day = asOf ?? clock.today
-        let month = period ?? formSet.campaign.period(containing: day)
-        return try CampaignStatus.compute(workspace: workspace, formSet: formSet, asOf: day, period: month)
+        return (period ?? formSet.campaign.period(containing: day), day)
     }
 
     /// The day a period's report is "as of" unless a person says otherwise: the period's last deadline.
@@ -41,7 +46,7 @@ extension Workflow {
     /// report up to the period (as `status` counts them). `nil` when the form set has no progress form.
     public func provinceMemo(workspace: Workspace, period: YearMonth, recipients: [String],
                              date: CivilDate) throws -> OfficialDocument? {
-        guard let form = formSet.forms.first(where: { !$0.headerFields(role: "result-total").isEmpty }) else { return nil }
+        guard let form = formSet.form(withHeaderRole: "result-total") else { return nil }
         let all = try workspace.currentDocuments(form: form, formSet: formSet)
         return try memos.provinceProgressReport(
             all.filter { $0.period == period }, formSet: formSet, period: period, recipients: recipients, date: date,

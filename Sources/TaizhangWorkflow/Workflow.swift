@@ -71,8 +71,8 @@ extension PluginRegistry {
 
 /// The campaign's sense of time: today in Beijing, and the deadlines of a period.
 public struct CampaignClock: Sendable {
-    /// The time zone every date of the campaign is in.
-    public static let timeZone = TimeZone(identifier: "Asia/Shanghai")!
+    /// The time zone every date of the campaign is in (the one the workspace records receipts in).
+    public static var timeZone: TimeZone { Workspace.timeZone }
     /// A fixed "now", or `nil` for the real time.
     public var fixedNow: Date?
 

@@ -171,6 +171,20 @@ struct Scene {
         #expect(outcomes[0].verdict == .accepted(supersedes: nil) && !outcomes[0].insideParcel)
         #expect(outcomes.dropFirst().allSatisfy { $0.insideParcel && $0.verdict == .accepted(supersedes: nil) })
         #expect(outcomes[1].displayLine.hasPrefix("  └ 已接收"))
+        #expect(outcomes[0].source == package && outcomes.dropFirst().allSatisfy { $0.source == nil })
+
+        // A package among plain files: each outcome still names the file it came from (what --annotate marks),
+        // though the package adds a line for each ledger inside it.
+        let faulty = try scene.write("rectification", unit: "tieling", in: "more", seed: 3) { doc in
+            doc.rows["main"]![0]["problem_id"] = .text("TL-2024-999")  // not in its self-check ledger
+        }
+        let mixed = try scene.workflow.ingest([IncomingFile(path: package, received: scene.noon),
+                                               IncomingFile(path: faulty, received: scene.noon)],
+                                              workspace: try scene.workflow.openWorkspace(
+                                                at: scene.dir.appendingPathComponent("mixed.sqlite").path),
+                                              keys: (keys.publicKey as NSString).deletingLastPathComponent)
+        #expect(mixed.count == 5)
+        #expect(mixed.last?.verdict == .returned && mixed.last?.source == faulty)
 
         // Without the key, the package is refused and kept.
         let stranger = try scene.workflow.openWorkspace(at: scene.dir.appendingPathComponent("stranger.sqlite").path)

@@ -161,7 +161,7 @@ public struct CampaignStatus: Sendable {
         }
 
         // The six results, from each unit's latest progress report.
-        if let form = formSet.forms.first(where: { !$0.headerFields(role: "result-total").isEmpty }) {
+        if let form = formSet.form(withHeaderRole: "result-total") {
             let latest = latestPerUnit(try workspace.currentDocuments(form: form, formSet: formSet), upTo: asOf.yearMonth)
             let fields = form.headerFields(role: "result-total") + form.headerFields(role: "accountability-count")
                 + form.headerFields(role: "exemption-count")

@@ -14,7 +14,7 @@ public enum ConsolidatedReport {
         var rows: [String: [Record]] = [:]
 
         // Overview: one row per unit.
-        let progressForm = formSet.forms.first { !$0.headerFields(role: "result-total").isEmpty }
+        let progressForm = formSet.form(withHeaderRole: "result-total")
         let figures = progressForm.map {
             $0.headerFields(role: "result-total") + $0.headerFields(role: "accountability-count")
                 + $0.headerFields(role: "exemption-count")
