@@ -77,7 +77,7 @@ let package = Package(
             name: "TaizhangWorkflow",
             dependencies: [
                 "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
-                "TaizhangXLSX", "TaizhangCSV", "TaizhangMemo", "TaizhangParcel",
+                "TaizhangXLSX", "TaizhangCSV", "TaizhangMemo", "TaizhangParcel", "TaizhangZip",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/TaizhangWorkflow"),

@@ -244,7 +244,8 @@ public final class Workbook {
     /// The sheets, in tab order.
     public private(set) var sheets: [Worksheet] = []
 
-    let temporaryDirectory: String
+    let scratch: ScratchDirectory
+    var temporaryDirectory: String { scratch.path }
     let styles = StylesPart()
     let sharedStrings: SharedStringsPart
     private(set) var definedNames: [(name: String, formula: String, sheet: Int?, hidden: Bool)] = []
@@ -252,15 +253,12 @@ public final class Workbook {
 
     /// Creates an empty workbook, with a private temporary directory for its parts.
     public init() throws(ExportError) {
-        let base = FileManager.default.temporaryDirectory.path
-        let dir = base + "/taizhang-xlsx-" + UUID().uuidString
         do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            scratch = try ScratchDirectory(purpose: "xlsx")
         } catch {
-            throw ExportError("无法创建临时目录“\(dir)”：\(error.localizedDescription)")
+            throw ExportError(error.description)
         }
-        temporaryDirectory = dir
-        sharedStrings = try SharedStringsPart(path: dir + "/sharedStrings.xml")
+        sharedStrings = try SharedStringsPart(path: scratch.file("sharedStrings.xml"))
     }
 
     deinit { removeTemporaryFiles() }
@@ -269,7 +267,7 @@ public final class Workbook {
     public func removeTemporaryFiles() {
         guard !cleaned else { return }
         cleaned = true
-        try? FileManager.default.removeItem(atPath: temporaryDirectory)
+        scratch.remove()
     }
 
     /// Registers a cell format and returns its style.

@@ -35,7 +35,7 @@ struct CheckCommand: ParsableCommand {
         if json {
             try printJSON(checked.report)
         } else {
-            print(CheckText().render(checked), terminator: "")
+            say(CheckText().render(checked), terminator: "")
         }
         if checked.report.findings.contains(where: { $0.severity >= .warning }) { throw ExitCode(1) }
     }

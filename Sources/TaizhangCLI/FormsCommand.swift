@@ -22,7 +22,7 @@ struct FormsCommand: ParsableCommand {
                 try printJSON(set.forms.map { FormSummary(form: $0, campaign: set.campaign) })
                 return
             }
-            print(FormsText(set: set).list(), terminator: "")
+            say(FormsText(set: set).list(), terminator: "")
         }
     }
 
@@ -39,7 +39,7 @@ struct FormsCommand: ParsableCommand {
                 try printJSON(form)
                 return
             }
-            print(FormsText(set: set).show(form), terminator: "")
+            say(FormsText(set: set).show(form), terminator: "")
         }
     }
 }

@@ -11,7 +11,9 @@ struct IngestCommand: ParsableCommand {
         discussion: """
             每个文件都会原样保存：通过检查的标记为“已接收”，有错误的标记为“已退回”并保存检查结果，\
             无法读取的标记为“已拒收”。同一文件再次接收不会重复保存；同一单位同一报送期的更正版本会取代原版本（原版本保留）。
-            退出码：0 全部接收；1 有文件被退回或拒收；2 执行失败。
+            几个人可以同时向同一工作区接收文件：后来的会等待先来的写完。先收到整改台账、后收到自查台账时，\
+            整改台账会按新的自查台账重新核对，结论与到达顺序无关。
+            退出码：0 全部接收（或此前已接收）；1 有文件被退回或拒收（包括再次报送的此类文件）；2 执行失败。
             """)
 
     @OptionGroup var formOptions: FormOptions
@@ -27,10 +29,13 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         let workflow = try formOptions.workflow()
-        let workspace = try workspaceOptions.open(with: workflow)
+        let workspace = try workspaceOptions.open(with: workflow, for: .write)
+        // Each file's line is printed as soon as it is recorded: if the run stops part-way, what is printed is in.
+        let json = self.json
         let outcomes = try workflow.ingest(paths: paths, workspace: workspace,
                                            received: received.map(CampaignClock.noon(of:)), keys: keys,
-                                           progress: ProgressBar(label: "读取").callback)
+                                           progress: ProgressBar(label: "读取").callback,
+                                           recorded: json ? nil : { say($0.displayLine) })
         if let annotate {
             for outcome in outcomes where outcome.verdict == .returned {
                 guard let path = outcome.source else { continue }
@@ -42,8 +47,7 @@ struct IngestCommand: ParsableCommand {
         if json {
             try printJSON(outcomes)
         } else {
-            for outcome in outcomes { print(outcome.displayLine) }
-            print(outcomes.summaryLine)
+            say(outcomes.summaryLine)
         }
         if outcomes.contains(where: { $0.verdict.needsAction }) { throw ExitCode(1) }
     }

@@ -43,10 +43,10 @@ struct PackageCommand: ParsableCommand {
         let manifest = try workflow.buildParcel(
             sender: who.sender, period: period, workspace: try workspaceOptions.open(with: workflow), keyPath: key, date: date,
             allowIncomplete: allowIncomplete, output: output)
-        print("已生成报送包 \(output)（\(manifest.unit.name)，\(period.chinese)，\(manifest.files.count) 个文件）")
-        for file in manifest.files { print("  \(file.name)  \(file.size) 字节") }
+        say("已生成报送包 \(output)（\(manifest.unit.name)，\(period.chinese)，\(manifest.files.count) 个文件）")
+        for file in manifest.files { say("  \(file.name)  \(file.size) 字节") }
         if let missing = manifest.missing, !missing.isEmpty {
-            print("注意：报送包不完整，缺少" + missing.map { "《\(workflow.formSet.form($0)?.title ?? $0)》" }.joined(separator: "、"))
+            say("注意：报送包不完整，缺少" + missing.map { "《\(workflow.formSet.form($0)?.title ?? $0)》" }.joined(separator: "、"))
         }
         if key == nil { printError("taizhang：未指定 --key，报送包没有签名，省厅核验时将不予通过") }
     }
@@ -73,7 +73,7 @@ struct VerifyCommand: ParsableCommand {
         if json {
             try printJSON(ParcelVerdictJSON(verdict))
         } else {
-            print(verdict.text)
+            say(verdict.text)
         }
         if !verdict.isSound { throw ExitCode(1) }
     }
@@ -95,9 +95,9 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             let made = try formOptions.workflow().newKeys(for: who.sender, directory: output, workspace: workspaceOptions.path)
-            print("已生成\(made.name)的密钥：")
-            print("  私钥 \(made.privateKey)（妥善保管，用于签署报送包）")
-            print("  公钥 \(made.publicKey)（交省厅，放入其公钥目录）")
+            say("已生成\(made.name)的密钥：")
+            say("  私钥 \(made.privateKey)（妥善保管，用于签署报送包）")
+            say("  公钥 \(made.publicKey)（交省厅，放入其公钥目录）")
         }
     }
 }

@@ -28,7 +28,7 @@ struct StatusCommand: ParsableCommand {
             let scope = workflow.statusScope(period: period, asOf: asOf)
             guard let output, let month = scope.period else { throw ValidationError("--to 须与 -o 一起使用，并有报送期") }
             for path in try workflow.exportStatus(workspace: workspace, period: month, asOf: scope.asOf, format: to, to: output) {
-                print("已生成 \(path)")
+                say("已生成 \(path)")
             }
             return
         }
@@ -36,7 +36,7 @@ struct StatusCommand: ParsableCommand {
         if json {
             try printJSON(StatusJSON(status))
         } else {
-            print(StatusText(formSet: workflow.formSet).render(status), terminator: "")
+            say(StatusText(formSet: workflow.formSet).render(status), terminator: "")
         }
     }
 }
@@ -65,7 +65,7 @@ struct ReportCommand: ParsableCommand {
             let written = try workflow.progressReport(
                 workspace: try workspaceOptions.open(with: workflow), period: period, asOf: asOf,
                 formats: to.split(separator: ",").map(String.init), recipients: recipient, directory: output)
-            for path in written { print("已生成 \(path)") }
+            for path in written { say("已生成 \(path)") }
         }
     }
 
@@ -81,7 +81,7 @@ struct ReportCommand: ParsableCommand {
             let workflow = try formOptions.workflow()
             let written = try workflow.summaryReport(
                 workspace: try workspaceOptions.open(with: workflow), formats: to.split(separator: ",").map(String.init), directory: output)
-            for path in written { print("已生成 \(path)") }
+            for path in written { say("已生成 \(path)") }
         }
     }
 }

@@ -16,7 +16,7 @@ public struct TaizhangCommand: ParsableCommand {
         subcommands: [
             FormsCommand.self, TemplateCommand.self, TemplatesCommand.self, InspectCommand.self, CheckCommand.self,
             ExportCommand.self, IngestCommand.self, StatusCommand.self, ReportCommand.self, DemoCommand.self,
-            PackageCommand.self, VerifyCommand.self, KeysCommand.self,
+            PackageCommand.self, VerifyCommand.self, KeysCommand.self, WorkspaceCommand.self,
         ])
 
     public init() {}
@@ -26,6 +26,7 @@ public struct TaizhangCommand: ParsableCommand {
 
     /// Runs the command line and exits: 0 success, 1 findings, 2 refused or failed (message on stderr).
     public static func runAndExit(_ arguments: [String]? = nil) -> Never {
+        Housekeeping.start()
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -66,10 +67,14 @@ struct WorkspaceOptions: ParsableArguments {
     @Option(name: .customLong("workspace"), help: ArgumentHelp("工作区数据库文件", valueName: "PATH"))
     var path = "taizhang.sqlite"
 
-    /// Opens the workspace (and remembers its path for messages about it).
-    func open(with workflow: Workflow) throws -> Workflow.OpenWorkspace {
+    /// Opens the workspace, for reading unless `access` says otherwise (and remembers its path for messages
+    /// about it). While another process holds it, says once that it is waiting.
+    func open(with workflow: Workflow, for access: Workflow.WorkspaceAccess = .read) throws -> Workflow.OpenWorkspace {
         TaizhangCommand.workspaceInUse = path
-        return try workflow.openWorkspace(at: path)
+        let path = self.path
+        return try workflow.openWorkspace(at: path, for: access) {
+            printError("工作区“\(path)”正被另一个程序使用，正在等待（最多 \(Int(Workflow.workspaceWaitLimit)) 秒）……")
+        }
     }
 }
 
@@ -84,9 +89,15 @@ extension CivilDate: ExpressibleByArgument {
     public init?(argument: String) { self.init(iso: argument) }
 }
 
-/// Writes to standard error (messages for people; standard output is for results).
+/// Writes to standard error (messages for people; standard output is for results). Control characters that
+/// came from a file are shown, not obeyed.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((TextSafety.printableKeepingLines(text) + "\n").utf8))
+}
+
+/// Prints a line (or several) for a person on standard output, control characters shown, not obeyed.
+func say(_ text: String, terminator: String = "\n") {
+    print(TextSafety.printableKeepingLines(text), terminator: terminator)
 }
 
 /// Prints `value` as JSON on standard output (sorted keys, indented).

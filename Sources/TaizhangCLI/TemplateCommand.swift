@@ -17,7 +17,7 @@ struct TemplateCommand: ParsableCommand {
 
     func run() throws {
         try formOptions.workflow().writeTemplate(form: form, unit: unit, period: period, to: output)
-        print("已生成 \(output)")
+        say("已生成 \(output)")
     }
 }
 
@@ -33,6 +33,6 @@ struct TemplatesCommand: ParsableCommand {
 
     func run() throws {
         let written = try formOptions.workflow().writeTemplates(period: period, to: output)
-        print("已在 \(output) 生成 \(written.count) 个模板")
+        say("已在 \(output) 生成 \(written.count) 个模板")
     }
 }

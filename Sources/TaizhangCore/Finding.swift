@@ -104,9 +104,10 @@ public struct Finding: Hashable, Sendable, Codable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `错误 “整改台账”工作表 H7 单元格（整改时限）：…`
+    /// `错误 “整改台账”工作表 H7 单元格（整改时限）：…` — one line, safe to print (cell text and sheet names
+    /// come from the file: their control characters are shown, not obeyed).
     public var description: String {
         let place = location.description
-        return place.isEmpty ? "\(severity.label)：\(message)" : "\(severity.label) \(place)：\(message)"
+        return TextSafety.printable(place.isEmpty ? "\(severity.label)：\(message)" : "\(severity.label) \(place)：\(message)")
     }
 }

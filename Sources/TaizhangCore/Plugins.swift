@@ -173,9 +173,10 @@ public struct ImportError: Error, Sendable, Hashable, CustomStringConvertible {
         self.init(reason, file: file, detail: detail, place: place)
     }
 
+    /// One line, safe to print (the file name and place come from the sender).
     public var description: String {
-        if let place { return "无法读取文件“\(file)”（\(place)）：\(detail)" }
-        return "无法读取文件“\(file)”：\(detail)"
+        if let place { return TextSafety.printable("无法读取文件“\(file)”（\(place)）：\(detail)") }
+        return TextSafety.printable("无法读取文件“\(file)”：\(detail)")
     }
 }
 

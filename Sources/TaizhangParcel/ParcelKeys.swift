@@ -39,7 +39,13 @@ public enum ParcelKeys {
         let publicText = "# \(name)（\(id)）报送包验签公钥（Ed25519），交省厅用于核验报送包\n"
             + key.publicKey.rawRepresentation.base64EncodedString() + "\n"
         try writeKeyFile(privateText, to: privatePath, mode: 0o600)
-        try writeKeyFile(publicText, to: publicPath, mode: 0o644)
+        do {
+            try writeKeyFile(publicText, to: publicPath, mode: 0o644)
+        } catch {
+            // Half a pair is no use and would block the next attempt.
+            unlink(privatePath)
+            throw error
+        }
         return (privatePath, publicPath)
     }
 
@@ -90,17 +96,43 @@ public enum ParcelKeys {
     }
 
     private static func writeKeyFile(_ text: String, to path: String, mode: mode_t) throws {
-        // O_EXCL: never follow or replace an existing file; the mode is set at creation, so the private key is
-        // never readable by others, not even for a moment.
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
-        guard fd >= 0 else { throw ParcelError("无法创建密钥文件“\(path)”：\(String(cString: strerror(errno)))") }
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        // Written whole to a private temporary file (O_EXCL, the mode set at creation, so a private key is never
+        // readable by others, not even for a moment), flushed, then linked into place: link() never replaces an
+        // existing file, and a full disk or a crash leaves no empty or partial key behind.
+        let temporary = path + ".\(getpid()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
+        guard fd >= 0 else { throw ParcelError("无法创建密钥文件“\(path)”：\(reason(errno))") }
+        defer { unlink(temporary) }
         _ = fchmod(fd, mode)  // not narrowed by the umask either
-        do {
-            try handle.write(contentsOf: Data(text.utf8))
-            try handle.close()
-        } catch {
-            throw ParcelError("写入密钥文件“\(path)”失败：\(error.localizedDescription)")
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let error = errno
+                close(fd)
+                throw ParcelError("写入密钥文件“\(path)”失败：\(reason(error))")
+            }
+            written += n
+        }
+        let synced = fsync(fd) == 0 ? 0 : errno
+        close(fd)
+        if synced != 0 { throw ParcelError("写入密钥文件“\(path)”失败：\(reason(synced))") }
+        guard link(temporary, path) == 0 else {
+            let error = errno
+            if error == EEXIST { throw ParcelError("密钥文件“\(path)”已存在，为免误覆盖，未生成新密钥（如确需更换，请先移走旧文件）") }
+            throw ParcelError("无法创建密钥文件“\(path)”：\(reason(error))")
+        }
+    }
+
+    private static func reason(_ number: Int32) -> String {
+        switch number {
+        case ENOSPC, EDQUOT: return "磁盘已满，请腾出空间后重试"
+        case EACCES, EPERM: return "没有写权限"
+        case EROFS: return "磁盘是只读的"
+        case ENOENT, ENOTDIR: return "目录不存在"
+        default: return "系统错误 \(number)"
         }
     }
 }

@@ -282,15 +282,13 @@ public struct ParcelVerifier: Sendable {
 
     /// A unit package inside a province package, verified through a private temporary file.
     private func nested(_ bytes: [UInt8], entry: ParcelManifest.FileEntry, period: String) -> [ParcelProblem] {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-verify-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
         let prefix = "单位报送包“\(entry.name)”："
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false,
-                                                    attributes: [.posixPermissions: 0o700])
-            let file = directory.appendingPathComponent("package.zip")
-            try Data(bytes).write(to: file)
-            let inner = try verify(path: file.path, fileName: entry.name, nestedAllowed: false)
+            let directory = try ScratchDirectory(purpose: "verify")
+            defer { directory.remove() }
+            let file = directory.file("package.zip")
+            try Data(bytes).write(to: URL(fileURLWithPath: file))
+            let inner = try verify(path: file, fileName: entry.name, nestedAllowed: false)
             var problems = inner.problems.map {
                 ParcelProblem($0.code, prefix + $0.message, place: entry.name + ($0.place.map { "/" + $0 } ?? ""))
             }

@@ -25,9 +25,10 @@ extension Workspace {
     public func recordPackage(fileName: String, bytes: Data, receivedAt: Date, unit: String, period: YearMonth,
                               manifest: String) throws -> IngestResult {
         let hash = Workspace.sha256(bytes)
+        let identity = Workspace.identity(of: bytes, fileName: fileName)
         let received = Workspace.timestamp(receivedAt)
-        return try queue.write { db -> IngestResult in
-            if let row = try Row.fetchOne(db, sql: "SELECT id, state FROM submissions WHERE sha256 = ?", arguments: [hash]) {
+        return try writeImmediately { db -> IngestResult in
+            if let row = try Row.fetchOne(db, sql: "SELECT id, state FROM submissions WHERE identity = ?", arguments: [identity]) {
                 return .alreadyKnown(id: row["id"], state: SubmissionState(rawValue: row["state"]) ?? .refused)
             }
             let previous = try Int64.fetchOne(db, sql: """
@@ -35,10 +36,10 @@ extension Workspace {
                 ORDER BY id DESC LIMIT 1
                 """, arguments: [unit, period.iso])
             try db.execute(sql: """
-                INSERT INTO submissions (sha256, file_name, size, content, received_at, received_date, state, unit,
-                    period, recognition, report, supersedes)
-                VALUES (?, ?, ?, ?, ?, ?, 'accepted', ?, ?, 'package', ?, ?)
-                """, arguments: [hash, fileName, bytes.count, bytes, received.iso, received.date.iso, unit, period.iso,
+                INSERT INTO submissions (sha256, identity, file_name, size, content, received_at, received_date, state,
+                    unit, period, recognition, report, supersedes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?, 'package', ?, ?)
+                """, arguments: [hash, identity, fileName, bytes.count, bytes, received.iso, received.date.iso, unit, period.iso,
                                  manifest, previous])
             return .accepted(id: db.lastInsertedRowID, supersedes: previous)
         }

@@ -45,13 +45,20 @@ public struct Intake: Sendable {
     public var receivedAt: Date
     /// What checking it found.
     public var outcome: Outcome
+    /// The referenced ledgers the check was made against (``References/basis``), for a form that refers to
+    /// others; `nil` for a form that refers to none.
+    public var checkedAgainst: String?
 
-    public init(fileName: String, bytes: Data, receivedAt: Date, outcome: Outcome) {
+    public init(fileName: String, bytes: Data, receivedAt: Date, outcome: Outcome, checkedAgainst: String? = nil) {
         self.fileName = fileName
         self.bytes = bytes
         self.receivedAt = receivedAt
         self.outcome = outcome
+        self.checkedAgainst = checkedAgainst
     }
+
+    /// What makes this file "the same" as one received before (see ``Workspace/identity(of:fileName:)``).
+    public var identity: String { Workspace.identity(of: bytes, fileName: fileName) }
 }
 
 /// One stored submission, without its bytes and rows.
@@ -76,86 +83,157 @@ public struct SubmissionRecord: Sendable, Equatable, Codable {
 /// The embedded SQLite workspace: every submission kept whole (bytes, hash, report, state, the rows it
 /// holds), corrected versions superseding earlier ones without deleting them, with versioned migrations.
 /// Each file is recorded in one transaction: a crash mid-way leaves the store as it was before that file.
+///
+/// A workspace is opened for reading or for writing. Only writing creates or migrates one, and writing is
+/// refused on a workspace that fails `PRAGMA quick_check` or holds migrations this build does not know.
+/// Several processes may write at once: each waits (up to ``waitLimit``) for the others' transactions.
 public final class Workspace: Sendable {
     let queue: DatabaseQueue
+
+    /// What the workspace is opened for.
+    public enum Access: Sendable {
+        /// Reading only: the file must exist; nothing is written to it, not even the journal mode.
+        case read
+        /// Reading and writing: created when missing, migrated, checked for damage first.
+        case write
+    }
+
+    /// How the workspace was opened.
+    public let access: Access
 
     /// The time zone deadlines are kept in (每月24日前 means Beijing time).
     public static let timeZone = TimeZone(identifier: "Asia/Shanghai")!
 
-    /// Opens (creating and migrating when needed) the workspace at `path`.
-    public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.label = "taizhang"
-        // Write-ahead logging: a commit is one append (no rewrite of the database file), and a process killed
-        // mid-transaction leaves the database as of the last commit. NORMAL synchronisation keeps it consistent
-        // on power loss too, at the price of possibly losing the last commits (re-ingesting is harmless).
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+    /// How long a writer waits for another process's transaction before giving up.
+    public static let waitLimit: TimeInterval = 120
+
+    /// Opens the workspace at `path`. `waiting` is called (once) when another process holds the workspace and
+    /// this one has to wait for it.
+    public init(path: String, access: Access = .write, waiting: (@Sendable () -> Void)? = nil) throws {
+        self.access = access
+        switch access {
+        case .write: queue = try Workspace.openForWriting(path, waiting: waiting)
+        case .read: queue = try Workspace.openForReading(path, waiting: waiting)
         }
-        queue = try DatabaseQueue(path: path, configuration: configuration)
-        try Workspace.migrator.migrate(queue)
     }
 
     /// An in-memory workspace, for tests.
     public init() throws {
+        access = .write
         queue = try DatabaseQueue()
         try Workspace.migrator.migrate(queue)
     }
 
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: submissions and rows") { db in
-            try db.execute(sql: """
-                CREATE TABLE submissions (
-                    id INTEGER PRIMARY KEY,
-                    sha256 TEXT NOT NULL UNIQUE,
-                    file_name TEXT NOT NULL,
-                    size INTEGER NOT NULL,
-                    content BLOB NOT NULL,
-                    received_at TEXT NOT NULL,
-                    received_date TEXT NOT NULL,
-                    state TEXT NOT NULL CHECK (state IN ('accepted', 'rejected', 'refused')),
-                    unit TEXT,
-                    form TEXT,
-                    form_version TEXT,
-                    period TEXT,
-                    recognition TEXT,
-                    error_count INTEGER NOT NULL DEFAULT 0,
-                    warning_count INTEGER NOT NULL DEFAULT 0,
-                    report TEXT NOT NULL,
-                    header TEXT,
-                    supersedes INTEGER REFERENCES submissions(id)
-                );
-                CREATE INDEX submissions_by_slot ON submissions(unit, form, period, state);
-                CREATE TABLE rows (
-                    submission_id INTEGER NOT NULL REFERENCES submissions(id),
-                    table_id TEXT NOT NULL,
-                    row_index INTEGER NOT NULL,
-                    source_row INTEGER,
-                    key TEXT,
-                    "values" TEXT NOT NULL,
-                    PRIMARY KEY (submission_id, table_id, row_index)
-                ) WITHOUT ROWID;
-                CREATE INDEX rows_by_key ON rows(key);
-                -- The submission that counts for each unit, form and period: accepted and not superseded.
-                CREATE VIEW current_submissions AS
-                    SELECT s.* FROM submissions s
-                    WHERE s.state = 'accepted'
-                      AND NOT EXISTS (SELECT 1 FROM submissions t WHERE t.supersedes = s.id);
-                -- The first accepted submission for each unit, form and period: what punctuality is judged by.
-                CREATE VIEW first_accepted AS
-                    SELECT unit, form, period, MIN(received_date) AS received_date, COUNT(*) AS versions
-                    FROM submissions WHERE state = 'accepted' GROUP BY unit, form, period;
-                """)
+    static func configuration(readonly: Bool, waiting: (@Sendable () -> Void)?) -> Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.label = "taizhang"
+        configuration.readonly = readonly
+        let announced = Announced()
+        let pause: UInt32 = 50_000  // µs
+        let maxTries = Int(waitLimit * 1_000_000 / Double(pause))
+        configuration.busyMode = .callback { tries in
+            if tries == 0, announced.first() { waiting?() }
+            guard tries < maxTries else { return false }
+            usleep(pause)
+            return true
         }
-        migrator.registerMigration("v2: index the supersession chain") { db in
-            // current_submissions asks, for every accepted submission, whether another supersedes it: without
-            // this index each ingest scanned all submissions (ingest time grew with the workspace).
-            try db.execute(sql: "CREATE INDEX submissions_by_supersedes ON submissions(supersedes)")
+        if !readonly {
+            // Write-ahead logging: a commit is one append (no rewrite of the database file), and a process killed
+            // mid-transaction leaves the database as of the last commit. NORMAL synchronisation keeps it
+            // consistent on power loss too, at the price of possibly losing the last commits (re-ingesting is
+            // harmless).
+            configuration.journalMode = .wal
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         }
-        return migrator
+        return configuration
+    }
+
+    private static func openForWriting(_ path: String, waiting: (@Sendable () -> Void)?) throws -> DatabaseQueue {
+        let existed = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int).map { $0 > 0 } ?? false
+        let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: false, waiting: waiting))
+        if existed {
+            try queue.read { db in
+                let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(20)")
+                if problems != ["ok"] { throw WorkspaceError(.damaged, path: path, detail: problems) }
+                try checkVersion(db, path: path)
+            }
+        }
+        try migrate(queue)
+        return queue
+    }
+
+    /// Applies the migrations this workspace lacks. Two processes opening a new workspace at once may both try
+    /// the same migration (GRDB reads which are applied before it takes the write lock): the loser's attempt
+    /// fails, and it tries again once the winner has moved on.
+    private static func migrate(_ queue: DatabaseQueue) throws {
+        var attempt = 0
+        while true {
+            let before = try queue.read { db in try migrator.appliedIdentifiers(db) }
+            do {
+                try migrator.migrate(queue)
+                return
+            } catch {
+                attempt += 1
+                let after = try queue.read { db in try migrator.appliedIdentifiers(db) }
+                guard after != before, attempt < 10 else { throw error }
+            }
+        }
+    }
+
+    private static func openForReading(_ path: String, waiting: (@Sendable () -> Void)?) throws -> DatabaseQueue {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw WorkspaceError(.missing, path: path)
+        }
+        let configuration = configuration(readonly: true, waiting: waiting)
+        var queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") }
+        } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_CANTOPEN
+            && !FileManager.default.fileExists(atPath: path + "-wal") {
+            // A write-ahead-log workspace on a read-only folder or mount: SQLite cannot make its shared-memory
+            // file. With no log beside it, the file alone holds every commit and is read as immutable.
+            queue = try DatabaseQueue(path: "file:\(path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path)?immutable=1",
+                                      configuration: configuration)
+        }
+        let outdated = try queue.read { db -> Bool in
+            try checkVersion(db, path: path)
+            return try !migrator.hasCompletedMigrations(db)
+        }
+        guard outdated else { return queue }
+        // Written by an earlier build: upgrade it once where that is allowed, then read it as usual.
+        guard FileManager.default.isWritableFile(atPath: path) else {
+            throw WorkspaceError(.outdatedReadOnly, path: path)
+        }
+        try queue.close()
+        _ = try openForWriting(path, waiting: waiting)
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// Refuses a file that is not a workspace, or one with migrations this build does not know.
+    private static func checkVersion(_ db: Database, path: String) throws {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        guard tables.contains("grdb_migrations") else {
+            if tables.isEmpty { return }  // a new, empty file
+            throw WorkspaceError(.notWorkspace, path: path)
+        }
+        let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+        if !unknown.isEmpty { throw WorkspaceError(.unknownVersion, path: path, detail: unknown.sorted()) }
+    }
+
+    /// Runs `body` in an IMMEDIATE transaction: the write lock is taken (waiting for other writers) before
+    /// anything is read, so what the body reads is what it writes against.
+    func writeImmediately<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
     }
 
     // MARK: Recording
@@ -168,35 +246,45 @@ public final class Workspace: Sendable {
         }.joined()
     }
 
-    /// The submission with these bytes, if they were ingested before.
-    public func known(sha256: String) throws -> SubmissionRecord? {
+    /// What makes a file "the same" as one received before: its bytes; for a file with no bytes at all (empty,
+    /// or one that could not be read), its bytes and its name, so that each such file is recorded under its
+    /// own name.
+    public static func identity(of bytes: Data, fileName: String) -> String {
+        let hash = sha256(bytes)
+        return bytes.isEmpty ? hash + "/" + fileName : hash
+    }
+
+    /// The submission with this identity (``identity(of:fileName:)``), if it was received before.
+    public func known(identity: String) throws -> SubmissionRecord? {
         try queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE sha256 = ?", arguments: [sha256])
+            try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE identity = ?", arguments: [identity])
                 .map(Workspace.record(from:))
         }
     }
 
-    /// Records a file in one transaction. The same bytes twice are recorded once.
+    /// Records a file in one transaction. The same file twice (by ``Intake/identity``) is recorded once.
     ///
     /// For tests of crash safety only: when the environment variable `TAIZHANG_FAULT_ABORT_AFTER_ROWS`
     /// is set to N, the process aborts after writing N rows of a submission, inside the transaction.
     public func record(_ intake: Intake) throws -> IngestResult {
         let hash = Workspace.sha256(intake.bytes)
+        let identity = intake.identity
         let received = Workspace.timestamp(intake.receivedAt)
         let faultAfterRows = ProcessInfo.processInfo.environment["TAIZHANG_FAULT_ABORT_AFTER_ROWS"].flatMap { Int($0) }
-        return try queue.write { db -> IngestResult in
-            if let row = try Row.fetchOne(db, sql: "SELECT id, state FROM submissions WHERE sha256 = ?", arguments: [hash]) {
+        return try writeImmediately { db -> IngestResult in
+            if let row = try Row.fetchOne(db, sql: "SELECT id, state FROM submissions WHERE identity = ?", arguments: [identity]) {
                 return .alreadyKnown(id: row["id"], state: SubmissionState(rawValue: row["state"]) ?? .refused)
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let encoder = Workspace.reportEncoder
             switch intake.outcome {
             case .refused(let error):
                 let report = String(decoding: try encoder.encode(RefusalReport(error: error)), as: UTF8.self)
                 try db.execute(sql: """
-                    INSERT INTO submissions (sha256, file_name, size, content, received_at, received_date, state, report)
-                    VALUES (?, ?, ?, ?, ?, ?, 'refused', ?)
-                    """, arguments: [hash, intake.fileName, intake.bytes.count, intake.bytes, received.iso, received.date.iso, report])
+                    INSERT INTO submissions (sha256, identity, file_name, size, content, received_at, received_date,
+                        state, report)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'refused', ?)
+                    """, arguments: [hash, identity, intake.fileName, intake.bytes.count, intake.bytes, received.iso,
+                                     received.date.iso, report])
                 return .refused(id: db.lastInsertedRowID)
             case .checked(let checked):
                 let document = checked.document
@@ -209,15 +297,17 @@ public final class Workspace: Sendable {
                         """, arguments: [document.unit?.id, document.form.id, document.period?.iso])
                 }
                 try db.execute(sql: """
-                    INSERT INTO submissions (sha256, file_name, size, content, received_at, received_date, state, unit,
-                        form, form_version, period, recognition, error_count, warning_count, report, header, supersedes)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO submissions (sha256, identity, file_name, size, content, received_at, received_date,
+                        state, unit, form, form_version, period, recognition, error_count, warning_count, report,
+                        header, supersedes, checked_against)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [
-                        hash, intake.fileName, intake.bytes.count, intake.bytes, received.iso, received.date.iso,
-                        accepted ? "accepted" : "rejected", document.unit?.id, document.form.id, document.form.version,
-                        document.period?.iso, checked.recognition.rawValue, checked.report.errorCount,
-                        checked.report.warningCount, String(decoding: try encoder.encode(checked.report), as: UTF8.self),
-                        Value.json(document.header), supersedes,
+                        hash, identity, intake.fileName, intake.bytes.count, intake.bytes, received.iso,
+                        received.date.iso, accepted ? "accepted" : "rejected", document.unit?.id, document.form.id,
+                        document.form.version, document.period?.iso, checked.recognition.rawValue,
+                        checked.report.errorCount, checked.report.warningCount,
+                        String(decoding: try encoder.encode(checked.report), as: UTF8.self),
+                        Value.json(document.header), supersedes, intake.checkedAgainst,
                     ])
                 let id = db.lastInsertedRowID
                 var written = 0
@@ -237,6 +327,12 @@ public final class Workspace: Sendable {
                 return accepted ? .accepted(id: id, supersedes: supersedes) : .rejected(id: id)
             }
         }
+    }
+
+    static var reportEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 
     struct RefusalReport: Codable {
@@ -318,28 +414,6 @@ public final class Workspace: Sendable {
                                       rows: rows, purpose: .data)
             }
         }
-    }
-
-    /// The keys of every current ledger of `unit` that other forms refer to (the self-check ledger's 问题编号,
-    /// all periods together: the ledger grows month by month).
-    public func referenceIndex(unit: String, formSet: FormSet) throws -> ReferenceIndex {
-        var index = ReferenceIndex()
-        let targets = Set(formSet.forms.flatMap { $0.tables.flatMap(\.columns) }.compactMap(\.references))
-        try queue.read { db in
-            for target in targets {
-                // No ledger at all is "not known yet" (checked later), not "known to be empty".
-                let known = try Bool.fetchOne(db, sql: """
-                    SELECT EXISTS (SELECT 1 FROM current_submissions WHERE unit = ? AND form = ?)
-                    """, arguments: [unit, target.form]) ?? false
-                guard known else { continue }
-                let keys = try String.fetchAll(db, sql: """
-                    SELECT DISTINCT r.key FROM current_submissions s JOIN rows r ON r.submission_id = s.id
-                    WHERE s.unit = ? AND s.form = ? AND r.key IS NOT NULL
-                    """, arguments: [unit, target.form])
-                index.add(form: target.form, field: target.field, keys: keys)
-            }
-        }
-        return index
     }
 
     /// The first accepted submission day per unit, form and period (for on-time judgements).

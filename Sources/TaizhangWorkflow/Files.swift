@@ -10,8 +10,10 @@ public final class AtomicFileSink: ByteSink {
     private let handle: FileHandle
     private var committed = false
 
-    /// Starts writing `path` (its folder is created when missing).
-    public init(path: String) throws {
+    /// Starts writing `path` (its folder is created when missing). Refuses a destination that is a workspace,
+    /// its log, or one of `inputs` (see ``OutputGuard``).
+    public init(path: String, protecting inputs: [String] = []) throws {
+        try OutputGuard.check(path, inputs: inputs)
         target = URL(fileURLWithPath: path)
         let dir = target.deletingLastPathComponent()
         do {
@@ -50,8 +52,9 @@ public final class AtomicFileSink: ByteSink {
     }
 
     /// Writes a whole file atomically with `body`.
-    public static func write(_ path: String, _ body: (AtomicFileSink) throws -> Void) throws {
-        let sink = try AtomicFileSink(path: path)
+    public static func write(_ path: String, protecting inputs: [String] = [],
+                             _ body: (AtomicFileSink) throws -> Void) throws {
+        let sink = try AtomicFileSink(path: path, protecting: inputs)
         try body(sink)
         try sink.commit()
     }
@@ -72,11 +75,9 @@ public struct FileOpener: Sendable {
     /// Opens `path`; `displayName` is the name shown in messages (the file's own name by default).
     public func open(_ path: String, displayName: String? = nil) throws -> (source: any SheetSource, name: String) {
         let name = displayName ?? URL(fileURLWithPath: path).lastPathComponent
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ImportError(.unreadable, file: name, detail: "文件不存在")
+        if let problem = IncomingBytes.notRegularFile(path) {
+            throw ImportError(.unreadable, file: name, detail: problem)
         }
-        guard !isDirectory.boolValue else { throw ImportError(.unreadable, file: name, detail: "这是一个目录，不是文件") }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ImportError(.unreadable, file: name, detail: "没有读取权限")
         }
@@ -92,6 +93,71 @@ public struct FileOpener: Sendable {
             throw ImportError(.notSpreadsheet, file: name, detail: "不是可以识别的表格文件（支持 \(known)）")
         }
         return (try importer.open(ImportSource(path: path, displayName: name), limits: limits), name)
+    }
+}
+
+/// Reading a file handed in without ever blocking on it: only regular files are read (a FIFO, a device or a
+/// socket would hang or never end).
+public enum IncomingBytes {
+    /// Why `path` is not a regular file that can be read, or `nil` when it is one.
+    public static func notRegularFile(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            return errno == ENOENT ? "文件不存在" : errno == EACCES ? "没有读取权限" : "无法读取文件"
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "这是一个目录，不是文件"
+        case S_IFIFO: return "这是一个管道，不是普通文件"
+        case S_IFSOCK: return "这是一个套接字，不是普通文件"
+        default: return "这是一个设备，不是普通文件"
+        }
+    }
+
+    /// The bytes of `path`, or why they cannot be read.
+    public static func read(_ path: String) -> Result<Data, ImportError> {
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        if let problem = notRegularFile(path) { return .failure(ImportError(.unreadable, file: name, detail: problem)) }
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            return .failure(ImportError(.unreadable, file: name, detail: "无法读取文件（没有读取权限？）"))
+        }
+        return .success(bytes)
+    }
+}
+
+/// Where outputs may not go: a command that writes a file refuses a destination that is a workspace (any
+/// SQLite database), a workspace's `-wal`, `-shm` or `-journal`, or one of the files the command reads. A typo
+/// in `-o` must never replace the province's records.
+public enum OutputGuard {
+    /// Throws when `path` must not be written.
+    public static func check(_ path: String, inputs: [String] = []) throws {
+        let target = resolved(path)
+        for input in inputs where resolved(input) == target || sameFile(input, path) {
+            throw WorkflowError(.outputIsInput, subject: path)
+        }
+        var candidates = [path]
+        for suffix in ["-wal", "-shm", "-journal"] where path.hasSuffix(suffix) {
+            candidates.append(String(path.dropLast(suffix.count)))
+        }
+        if candidates.contains(where: isDatabase) { throw WorkflowError(.outputIsWorkspace, subject: path) }
+    }
+
+    /// Whether the file at `path` is an SQLite database (its first 16 bytes are SQLite's header).
+    static func isDatabase(_ path: String) -> Bool {
+        guard IncomingBytes.notRegularFile(path) == nil, let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        return header == Data("SQLite format 3\u{0}".utf8)
+    }
+
+    static func resolved(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
+        return x.st_dev == y.st_dev && x.st_ino == y.st_ino
     }
 }
 

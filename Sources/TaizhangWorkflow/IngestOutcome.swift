@@ -12,6 +12,9 @@ public enum IngestVerdict: Sendable, Equatable {
     case refused
     /// The same bytes were received before (已收到过); nothing changed.
     case alreadyReceived(SubmissionState)
+    /// An earlier submission checked again because the ledgers it refers to changed (重新核对), with its
+    /// state before and now.
+    case rechecked(previous: SubmissionState, now: SubmissionState)
 
     /// The stable word used in JSON (`accepted`, `rejected`, `refused`, `known`).
     public var code: String {
@@ -20,14 +23,17 @@ public enum IngestVerdict: Sendable, Equatable {
         case .returned: return "rejected"
         case .refused: return "refused"
         case .alreadyReceived: return "known"
+        case .rechecked: return "rechecked"
         }
     }
 
-    /// Whether the file stands as an error the sender must fix (returned or refused).
+    /// Whether the file stands as an error the sender must fix: returned or refused, now or when it was
+    /// received before, or returned on a recheck.
     public var needsAction: Bool {
         switch self {
         case .returned, .refused: return true
-        case .accepted, .alreadyReceived: return false
+        case .accepted: return false
+        case .alreadyReceived(let state), .rechecked(_, let state): return state != .accepted
         }
     }
 }
@@ -73,13 +79,19 @@ public struct IngestOutcome: Sendable {
 extension IngestOutcome: Encodable {
     private enum Keys: String, CodingKey {
         case file, state, submission, unit, form, period, rows, supersedes, errors, warnings, firstFindings, line
+        case previousState, currentState
     }
 
-    /// The JSON shape of `ingest --json` (unchanged since the first release).
+    /// The JSON shape of `ingest --json` (unchanged since the first release; a recheck adds `previousState`
+    /// and `currentState`).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(file, forKey: .file)
         try c.encode(verdict.code, forKey: .state)
+        if case .rechecked(let previous, let now) = verdict {
+            try c.encode(previous.rawValue, forKey: .previousState)
+            try c.encode(now.rawValue, forKey: .currentState)
+        }
         try c.encode(submission, forKey: .submission)
         try c.encodeIfPresent(unit, forKey: .unit)
         try c.encodeIfPresent(form, forKey: .form)
@@ -97,6 +109,8 @@ extension [IngestOutcome] {
     /// 共 N 个文件：已接收 …，已退回 …，已拒收 …，已收到过 …。
     public var summaryLine: String {
         func count(_ code: String) -> Int { filter { $0.verdict.code == code }.count }
-        return "共 \(self.count) 个文件：已接收 \(count("accepted"))，已退回 \(count("rejected"))，已拒收 \(count("refused"))，已收到过 \(count("known"))。"
+        let rechecked = count("rechecked")
+        return "共 \(self.count - rechecked) 个文件：已接收 \(count("accepted"))，已退回 \(count("rejected"))，已拒收 \(count("refused"))，已收到过 \(count("known"))。"
+            + (rechecked > 0 ? "另有 \(rechecked) 份此前的报送因所引用的台账变化而重新核对，结论已更新。" : "")
     }
 }

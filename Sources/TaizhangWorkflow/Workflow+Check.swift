@@ -47,7 +47,8 @@ extension Workflow {
         let (source, name) = try opener.open(file)
         let checked = try checker.check(source, fileName: name, hints: hints, references: index)
         if let annotate {
-            try writeAnnotatedWorkbook(source: source, findings: checked.report.findings, fileName: name, to: annotate)
+            try writeAnnotatedWorkbook(source: source, findings: checked.report.findings, fileName: name, to: annotate,
+                                       protecting: [file] + references)
         }
         return checked
     }
@@ -60,12 +61,14 @@ extension Workflow {
         let hints = try hints(text)
         let (source, name) = try FileOpener(registry: registry).open(file)
         let checked = try LedgerChecker(formSet: formSet).check(source, fileName: name, hints: hints)
-        try AtomicFileSink.write(output) { try exporter.export(checked.document, to: $0) }
+        try AtomicFileSink.write(output, protecting: [file]) { try exporter.export(checked.document, to: $0) }
         return checked
     }
 
     /// Writes the annotated workbook (faulty cells marked and commented, a findings sheet) atomically.
-    func writeAnnotatedWorkbook(source: any SheetSource, findings: [Finding], fileName: String, to path: String) throws {
+    func writeAnnotatedWorkbook(source: any SheetSource, findings: [Finding], fileName: String, to path: String,
+                                protecting inputs: [String] = []) throws {
+        try OutputGuard.check(path, inputs: inputs)
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")

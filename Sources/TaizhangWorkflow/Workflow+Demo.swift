@@ -4,10 +4,16 @@ import TaizhangSamples
 import TaizhangStore
 
 extension Workflow {
+    /// The file that marks a folder as the demo's own (so that running the demo again may replace its files).
+    public static let demoMarker = ".taizhang-demo"
+
     /// The demo: two months of the campaign as the province lives them, in `directory` — templates, the units'
     /// returns (``DemoReturns``: late, faulty, CSV, home-made), ingest day by day, correction notices, the
     /// status on 28 June and the province's reports. `say` receives each line of the narration.
-    public func runDemo(in directory: URL, say: (String) -> Void) throws {
+    ///
+    /// The demo replaces what it made before in `directory`, and only that: a folder that is neither empty nor
+    /// marked as the demo's (``demoMarker``) is refused unless `force` is set.
+    public func runDemo(in directory: URL, force: Bool = false, say: (String) -> Void) throws {
         let may = YearMonth(year: 2024, month: 5)!
         let june = YearMonth(year: 2024, month: 6)!
         let templates = directory.appendingPathComponent("1-模板")
@@ -15,6 +21,17 @@ extension Workflow {
         let reports = directory.appendingPathComponent("3-汇总报告")
         let workspacePath = directory.appendingPathComponent("taizhang.sqlite").path
         let fm = FileManager.default
+        let marker = directory.appendingPathComponent(Workflow.demoMarker)
+        if let entries = try? fm.contentsOfDirectory(atPath: directory.path), !entries.isEmpty,
+           !fm.fileExists(atPath: marker.path), !force {
+            throw WorkflowError(.demoFolderInUse, subject: directory.path)
+        }
+        do {
+            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Data("台账演示程序建立的目录：再次运行 taizhang demo 会重新生成其中的文件。\n".utf8).write(to: marker)
+        } catch {
+            throw WorkflowError(.cannotCreateFolder, subject: directory.path, detail: UserMessage.text(for: error))
+        }
         for dir in [templates, inbox, reports] {
             try? fm.removeItem(at: dir)
             try fm.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -30,7 +47,7 @@ extension Workflow {
         say("  共 \(returns.count) 个文件，在 \(inbox.path)\n")
 
         say("【第三步】接收报送的文件")
-        let workspace = try Workspace(path: workspacePath)
+        let workspace = try openWorkspace(at: workspacePath, for: .write)
         var outcomes: [IngestOutcome] = []
         // Files arrive day by day.
         for (day, batch) in Dictionary(grouping: returns, by: \.received).sorted(by: { $0.key < $1.key }) {

@@ -52,41 +52,55 @@ extension Workflow {
 
     /// Takes the files under `paths` (folders recursively) into the workspace, all received at `received`
     /// (now by default); packages are verified with the public keys in `keys` (`keys/` beside the workspace by
-    /// default). The ingest use case of the command and the web workbench.
+    /// default). `recorded` hears each outcome as soon as its file is recorded. The ingest use case of the
+    /// command and the web workbench.
     public func ingest(paths: [String], workspace: Workspace, received: Date? = nil, keys: String? = nil,
-                       progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [IngestOutcome] {
+                       progress: (@Sendable (Int, Int) -> Void)? = nil,
+                       recorded: ((IngestOutcome) -> Void)? = nil) throws -> [IngestOutcome] {
         let files = try expand(paths)
         guard !files.isEmpty else {
             throw WorkflowError(.noFiles, detail: ingestibleExtensions.sorted().map { "." + $0 }.joined(separator: "、"))
         }
         let at = received ?? clock.now
-        return try ingest(files.map { IncomingFile(path: $0, received: at) }, workspace: workspace, keys: keys, progress: progress)
+        return try ingest(files.map { IncomingFile(path: $0, received: at) }, workspace: workspace, keys: keys,
+                          progress: progress, recorded: recorded)
     }
 
     /// Takes files into the workspace. Submission packages (`.zip`) are verified first and their ledgers taken
     /// in as the sender's; every other file is read on both cores, then validated and recorded one by one in
     /// dependency order (the forms others refer to first), each in its own transaction. Every file is kept.
+    ///
+    /// Afterwards every verdict that referred to ledgers which have changed since (in this run or another
+    /// process's) is reached again (``recheck(workspace:)``); those that change come last, as `.rechecked`.
+    /// A failure part-way throws ``WorkflowError/Code/ingestInterrupted`` naming what was and was not recorded.
     public func ingest(_ files: [IncomingFile], workspace: Workspace, keys: String? = nil,
-                       progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [IngestOutcome] {
+                       progress: (@Sendable (Int, Int) -> Void)? = nil,
+                       recorded: ((IngestOutcome) -> Void)? = nil) throws -> [IngestOutcome] {
+        var outcomes: [IngestOutcome]
         if files.contains(where: { Parcels.isParcel($0.path) }) {
-            return try ingestWithParcels(files, workspace: workspace, keys: keys, progress: progress)
+            outcomes = try ingestWithParcels(files, workspace: workspace, keys: keys, progress: progress, recorded: recorded)
+        } else {
+            outcomes = try ingestLedgers(files, workspace: workspace, progress: progress, recorded: recorded)
         }
-        return try ingestLedgers(files, workspace: workspace, progress: progress)
+        let rechecked = try recheck(workspace: workspace)
+        rechecked.forEach { recorded?($0) }
+        outcomes += rechecked
+        return outcomes
     }
 
     private enum Parsed: @unchecked Sendable {
         case known(SubmissionRecord)
         /// Read, and validated against the store as it was before this batch.
-        case read(LedgerReader.Result, CheckedLedger, unit: String?, Data)
+        case read(LedgerReader.Result, CheckedLedger, unit: String?, Data, basis: String?)
         case refused(ImportError, Data)
     }
 
     /// Ledgers only (no packages): read in parallel, then recorded in order.
-    func ingestLedgers(_ files: [IncomingFile], workspace: Workspace,
-                       progress: (@Sendable (Int, Int) -> Void)?) throws -> [IngestOutcome] {
-        // Phase 1: read every file, in parallel. Parsing dominates; the store is not touched.
+    func ingestLedgers(_ files: [IncomingFile], workspace: Workspace, progress: (@Sendable (Int, Int) -> Void)?,
+                       recorded: ((IngestOutcome) -> Void)?) throws -> [IngestOutcome] {
+        // Phase 1: read every file, in parallel. Parsing dominates; the store is not written.
         let results = Locked<[Int: Parsed]>([:])
-        let snapshots = Locked<[String: ReferenceIndex]>([:])
+        let snapshots = Locked<[String: References]>([:])
         let done = Locked(0)
         let opener = FileOpener(registry: registry)
         let reader = LedgerReader(formSet: formSet)
@@ -96,8 +110,16 @@ extension Workflow {
             let path = files[i].path
             let name = URL(fileURLWithPath: path).lastPathComponent
             let parsed: Parsed
-            if let bytes = FileManager.default.contents(atPath: path) {
-                if let known = try? workspace.known(sha256: Workspace.sha256(bytes)) {
+            switch IncomingBytes.read(path) {
+            case .failure(let error):
+                // Unreadable (no permission, a FIFO, a folder): recorded as refused under its own name.
+                if let known = try? workspace.known(identity: Workspace.identity(of: Data(), fileName: name)) {
+                    parsed = .known(known)
+                } else {
+                    parsed = .refused(error, Data())
+                }
+            case .success(let bytes):
+                if let known = try? workspace.known(identity: Workspace.identity(of: bytes, fileName: name)) {
                     parsed = .known(known)
                 } else {
                     do {
@@ -107,19 +129,19 @@ extension Workflow {
                         let references = try unit.map { unit in
                             // The store is not written in this phase: one snapshot per unit serves all its files.
                             if let cached = snapshots.withLock({ $0[unit] }) { return cached }
-                            let index = try workspace.referenceIndex(unit: unit, formSet: formSet)
-                            snapshots.withLock { $0[unit] = index }
-                            return index
+                            let references = try workspace.references(unit: unit, formSet: formSet)
+                            snapshots.withLock { $0[unit] = references }
+                            return references
                         }
-                        parsed = .read(read, checker.validate(read, fileName: name, references: references), unit: unit, bytes)
+                        let refers = read.input.form.tables.contains { $0.columns.contains { $0.references != nil } }
+                        parsed = .read(read, checker.validate(read, fileName: name, references: references?.index),
+                                       unit: unit, bytes, basis: refers ? references?.basis : nil)
                     } catch let error as ImportError {
                         parsed = .refused(error, bytes)
                     } catch {
                         parsed = .refused(ImportError(.unreadable, file: name, detail: UserMessage.text(for: error)), bytes)
                     }
                 }
-            } else {
-                parsed = .refused(ImportError(.unreadable, file: name, detail: "无法读取文件"), Data())
             }
             results.withLock { $0[i] = parsed }
             let count = done.withLock { n -> Int in n += 1; return n }
@@ -131,44 +153,67 @@ extension Workflow {
         let all = results.withLock { $0 }
         let order = files.indices.sorted { a, b in
             func rank(_ i: Int) -> Int {
-                if case .read(let r, _, _, _)? = all[i] { return referenced.contains(r.input.form.id) ? 0 : 1 }
+                if case .read(let r, _, _, _, _)? = all[i] { return referenced.contains(r.input.form.id) ? 0 : 1 }
                 return 1
             }
             return (rank(a), a) < (rank(b), b)
         }
         var outcomes: [Int: IngestOutcome] = [:]
         // Units whose referenced ledgers (the self-check ledger) changed in this batch: their referring files
-        // are validated again against the store as it is now. All others keep their phase-1 validation.
+        // are validated again against the store as it is now. All others keep their phase-1 validation (a
+        // change made meanwhile by another process is caught by the recheck that follows).
         var changedUnits = Set<String>()
         for i in order {
             let name = URL(fileURLWithPath: files[i].path).lastPathComponent
+            let shown = TextSafety.printable(name)
             let received = files[i].received
-            switch all[i]! {
-            case .known(let record):
-                outcomes[i] = IngestOutcome(
-                    file: name, verdict: .alreadyReceived(record.state), submission: record.id, unit: record.unit,
-                    form: record.form, period: record.period?.iso, rows: nil, errors: record.errorCount,
-                    warnings: record.warningCount, firstFindings: [],
-                    line: IngestText.alreadyReceived(name, id: record.id, state: record.state))
-            case .refused(let error, let bytes):
-                let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: received, outcome: .refused(error)))
-                outcomes[i] = outcome(name: name, result: result, checked: nil, refusal: error)
-            case .read(let read, var checked, let unit, let bytes):
-                let refers = read.input.form.tables.contains { $0.columns.contains { $0.references != nil } }
-                if refers, let unit, changedUnits.contains(unit) {
-                    let references = try workspace.referenceIndex(unit: unit, formSet: formSet)
-                    checked = checker.validate(read, fileName: name, references: references)
+            var outcome: IngestOutcome
+            do {
+                switch all[i]! {
+                case .known(let record):
+                    outcome = IngestOutcome(
+                        file: shown, verdict: .alreadyReceived(record.state), submission: record.id, unit: record.unit,
+                        form: record.form, period: record.period?.iso, rows: nil, errors: record.errorCount,
+                        warnings: record.warningCount, firstFindings: [],
+                        line: IngestText.alreadyReceived(shown, id: record.id, state: record.state))
+                case .refused(let error, let bytes):
+                    let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: received,
+                                                             outcome: .refused(error)))
+                    outcome = self.outcome(name: shown, result: result, checked: nil, refusal: error)
+                case .read(let read, var checked, let unit, let bytes, var basis):
+                    if basis != nil, let unit, changedUnits.contains(unit) {
+                        let references = try workspace.references(unit: unit, formSet: formSet)
+                        checked = checker.validate(read, fileName: name, references: references.index)
+                        basis = references.basis
+                    }
+                    let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: received,
+                                                             outcome: .checked(checked), checkedAgainst: basis))
+                    if case .accepted = result, referenced.contains(read.input.form.id), let unit { changedUnits.insert(unit) }
+                    outcome = self.outcome(name: shown, result: result, checked: checked, refusal: nil)
                 }
-                let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: received, outcome: .checked(checked)))
-                if case .accepted = result, referenced.contains(read.input.form.id), let unit { changedUnits.insert(unit) }
-                outcomes[i] = outcome(name: name, result: result, checked: checked, refusal: nil)
+            } catch {
+                throw interrupted(by: error, recorded: outcomes.keys.sorted().map { files[$0].path },
+                                  notRecorded: files.indices.filter { outcomes[$0] == nil }.map { files[$0].path })
             }
-        }
-        return files.indices.map { i in
-            var outcome = outcomes[i]!
             outcome.source = files[i].path
-            return outcome
+            outcomes[i] = outcome
+            recorded?(outcome)
         }
+        return files.indices.map { outcomes[$0]! }
+    }
+
+    /// The error for an ingest that stopped part-way: why, and which files are in the workspace and which not.
+    func interrupted(by error: any Error, recorded: [String], notRecorded: [String]) -> WorkflowError {
+        func names(_ paths: [String]) -> String {
+            let shown = paths.prefix(10).map { TextSafety.printable(URL(fileURLWithPath: $0).lastPathComponent) }
+            return shown.joined(separator: "、") + (paths.count > 10 ? " 等 \(paths.count) 个" : "")
+        }
+        var detail = UserMessage.text(for: error)
+        detail += "。已存入工作区的 \(recorded.count) 个文件不受影响"
+        if !notRecorded.isEmpty {
+            detail += "；未存入的 \(notRecorded.count) 个文件：\(names(notRecorded))，请稍后重新运行 ingest（已存入的不会重复存入）"
+        }
+        return WorkflowError(.ingestInterrupted, detail: detail)
     }
 
     private func outcome(name: String, result: IngestResult, checked: CheckedLedger?, refusal: ImportError?) -> IngestOutcome {
@@ -181,6 +226,7 @@ extension Workflow {
             period: document?.period?.iso, rows: rows, errors: report?.errorCount ?? 0,
             warnings: report?.warningCount ?? 0, firstFindings: problems.prefix(3).map(\.description), line: "")
         let what = [document?.unit?.name, document?.form.shortTitle, document?.period?.iso].compactMap { $0 }
+            .map(TextSafety.printable)
             .joined(separator: "，")
         switch result {
         case .accepted(let id, let supersedes):
@@ -211,6 +257,6 @@ extension Workflow {
 /// The Chinese wording of ingest outcomes, in one place.
 enum IngestText {
     static func alreadyReceived(_ name: String, id: Int64, state: SubmissionState) -> String {
-        "已收到过  \(name)：与第 \(id) 号报送完全相同（\(state.label)），未作改动"
+        "已收到过  \(TextSafety.printable(name))：与第 \(id) 号报送完全相同（\(state.label)），未作改动"
     }
 }

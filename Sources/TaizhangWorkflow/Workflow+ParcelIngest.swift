@@ -2,6 +2,7 @@ import Foundation
 import TaizhangCore
 import TaizhangParcel
 import TaizhangStore
+import TaizhangZip
 
 /// Where submission packages (报送包) meet the workspace: their file type, and where the keys are kept.
 public enum Parcels {
@@ -25,12 +26,13 @@ extension Workflow {
     /// Ingests files among which are packages: each package is verified first; an unsound one is recorded as
     /// refused with every problem, a sound one is recorded whole (the province forwards it upward) and its
     /// original ledgers are ingested as submissions of that unit. Other files are ingested unchanged.
+    /// `recorded` hears the outcomes at the end, in their final order (each package's ledgers under it).
     func ingestWithParcels(_ files: [IncomingFile], workspace: Workspace, keys: String?,
-                            progress: (@Sendable (Int, Int) -> Void)?) throws -> [IngestOutcome] {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-ingest-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(at: scratch) }
+                           progress: (@Sendable (Int, Int) -> Void)?,
+                           recorded: ((IngestOutcome) -> Void)?) throws -> [IngestOutcome] {
+        let scratchDirectory = try ScratchDirectory(purpose: "ingest")
+        defer { scratchDirectory.remove() }
+        let scratch = URL(fileURLWithPath: scratchDirectory.path)
         let verifier = ParcelVerifier(
             formSet: formSet, keysDirectory: keys ?? Parcels.defaultKeysDirectory(workspace: workspace.path))
         // Each package becomes one outcome line, followed by the outcomes of its ledgers; plain files keep theirs.
@@ -44,8 +46,8 @@ extension Workflow {
                 continue
             }
             let name = URL(fileURLWithPath: file.path).lastPathComponent
-            guard let bytes = FileManager.default.contents(atPath: file.path) else {
-                let error = ImportError(.unreadable, file: name, detail: "无法读取文件")
+            guard case .success(let bytes) = IncomingBytes.read(file.path) else {
+                let error = ImportError(.unreadable, file: name, detail: IncomingBytes.notRegularFile(file.path) ?? "无法读取文件")
                 let result = try workspace.record(Intake(fileName: name, bytes: Data(), receivedAt: file.received,
                                                          outcome: .refused(error)))
                 slots.append(.package(refusedOutcome(name, result, error.description), [], []))
@@ -68,9 +70,9 @@ extension Workflow {
                                         detail: "报送包核验未通过：" + problems.joined(separator: "；"))
                 let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: file.received,
                                                          outcome: .refused(error)))
-                var outcome = refusedOutcome(name, result, "报送包“\(name)”核验未通过，已拒收：")
+                var outcome = refusedOutcome(name, result, "报送包“\(TextSafety.printable(name))”核验未通过，已拒收：")
                 if case .alreadyKnown = result {} else {
-                    outcome.line += verdict.problems.map { "\n          \($0.message)（\($0.code)）" }.joined()
+                    outcome.line += verdict.problems.map { "\n          \(TextSafety.printable($0.message))（\($0.code)）" }.joined()
                     outcome.firstFindings = Array(verdict.problems.prefix(3).map(\.description))
                 }
                 slots.append(.package(outcome, [], []))
@@ -79,14 +81,14 @@ extension Workflow {
             let manifestJSON = String(decoding: try manifest.encoded(), as: UTF8.self)
             let result = try workspace.recordPackage(fileName: name, bytes: bytes, receivedAt: file.received,
                                                      unit: manifest.unit.id, period: period, manifest: manifestJSON)
-            var outcome = IngestOutcome(file: name, verdict: .accepted(supersedes: nil), submission: 0,
+            var outcome = IngestOutcome(file: TextSafety.printable(name), verdict: .accepted(supersedes: nil), submission: 0,
                                         unit: manifest.unit.id, form: nil, period: manifest.period, rows: nil,
                                         errors: 0, warnings: 0, firstFindings: [], line: "")
             switch result {
             case .accepted(let id, let supersedes):
                 outcome.verdict = .accepted(supersedes: supersedes)
                 outcome.submission = id
-                outcome.line = "已接收    \(name)（报送包：\(manifest.unit.name)，\(period.chinese)，核验通过"
+                outcome.line = "已接收    \(TextSafety.printable(name))（报送包：\(manifest.unit.name)，\(period.chinese)，核验通过"
                     + (supersedes.map { "，取代第 \($0) 号报送包" } ?? "") + "）"
             case .alreadyKnown(let id, let state):
                 outcome.verdict = .alreadyReceived(state)
@@ -123,7 +125,7 @@ extension Workflow {
             outcome.source = file.path
             slots.append(.package(outcome, indexes, refusedLedgers))
         }
-        let ledgers = plain.isEmpty ? [] : try ingestLedgers(plain, workspace: workspace, progress: progress)
+        let ledgers = plain.isEmpty ? [] : try ingestLedgers(plain, workspace: workspace, progress: progress, recorded: nil)
         var outcomes: [IngestOutcome] = []
         for slot in slots {
             switch slot {
@@ -138,6 +140,7 @@ extension Workflow {
                 }
             }
         }
+        outcomes.forEach { recorded?($0) }
         return outcomes
     }
 
@@ -159,7 +162,7 @@ extension Workflow {
     }
 
     private func refusedOutcome(_ name: String, _ result: IngestResult, _ line: String) -> IngestOutcome {
-        var o = IngestOutcome(file: name, verdict: .refused, submission: 0, unit: nil, form: nil, period: nil, rows: nil,
+        var o = IngestOutcome(file: TextSafety.printable(name), verdict: .refused, submission: 0, unit: nil, form: nil, period: nil, rows: nil,
                               errors: 0, warnings: 0, firstFindings: [], line: "已拒收    \(line)")
         switch result {
         case .refused(let id), .rejected(let id), .accepted(let id, _): o.submission = id

@@ -3,6 +3,7 @@ import Foundation
 import TaizhangCore
 import TaizhangParcel
 import TaizhangStore
+import TaizhangZip
 
 /// Who sends a package: a unit, or the province.
 public enum ParcelSender: Sendable {
@@ -21,6 +22,7 @@ extension Workflow {
     public func buildParcel(sender: ParcelSender, period: YearMonth, workspace: Workspace, keyPath: String?,
                              date: CivilDate? = nil, allowIncomplete: Bool = false,
                              output: String) throws -> ParcelManifest {
+        try OutputGuard.check(output, inputs: [keyPath, workspace.path].compactMap { $0 })
         let key = try keyPath.map { path -> Curve25519.Signing.PrivateKey in
             do { return try ParcelKeys.privateKey(at: path) } catch {
                 throw WorkflowError(.keyUnusable, detail: UserMessage.text(for: error))
@@ -98,10 +100,8 @@ extension Workflow {
 
     private func provincePackage(period: YearMonth, date: CivilDate, key: Curve25519.Signing.PrivateKey?,
                                  workspace: Workspace, output: String) throws -> ParcelManifest {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-package-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try ScratchDirectory(purpose: "package")
+        defer { directory.remove() }
         let written = try progressReport(workspace: workspace, period: period, asOf: date, formats: ["xlsx", "memo"],
                                          directory: directory.path)
         let memoExtension = registry.documentExporter("memo")?.format.fileExtensions[0]

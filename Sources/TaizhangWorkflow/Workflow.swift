@@ -38,10 +38,18 @@ public struct Workflow: Sendable {
     /// the store).
     public typealias OpenWorkspace = Workspace
 
-    /// Opens (creating when missing) the workspace at `path`.
-    public func openWorkspace(at path: String) throws -> Workspace {
+    /// What a use case needs of the workspace.
+    public typealias WorkspaceAccess = Workspace.Access
+
+    /// Opens the workspace at `path`: for `.write` (ingest) creating it when missing and refusing a damaged
+    /// one; for `.read` (every other use) refusing a missing one and writing nothing. `waiting` is called once
+    /// when another process holds the workspace and this one waits for it.
+    public func openWorkspace(at path: String, for access: WorkspaceAccess = .write,
+                              waiting: (@Sendable () -> Void)? = nil) throws -> Workspace {
         do {
-            return try Workspace(path: path)
+            return try Workspace(path: path, access: access, waiting: waiting)
+        } catch let error as WorkspaceError {
+            throw WorkflowError(error)
         } catch {
             throw WorkflowError(.workspaceUnavailable, subject: path,
                                 detail: StoreErrorText.describe(error, workspace: path) ?? UserMessage.text(for: error))

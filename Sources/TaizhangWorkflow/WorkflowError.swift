@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangStore
 
 /// Why a use case could not be carried out: a stable code for programs, and the subject (a file, a unit, a
 /// period) and detail the Chinese message is built from. ``UserMessage`` turns it into the one line a person
@@ -24,6 +25,16 @@ public struct WorkflowError: Error, Sendable, Equatable, CustomStringConvertible
         case incompletePackage = "package.incomplete"
         case keyMismatch = "package.key-mismatch"
         case keyUnusable = "package.key-unusable"
+        case outputIsWorkspace = "output.is-workspace"
+        case outputIsInput = "output.is-input"
+        case workspaceMissing = "workspace.missing"
+        case workspaceDamaged = "workspace.damaged"
+        case workspaceTooNew = "workspace.too-new"
+        case workspaceOutdatedReadOnly = "workspace.outdated-read-only"
+        case notWorkspace = "workspace.not-workspace"
+        case ingestInterrupted = "ingest.interrupted"
+        case demoFolderInUse = "demo.folder-in-use"
+        case destinationExists = "output.exists"
     }
 
     /// The code.
@@ -60,8 +71,42 @@ public struct WorkflowError: Error, Sendable, Equatable, CustomStringConvertible
         case .nothingOwed: return "报送期 \(s) 没有应报送的表单（日程见 taizhang forms）"
         case .noSummaryForm: return "表单集中没有整治工作总结"
         case .incompletePackage, .keyMismatch, .keyUnusable: return detail ?? s
+        case .outputIsWorkspace:
+            return "“\(s)”是工作区数据库（或它的日志文件），不能用作输出文件，否则报送记录会被覆盖；请换一个文件名"
+        case .outputIsInput: return "“\(s)”是本命令要读取的文件，不能同时用作输出文件；请换一个文件名"
+        case .workspaceMissing:
+            return "工作区不存在：\(s)。请检查 --workspace 的路径；新工作区在第一次接收报送（taizhang ingest）时建立"
+        case .workspaceDamaged:
+            return "工作区“\(s)”已损坏\(detail ?? "")，为免损坏扩大，已停止写入。"
+                + "请用备份恢复：taizhang workspace restore 备份文件 --workspace \(s)；"
+                + "用 taizhang workspace check 查看详情"
+        case .workspaceTooNew:
+            return "工作区“\(s)”由更新版本的台账工具建立（\(detail ?? "")），本版本不能使用；请升级台账工具"
+        case .workspaceOutdatedReadOnly:
+            return "工作区“\(s)”由较早版本建立，需要升级后才能使用，但它是只读的；请在可写的位置运行一次 taizhang workspace check"
+        case .notWorkspace: return "“\(s)”不是台账工作区（是别的数据库文件）"
+        case .ingestInterrupted: return "接收中断：\(detail ?? "")"
+        case .demoFolderInUse:
+            return "目录“\(s)”不是空的，也不是演示程序建立的；为免覆盖其中的文件，演示未运行。请换一个目录，或加 --force"
+        case .destinationExists: return "“\(s)”已存在；请换一个文件名，或先删除它"
         }
     }
 
     public var description: String { message }
+}
+
+extension WorkflowError {
+    /// The workflow's words for why the store would not open a workspace.
+    init(_ error: WorkspaceError) {
+        switch error.code {
+        case .missing: self.init(.workspaceMissing, subject: error.path)
+        case .damaged:
+            self.init(.workspaceDamaged, subject: error.path,
+                      detail: error.detail.isEmpty ? nil : "（检查发现：" + error.detail.prefix(3).joined(separator: "；") + "）")
+        case .unknownVersion:
+            self.init(.workspaceTooNew, subject: error.path, detail: "未知的升级步骤：" + error.detail.joined(separator: "、"))
+        case .outdatedReadOnly: self.init(.workspaceOutdatedReadOnly, subject: error.path)
+        case .notWorkspace: self.init(.notWorkspace, subject: error.path)
+        }
+    }
 }

@@ -1,0 +1,172 @@
+import Foundation
+import GRDB
+import TaizhangCore
+
+/// The referenced ledgers of one unit as the workspace holds them now: their keys, and which submissions they
+/// came from.
+public struct References: Sendable {
+    /// The keys other forms may refer to.
+    public var index: ReferenceIndex
+    /// The ids of the submissions the keys came from, sorted, comma-separated (`""` when there are none): a
+    /// verdict reached against one basis is checked again when the basis changes.
+    public var basis: String
+}
+
+/// A verdict that may no longer hold: the ledgers it referred to changed since it was reached.
+public struct StaleVerdict: Sendable, Equatable {
+    /// The submission.
+    public var submission: SubmissionRecord
+    /// The basis of the references as they are now.
+    public var basis: String
+}
+
+/// A submission's verdict reached again against the workspace's current contents.
+public struct Reverdict: Sendable, Equatable {
+    /// The submission, as it is after the new verdict.
+    public var submission: SubmissionRecord
+    /// Its state before.
+    public var previous: SubmissionState
+    /// Whether anything a person sees changed (state or counts); otherwise only the basis was brought up to date.
+    public var changed: Bool
+}
+
+extension Workspace {
+    /// The forms whose columns refer to another form's keys, and the forms they refer to.
+    static func referenceGraph(_ formSet: FormSet) -> (referring: Set<String>, targets: [FieldReference]) {
+        var referring = Set<String>()
+        var targets: [FieldReference] = []
+        for form in formSet.forms {
+            for column in form.tables.flatMap(\.columns) {
+                guard let target = column.references else { continue }
+                referring.insert(form.id)
+                if !targets.contains(target) { targets.append(target) }
+            }
+        }
+        return (referring, targets)
+    }
+
+    /// The keys of every current ledger of `unit` that other forms refer to (the self-check ledger's 问题编号,
+    /// all periods together: the ledger grows month by month), with the basis they came from.
+    public func references(unit: String, formSet: FormSet) throws -> References {
+        try queue.read { db in try Workspace.references(db, unit: unit, formSet: formSet) }
+    }
+
+    /// The keys of every current referenced ledger of `unit` (see ``references(unit:formSet:)``).
+    public func referenceIndex(unit: String, formSet: FormSet) throws -> ReferenceIndex {
+        try references(unit: unit, formSet: formSet).index
+    }
+
+    static func references(_ db: Database, unit: String, formSet: FormSet) throws -> References {
+        var index = ReferenceIndex()
+        var basis: [Int64] = []
+        for target in referenceGraph(formSet).targets {
+            let ids = try Int64.fetchAll(db, sql: """
+                SELECT id FROM current_submissions WHERE unit = ? AND form = ?
+                """, arguments: [unit, target.form])
+            // No ledger at all is "not known yet" (checked when it comes), not "known to be empty".
+            guard !ids.isEmpty else { continue }
+            basis += ids
+            let keys = try String.fetchAll(db, sql: """
+                SELECT DISTINCT r.key FROM current_submissions s JOIN rows r ON r.submission_id = s.id
+                WHERE s.unit = ? AND s.form = ? AND r.key IS NOT NULL
+                """, arguments: [unit, target.form])
+            index.add(form: target.form, field: target.field, keys: keys)
+        }
+        return References(index: index, basis: Set(basis).sorted().map(String.init).joined(separator: ","))
+    }
+
+    /// The checked submissions (accepted or returned) of forms that refer to others, whose verdict was reached
+    /// against other referenced ledgers than the unit's current ones. Oldest first.
+    public func staleVerdicts(formSet: FormSet) throws -> [StaleVerdict] {
+        let referring = Workspace.referenceGraph(formSet).referring
+        guard !referring.isEmpty else { return [] }
+        return try queue.read { db in
+            var bases: [String: String] = [:]
+            var stale: [StaleVerdict] = []
+            let marks = Array(repeating: "?", count: referring.count).joined(separator: ",")
+            for row in try Row.fetchAll(db, sql: """
+                SELECT * FROM submissions
+                WHERE state IN ('accepted', 'rejected') AND unit IS NOT NULL AND form IN (\(marks))
+                ORDER BY id
+                """, arguments: StatementArguments(referring.sorted())) {
+                let unit: String = row["unit"]
+                let basis = try bases[unit] ?? Workspace.references(db, unit: unit, formSet: formSet).basis
+                bases[unit] = basis
+                if (row["checked_against"] as String?) != basis {
+                    stale.append(StaleVerdict(submission: Workspace.record(from: row), basis: basis))
+                }
+            }
+            return stale
+        }
+    }
+
+    /// Records the verdict reached again on submission `id` against the references of `basis`, in one
+    /// transaction: the earlier verdict goes to the history, the state, counts and report are replaced, and the
+    /// supersession chain of the submission's unit, form and period is drawn again. Returns `nil` when the
+    /// references changed again meanwhile (another process took in a ledger): check it again.
+    public func reverdict(id: Int64, report: ValidationReport, basis: String, formSet: FormSet,
+                          at date: Date) throws -> Reverdict? {
+        let reportJSON = String(decoding: try Workspace.reportEncoder.encode(report), as: UTF8.self)
+        let when = Workspace.timestamp(date).iso
+        return try writeImmediately { db -> Reverdict? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            let before = Workspace.record(from: row)
+            guard let unit = before.unit, let form = before.form,
+                  try Workspace.references(db, unit: unit, formSet: formSet).basis == basis else { return nil }
+            let state: SubmissionState = report.isAccepted && before.period != nil ? .accepted : .rejected
+            let changed = state != before.state || report.errorCount != before.errorCount
+                || report.warningCount != before.warningCount
+            if changed {
+                try db.execute(sql: """
+                    INSERT INTO verdict_history (submission_id, replaced_at, state, error_count, warning_count, report,
+                        checked_against, supersedes)
+                    SELECT id, ?, state, error_count, warning_count, report, checked_against, supersedes
+                    FROM submissions WHERE id = ?
+                    """, arguments: [when, id])
+                try db.execute(sql: """
+                    UPDATE submissions SET state = ?, error_count = ?, warning_count = ?, report = ?,
+                        checked_against = ?
+                    WHERE id = ?
+                    """, arguments: [state.rawValue, report.errorCount, report.warningCount, reportJSON, basis, id])
+                if state != before.state, let period = before.period {
+                    try Workspace.redrawChain(db, unit: unit, form: form, period: period)
+                }
+            } else {
+                try db.execute(sql: "UPDATE submissions SET checked_against = ? WHERE id = ?", arguments: [basis, id])
+            }
+            let after = try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE id = ?", arguments: [id])
+                .map(Workspace.record(from:)) ?? before
+            return Reverdict(submission: after, previous: before.state, changed: changed)
+        }
+    }
+
+    /// Each accepted submission of a unit, form and period supersedes the accepted one before it; a returned
+    /// one supersedes none.
+    static func redrawChain(_ db: Database, unit: String, form: String, period: YearMonth) throws {
+        var previous: Int64?
+        for row in try Row.fetchAll(db, sql: """
+            SELECT id, state FROM submissions WHERE unit = ? AND form = ? AND period = ? ORDER BY id
+            """, arguments: [unit, form, period.iso]) {
+            let id: Int64 = row["id"]
+            if (row["state"] as String) == SubmissionState.accepted.rawValue {
+                try db.execute(sql: "UPDATE submissions SET supersedes = ? WHERE id = ?", arguments: [previous, id])
+                previous = id
+            } else {
+                try db.execute(sql: "UPDATE submissions SET supersedes = NULL WHERE id = ?", arguments: [id])
+            }
+        }
+    }
+
+    /// The earlier verdicts of a submission, oldest first (state, error count, when it was replaced).
+    public func verdictHistory(of id: Int64) throws -> [(state: SubmissionState, errors: Int, replacedAt: String)] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT state, error_count, replaced_at FROM verdict_history WHERE submission_id = ? ORDER BY id
+                """, arguments: [id]).map {
+                (SubmissionState(rawValue: $0["state"]) ?? .refused, $0["error_count"], $0["replaced_at"])
+            }
+        }
+    }
+}
