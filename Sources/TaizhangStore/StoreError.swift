@@ -8,6 +8,11 @@ import GRDB
 public enum StoreErrorText {
     /// The Chinese explanation of `error` when it is an SQLite error, naming the workspace at `path`.
     public static func describe(_ error: any Error, workspace path: String) -> String? {
+        reason(error).map { "工作区“\(path)”：\($0)" }
+    }
+
+    /// What went wrong, when `error` is an SQLite error, without naming the workspace.
+    public static func reason(_ error: any Error) -> String? {
         guard let error = error as? DatabaseError else { return nil }
         let primary = error.resultCode.primaryResultCode
         let what: String
@@ -22,6 +27,6 @@ public enum StoreErrorText {
         case .SQLITE_CONSTRAINT: what = "数据不符合工作区的约束，未保存"
         default: what = "工作区数据库出错（SQLite 错误 \(primary.rawValue)）"
         }
-        return "工作区“\(path)”：\(what)"
+        return what
     }
 }

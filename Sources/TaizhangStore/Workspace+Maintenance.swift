@@ -8,6 +8,16 @@ extension Workspace {
         return rows == ["ok"] ? [] : rows
     }
 
+    /// What `PRAGMA integrity_check` finds in the workspace file at `path`, read through a read-only connection
+    /// that runs no migration; a file too damaged to open at all is one problem. Throws when there is no file.
+    public static func integrityProblems(at path: String, limit: Int = 100) throws -> [String] {
+        do {
+            return try Workspace(path: path, access: .read).integrityProblems(limit: limit)
+        } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode.primaryResultCode) {
+            return ["文件已严重损坏，无法读取（SQLite 错误 \(error.resultCode.primaryResultCode.rawValue)）"]
+        }
+    }
+
     /// The number of submissions by state, and of rows, for a workspace's health report.
     public func counts() throws -> (submissions: [SubmissionState: Int], rows: Int, history: Int) {
         try queue.read { db in

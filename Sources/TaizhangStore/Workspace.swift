@@ -151,14 +151,28 @@ public final class Workspace: Sendable {
 
     private static func openForWriting(_ path: String, waiting: (@Sendable () -> Void)?) throws -> DatabaseQueue {
         let existed = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int).map { $0 > 0 } ?? false
-        let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: false, waiting: waiting))
         if existed {
-            try queue.read { db in
-                let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(20)")
+            // Looked at through a read-only connection first: a workspace that is damaged, not a workspace, or
+            // from a newer build is refused before a single byte of it is written.
+            let inspector: DatabaseQueue
+            do {
+                inspector = try DatabaseQueue(path: path, configuration: configuration(readonly: true, waiting: waiting))
+            } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode.primaryResultCode) {
+                throw WorkspaceError(.damaged, path: path, detail: [])
+            }
+            try inspector.read { db in
+                let problems: [String]
+                do {
+                    problems = try String.fetchAll(db, sql: "PRAGMA quick_check(20)")
+                } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode.primaryResultCode) {
+                    throw WorkspaceError(.damaged, path: path, detail: [])
+                }
                 if problems != ["ok"] { throw WorkspaceError(.damaged, path: path, detail: problems) }
                 try checkVersion(db, path: path)
             }
+            try inspector.close()
         }
+        let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: false, waiting: waiting))
         try migrate(queue)
         return queue
     }
@@ -191,7 +205,7 @@ public final class Workspace: Sendable {
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
             try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") }
-        } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_CANTOPEN
+        } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode.primaryResultCode)
             && !FileManager.default.fileExists(atPath: path + "-wal") {
             // A write-ahead-log workspace on a read-only folder or mount: SQLite cannot make its shared-memory
             // file. With no log beside it, the file alone holds every commit and is read as immutable.

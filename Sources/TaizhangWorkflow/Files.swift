@@ -131,15 +131,15 @@ public enum IncomingBytes {
 public enum OutputGuard {
     /// Throws when `path` must not be written.
     public static func check(_ path: String, inputs: [String] = []) throws {
-        let target = resolved(path)
-        for input in inputs where resolved(input) == target || sameFile(input, path) {
-            throw WorkflowError(.outputIsInput, subject: path)
-        }
         var candidates = [path]
         for suffix in ["-wal", "-shm", "-journal"] where path.hasSuffix(suffix) {
             candidates.append(String(path.dropLast(suffix.count)))
         }
         if candidates.contains(where: isDatabase) { throw WorkflowError(.outputIsWorkspace, subject: path) }
+        let target = resolved(path)
+        for input in inputs where resolved(input) == target || sameFile(input, path) {
+            throw WorkflowError(.outputIsInput, subject: path)
+        }
     }
 
     /// Whether the file at `path` is an SQLite database (its first 16 bytes are SQLite's header).

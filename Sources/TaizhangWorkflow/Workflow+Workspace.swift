@@ -47,10 +47,18 @@ extension Workflow {
 
     /// Checks the workspace at `path` (`PRAGMA integrity_check`) without writing to it.
     public func checkWorkspace(at path: String) throws -> WorkspaceHealth {
+        let problems: [String]
+        do {
+            problems = try Workspace.integrityProblems(at: path)
+        } catch let error as WorkspaceError {
+            throw WorkflowError(error)
+        }
+        guard problems.isEmpty else {
+            return WorkspaceHealth(path: path, problems: problems, submissions: [:], rows: 0, history: 0, staleVerdicts: 0)
+        }
         let workspace = try openWorkspace(at: path, for: .read)
-        let problems = try workspace.integrityProblems()
-        let counts = problems.isEmpty ? try workspace.counts() : (submissions: [:], rows: 0, history: 0)
-        let stale = problems.isEmpty ? try workspace.staleVerdicts(formSet: formSet).count : 0
+        let counts = try workspace.counts()
+        let stale = try workspace.staleVerdicts(formSet: formSet).count
         return WorkspaceHealth(path: path, problems: problems, submissions: counts.submissions, rows: counts.rows,
                                history: counts.history, staleVerdicts: stale)
     }

@@ -52,7 +52,7 @@ public struct Workflow: Sendable {
             throw WorkflowError(error)
         } catch {
             throw WorkflowError(.workspaceUnavailable, subject: path,
-                                detail: StoreErrorText.describe(error, workspace: path) ?? UserMessage.text(for: error))
+                                detail: StoreErrorText.reason(error) ?? UserMessage.text(for: error))
         }
     }
 

@@ -8,7 +8,7 @@ public struct CheckText: Sendable {
     public func render(_ checked: CheckedLedger) -> String {
         let report = checked.report
         let form = checked.document.form
-        var out = "文件：\(report.file ?? "")\n"
+        var out = "文件：\(TextSafety.printable(report.file ?? ""))\n"
         let how: String
         switch checked.recognition {
         case .template: how = "按模板识别"
