@@ -27,7 +27,10 @@ public enum ParcelKeys {
         do {
             try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw ParcelError("无法创建密钥目录“\(directory)”：\(error.localizedDescription)")
+            let ns = error as NSError
+            let why = ns.domain == NSCocoaErrorDomain && ns.code == CocoaError.fileWriteOutOfSpace.rawValue
+                ? reason(ENOSPC) : ns.domain == NSPOSIXErrorDomain ? reason(Int32(ns.code)) : "没有写权限或路径不可用"
+            throw ParcelError("无法创建密钥目录“\(directory)”：\(why)")
         }
         let privatePath = (directory as NSString).appendingPathComponent("\(id).key")
         let publicPath = (directory as NSString).appendingPathComponent("\(id).pub")

@@ -301,7 +301,7 @@ public struct ParcelVerifier: Sendable {
         } catch let error as ImportError {
             return [ParcelProblem("nested.unreadable", prefix + error.detail, place: entry.name)]
         } catch {
-            return [ParcelProblem("nested.unreadable", prefix + "无法核验（\(error.localizedDescription)）", place: entry.name)]
+            return [ParcelProblem("nested.unreadable", prefix + "无法核验（\((error as? ZipError)?.detail ?? "无法写入临时文件")）", place: entry.name)]
         }
     }
 

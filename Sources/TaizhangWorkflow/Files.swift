@@ -1,5 +1,6 @@
 import Foundation
 import TaizhangCore
+import TaizhangZip
 
 /// A sink that writes a file atomically: bytes go to a temporary file beside the target, which is flushed
 /// to disk and renamed over the target only on ``commit()``. A crash or an error leaves any earlier file whole.
@@ -26,6 +27,7 @@ public final class AtomicFileSink: ByteSink {
               let handle = FileHandle(forWritingAtPath: temporary.path) else {
             throw WorkflowError(.cannotWrite, subject: path, detail: "没有写权限或目录不存在")
         }
+        ScratchDirectory.removeOnInterruption(temporary.path)
         self.handle = handle
     }
 
@@ -39,8 +41,9 @@ public final class AtomicFileSink: ByteSink {
         try handle.synchronize()
         try handle.close()
         if rename(temporary.path, target.path) != 0 {
-            throw WorkflowError(.cannotWrite, subject: target.path, detail: String(cString: strerror(errno)))
+            throw WorkflowError(.cannotWrite, subject: target.path, detail: UserMessage.posix(errno, file: nil))
         }
+        ScratchDirectory.forget(temporary.path)
         committed = true
     }
 
@@ -48,6 +51,7 @@ public final class AtomicFileSink: ByteSink {
         if !committed {
             try? handle.close()
             try? FileManager.default.removeItem(at: temporary)
+            ScratchDirectory.forget(temporary.path)
         }
     }
 

@@ -21,9 +21,10 @@ public final class ScratchDirectory: @unchecked Sendable {
             mkdtemp(buffer.baseAddress!) != nil  // mkdtemp makes the folder with mode 0700
         }
         guard made else {
-            throw ZipError(.cannotWrite, file: base, detail: "无法在临时目录中建立工作文件夹（\(String(cString: strerror(errno)))）")
+            let why = errno == ENOSPC ? "磁盘已满" : errno == EACCES || errno == EROFS ? "没有写权限" : "系统错误 \(errno)"
+            throw ZipError(.cannotWrite, file: base, detail: "无法在临时目录中建立工作文件夹（\(why)）")
         }
-        path = String(cString: template)
+        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         Live.shared.insert(path)
     }
 
@@ -41,6 +42,13 @@ public final class ScratchDirectory: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: path)
         Live.shared.remove(path)
     }
+
+    /// Has `path` (a temporary file made elsewhere, such as an atomic write's) removed by ``removeAllLive()``
+    /// if the process is interrupted before ``forget(_:)``.
+    public static func removeOnInterruption(_ path: String) { Live.shared.insert(path) }
+
+    /// Stops tracking `path` (it was renamed into place or removed).
+    public static func forget(_ path: String) { Live.shared.remove(path) }
 
     /// Removes every scratch folder this process still holds (for an interrupted process, before it exits).
     public static func removeAllLive() {

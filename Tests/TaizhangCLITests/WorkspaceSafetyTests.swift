@@ -105,6 +105,48 @@ import TaizhangTestSupport
         #expect(digest(ws) == before)
     }
 
+    /// A full disk, on a small tmpfs (when the tests may mount one, as root in CI): a Chinese message, the
+    /// workspace whole, no empty key file left to block a retry.
+    @Test func aFullDiskLosesNothingAndSaysSoInChinese() throws {
+        let dir = try Taizhang.scratch()
+        let disk = dir.appendingPathComponent("disk")
+        try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+        defer {
+            _ = try? ExternalProgram.run("/bin/umount", [disk.path])
+            try? FileManager.default.removeItem(at: dir)
+        }
+        guard getuid() == 0,
+              (try? ExternalProgram.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.path]))?.status == 0
+        else { return }
+        let inbox = dir.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        let first = try Taizhang.writeCSV("self-check", unit: "benxi", period: june, rows: 3, in: inbox)
+        let second = try Taizhang.writeCSV("self-check", unit: "dandong", period: june, rows: 200, in: dir)
+        let ws = disk.appendingPathComponent("taizhang.sqlite").path
+        #expect(try Taizhang.run(["ingest", first.path, "--workspace", ws]).status == 0)
+        // Fill what is left.
+        let filler = disk.appendingPathComponent("filler").path
+        let fd = open(filler, O_WRONLY | O_CREAT, 0o600)
+        let block = [UInt8](repeating: 0x55, count: 4096)
+        while block.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) > 0 {}
+        close(fd)
+
+        let full = try Taizhang.run(["ingest", second.path, "--workspace", ws])
+        #expect(full.status == 2, "\(full.stdout)")
+        #expect(full.stderr.contains("磁盘") || full.stderr.contains("空间"), "\(full.stderr)")
+        #expect(!full.stderr.contains("SQLite error") && !full.stderr.contains("NSCocoaErrorDomain"), "\(full.stderr)")
+        let keys = disk.appendingPathComponent("keys")
+        let noKeys = try Taizhang.run(["keys", "new", "--unit", "本溪", "-o", keys.path])
+        #expect(noKeys.status == 2)
+        #expect(noKeys.stderr.contains("磁盘已满") || noKeys.stderr.contains("无法创建"), "\(noKeys.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: keys.appendingPathComponent("benxi.key").path), "no half-written key")
+
+        try FileManager.default.removeItem(atPath: filler)
+        #expect(try Workspace(path: ws, access: .read).submissions().map(\.unit) == ["benxi"], "the workspace is whole")
+        #expect(try Taizhang.run(["ingest", second.path, "--workspace", ws]).status == 0)
+        #expect(try Taizhang.run(["keys", "new", "--unit", "本溪", "-o", keys.path]).status == 0, "a retry is not blocked")
+    }
+
     @Test func aDamagedWorkspaceIsRefusedForWritingAndRestoredFromABackup() throws {
         let dir = try Taizhang.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
