@@ -399,15 +399,3 @@ import TaizhangTestSupport
         #expect(!after.contains { $0.contains("-\(process.processIdentifier)-") }, "\(after)")
     }
 }
-
-/// A value behind a lock (results gathered from concurrent runs).
-final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
-    }
-}
