@@ -103,19 +103,28 @@ extension FieldReference {
 }
 
 extension FormRule {
-    enum CodingKeys: String, CodingKey, CaseIterable { case kind, field, than, message }
+    enum CodingKeys: String, CodingKey, CaseIterable { case kind, field, than, when, texts, code, severity, message }
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let raw = try c.decode(String.self, forKey: .kind)
         guard let kind = Kind(rawValue: raw) else {
             throw DecodingError.dataCorruptedError(
-                forKey: .kind, in: c, debugDescription: "未知的规则类型“\(raw)”（可用：not-less、not-before）")
+                forKey: .kind, in: c,
+                debugDescription: "未知的规则类型“\(raw)”（可用：\(Kind.allCases.map(\.rawValue).joined(separator: "、"))）")
         }
-        self.kind = kind
-        field = try c.decode(String.self, forKey: .field)
-        than = try c.decode(String.self, forKey: .than)
-        message = try c.decode(String.self, forKey: .message)
+        let severity = try c.decodeIfPresent(String.self, forKey: .severity)
+        guard severity.map({ Severity(rawValue: $0) != nil }) ?? true else {
+            throw DecodingError.dataCorruptedError(forKey: .severity, in: c,
+                                                   debugDescription: "未知的严重程度“\(severity ?? "")”（可用：error、warning、info）")
+        }
+        self.init(kind: kind, field: try c.decode(String.self, forKey: .field),
+                  than: try c.decodeIfPresent(String.self, forKey: .than),
+                  when: try c.decodeIfPresent(FieldCondition.self, forKey: .when),
+                  texts: try c.decodeIfPresent([String].self, forKey: .texts) ?? [],
+                  code: try c.decodeIfPresent(String.self, forKey: .code).map(FindingCode.init(rawValue:)) ?? .inconsistentValues,
+                  severity: severity.flatMap(Severity.init(rawValue:)) ?? .error,
+                  message: try c.decode(String.self, forKey: .message))
     }
 }
 

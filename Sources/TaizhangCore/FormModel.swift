@@ -146,20 +146,76 @@ public struct Field: Hashable, Sendable, Codable {
 /// A check between two fields of the same row or header.
 public struct FormRule: Hashable, Sendable, Codable {
     /// The kinds of rule.
-    public enum Kind: String, Hashable, Sendable, Codable {
+    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
         /// `field` must be ≥ `than` (a cumulative count is never below this month's).
         case notLess = "not-less"
         /// `field` (a date) must not be before `than` (a date).
         case notBefore = "not-before"
+        /// `field` (a date) must not be after `than` (a date).
+        case notAfter = "not-after"
+        /// `field` must be empty while `when` holds (no 完成时间 for a problem 未整改).
+        case emptyWhen = "empty-when"
+        /// `field` must contain none of `texts` while `when` holds (no "已整改到位" beside 未整改).
+        case excludesWhen = "excludes-when"
     }
+
+    /// Where the value a rule compares with comes from.
+    public enum Source: Hashable, Sendable {
+        /// The same row (or, for a header rule, the header).
+        case same(String)
+        /// The form's header, from a row rule: `header.report_date`.
+        case header(String)
+        /// The row of the referenced ledger that this row's reference column names: `reference.found_date`
+        /// (the 发现时间 the unit's 自查台账 records for the 问题编号).
+        case reference(String)
+
+        /// Parses `report_date`, `header.report_date` or `reference.found_date`.
+        public init(_ text: String) {
+            if text.hasPrefix("header.") { self = .header(String(text.dropFirst(7))) }
+            else if text.hasPrefix("reference.") { self = .reference(String(text.dropFirst(10))) }
+            else { self = .same(text) }
+        }
+
+        /// The field's key, wherever it is.
+        public var key: String {
+            switch self {
+            case .same(let k), .header(let k), .reference(let k): return k
+            }
+        }
+    }
+
     /// What to check.
     public var kind: Kind
-    /// The field that is checked; findings point at it.
+    /// The field that is checked; findings point at its cell.
     public var field: String
-    /// The field it is compared with.
-    public var than: String
-    /// The Chinese message when the rule fails.
+    /// The field it is compared with (`not-less`, `not-before`, `not-after`): a key of the same row or header,
+    /// `header.<key>` or `reference.<key>`.
+    public var than: String?
+    /// The condition (`empty-when`, `excludes-when`).
+    public var when: FieldCondition?
+    /// The texts `field` must not contain (`excludes-when`).
+    public var texts: [String]
+    /// The finding's code (`inconsistent-values` by default).
+    public var code: FindingCode
+    /// The finding's severity (an error by default).
+    public var severity: Severity
+    /// The Chinese message when the rule fails; `{value}` and `{other}` stand for the two values compared.
     public var message: String
+
+    public init(kind: Kind, field: String, than: String? = nil, when: FieldCondition? = nil, texts: [String] = [],
+                code: FindingCode = .inconsistentValues, severity: Severity = .error, message: String) {
+        self.kind = kind
+        self.field = field
+        self.than = than
+        self.when = when
+        self.texts = texts
+        self.code = code
+        self.severity = severity
+        self.message = message
+    }
+
+    /// Where `than` comes from.
+    public var thanSource: Source? { than.map(Source.init) }
 }
 
 /// A table of a form: the rows a unit fills in (a ledger's problems, a progress report's work items).

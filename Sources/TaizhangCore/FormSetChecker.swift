@@ -97,7 +97,7 @@ struct FormSetChecker {
             }
             if table.columns.isEmpty { fail(file, path + ".columns", "表格没有列") }
             checkFields(table.columns, form: form, file: file, path: path + ".columns", scope: table.columns)
-            checkRules(table.rules, scope: table.columns, file: file, path: path + ".rules")
+            checkRules(table.rules, scope: table.columns, header: form.header, file: file, path: path + ".rules")
             if let key = table.key, table.column(key) == nil {
                 fail(file, path + ".key", "主键列“\(key)”不存在")
             }
@@ -218,16 +218,41 @@ struct FormSetChecker {
         }
     }
 
-    private mutating func checkRules(_ rules: [FormRule], scope: [Field], file: String, path: String) {
+    private mutating func checkRules(_ rules: [FormRule], scope: [Field], header: [Field]? = nil, file: String,
+                                     path: String) {
         for (i, rule) in rules.enumerated() {
-            for key in [rule.field, rule.than] {
-                guard let field = scope.first(where: { $0.key == key }) else {
-                    fail(file, "\(path)[\(i)]", "没有字段“\(key)”")
-                    continue
+            let at = "\(path)[\(i)]"
+            var compared: [Field] = []
+            if let field = scope.first(where: { $0.key == rule.field }) { compared.append(field) }
+            else { fail(file, at, "没有字段“\(rule.field)”") }
+            switch rule.kind {
+            case .notLess, .notBefore, .notAfter:
+                guard let source = rule.thanSource else { fail(file, at, "\(rule.kind.rawValue) 须有 than"); continue }
+                switch source {
+                case .same(let key):
+                    if let field = scope.first(where: { $0.key == key }) { compared.append(field) }
+                    else { fail(file, at, "没有字段“\(key)”") }
+                case .header(let key):
+                    if let field = header?.first(where: { $0.key == key }) { compared.append(field) }
+                    else { fail(file, at, "表头没有字段“\(key)”（header. 只能用于表格的规则）") }
+                case .reference(let key):
+                    // The referenced form is the one this table's reference column names.
+                    let targets = scope.compactMap(\.references).compactMap { set.form($0.form) }
+                    if let field = targets.flatMap({ $0.tables.flatMap(\.columns) }).first(where: { $0.key == key }) {
+                        compared.append(field)
+                    } else {
+                        fail(file, at, "所引用的台账中没有字段“\(key)”（reference. 只能用于有引用列的表格）")
+                    }
                 }
-                let numeric = field.type == .integer || field.type == .decimal
-                if rule.kind == .notLess && !numeric { fail(file, "\(path)[\(i)]", "not-less 只能比较数值字段") }
-                if rule.kind == .notBefore && field.type != .date { fail(file, "\(path)[\(i)]", "not-before 只能比较日期字段") }
+                for field in compared {
+                    let numeric = field.type == .integer || field.type == .decimal
+                    if rule.kind == .notLess && !numeric { fail(file, at, "not-less 只能比较数值字段") }
+                    if rule.kind != .notLess && field.type != .date { fail(file, at, "\(rule.kind.rawValue) 只能比较日期字段") }
+                }
+            case .emptyWhen, .excludesWhen:
+                guard let condition = rule.when else { fail(file, at, "\(rule.kind.rawValue) 须有 when"); continue }
+                if !scope.contains(where: { $0.key == condition.field }) { fail(file, at, "没有字段“\(condition.field)”") }
+                if rule.kind == .excludesWhen && rule.texts.isEmpty { fail(file, at, "excludes-when 须有 texts") }
             }
         }
     }

@@ -45,6 +45,9 @@ public struct LedgerChecker: Sendable {
             guard let key = table.key else { continue }
             let keys = (document.rows[table.id] ?? []).compactMap { $0[key]?.displayText }
             index.add(form: document.form.id, field: key, keys: keys)
+            for record in document.rows[table.id] ?? [] {
+                if let id = record[key]?.displayText { index.addRow(form: document.form.id, key: id, values: record.values) }
+            }
         }
     }
 }

@@ -58,6 +58,7 @@ public struct LedgerInput: Sendable {
 /// The keys another form's ledger holds, for cross-form references (问题编号 of the unit's self-check ledger).
 public struct ReferenceIndex: Sendable {
     private var keys: [String: Set<String>] = [:]
+    private var rows: [String: [String: Value]] = [:]
 
     public init() {}
 
@@ -66,8 +67,17 @@ public struct ReferenceIndex: Sendable {
         self.keys["\(form)/\(field)", default: []].formUnion(keys)
     }
 
+    /// Records the values of the row of `form` whose key is `key` (for rules that compare with it, such as a
+    /// 完成时间 that may not precede the problem's 发现时间). A later row with the same key replaces it.
+    public mutating func addRow(form: String, key: String, values: [String: Value]) {
+        rows["\(form)/\(key)"] = values
+    }
+
     /// The known keys, or `nil` when that ledger is not known at all.
     public func keys(form: String, field: String) -> Set<String>? { keys["\(form)/\(field)"] }
+
+    /// The values of the row of `form` with key `key`, when known.
+    public func row(form: String, key: String) -> [String: Value]? { rows["\(form)/\(key)"] }
 }
 
 /// What the validator knows beyond the file: what was expected, and the other ledgers.
@@ -192,7 +202,7 @@ public struct Validator: Sendable {
         findings += requiredChecks(form.header, values: header, cells: input.header, places: input.headerPlaces,
                                    absent: [], rowLocation: nil)
         findings += ruleChecks(form.rules, fields: form.header, values: header, cells: input.header,
-                               places: input.headerPlaces)
+                               places: input.headerPlaces) { header[$0.key] }
 
         // Unit and period against what was expected.
         var unit = context.expectedUnit
@@ -216,7 +226,7 @@ public struct Validator: Sendable {
         var rows: [String: [Record]] = [:]
         var rowCounts: [String: Int] = [:]
         for table in form.tables {
-            let (records, tableFindings) = validateTable(table, input: input, normaliser: normaliser)
+            let (records, tableFindings) = validateTable(table, input: input, header: header, normaliser: normaliser)
             rows[table.id] = records
             rowCounts[table.id] = records.count
             findings += tableFindings
@@ -249,7 +259,7 @@ public struct Validator: Sendable {
         }
     }
 
-    private func validateTable(_ table: FormTable, input: LedgerInput, normaliser: Normaliser)
+    private func validateTable(_ table: FormTable, input: LedgerInput, header: [String: Value], normaliser: Normaliser)
         -> ([Record], [Finding])
     {
         var findings: [Finding] = []
@@ -292,7 +302,18 @@ public struct Validator: Sendable {
                 }
             }
 
-            findings += ruleChecks(table.rules, fields: table.columns, values: values, cells: row.cells, places: [:])
+            let referenceColumn = table.columns.first { $0.references != nil }
+            findings += ruleChecks(table.rules, fields: table.columns, values: values, cells: row.cells,
+                                   places: emptyPlaces) { source in
+                switch source {
+                case .same(let key): return values[key]
+                case .header(let key): return header[key]
+                case .reference(let key):
+                    guard let column = referenceColumn, let ref = column.references,
+                          let id = values[column.key]?.displayText else { return nil }
+                    return context.references?.row(form: ref.form, key: id)?[key]
+                }
+            }
 
             // Unique key.
             if let keyField = table.key.flatMap({ table.column($0) }), let key = values[keyField.key]?.displayText {
@@ -356,20 +377,41 @@ public struct Validator: Sendable {
         return findings
     }
 
+    /// The form's rules on one row (or the header). `other` finds the value a rule compares with.
     private func ruleChecks(_ rules: [FormRule], fields: [Field], values: [String: Value],
-                            cells: [String: MappedCell], places: [String: Location]) -> [Finding] {
+                            cells: [String: MappedCell], places: [String: Location],
+                            other: (FormRule.Source) -> Value?) -> [Finding] {
         var findings: [Finding] = []
         for rule in rules {
-            guard let a = values[rule.field], let b = values[rule.than],
-                  let field = fields.first(where: { $0.key == rule.field }) else { continue }
+            guard let field = fields.first(where: { $0.key == rule.field }) else { continue }
+            let a = values[rule.field]
+            var b: Value?
             let broken: Bool
             switch rule.kind {
-            case .notLess: broken = (a.number ?? 0) < (b.number ?? 0)
-            case .notBefore: broken = a.date.flatMap { x in b.date.map { x < $0 } } ?? false
+            case .notLess, .notBefore, .notAfter:
+                guard let a, let source = rule.thanSource, let found = other(source) else { continue }
+                b = found
+                switch rule.kind {
+                case .notLess: broken = (a.number ?? 0) < (found.number ?? 0)
+                case .notBefore: broken = a.date.flatMap { x in found.date.map { x < $0 } } ?? false
+                default: broken = a.date.flatMap { x in found.date.map { x > $0 } } ?? false
+                }
+            case .emptyWhen, .excludesWhen:
+                guard let a, let condition = rule.when, let state = values[condition.field],
+                      condition.in.contains(state.conditionText) else { continue }
+                b = state
+                if rule.kind == .emptyWhen {
+                    broken = !a.displayText.trimmingCharacters(in: .whitespaces).isEmpty
+                } else {
+                    let text = a.displayText
+                    broken = rule.texts.contains { text.contains($0) }
+                }
             }
             if broken {
                 let location = locate(cells[rule.field]?.location ?? places[rule.field] ?? Location(), field)
-                findings.append(Finding(code: .inconsistentValues, location: location, message: rule.message))
+                let message = rule.message.replacingOccurrences(of: "{value}", with: a?.displayText ?? "")
+                    .replacingOccurrences(of: "{other}", with: b?.displayText ?? "")
+                findings.append(Finding(code: rule.code, severity: rule.severity, location: location, message: message))
             }
         }
         return findings

@@ -43,17 +43,19 @@ public struct DemoReturns: Sendable {
             let seed = UInt64(u + 1)
             // The self-check ledger grows: six problems in May, two more found in June.
             let selfCheckForm = formSet.form("self-check")!
-            let selfCheckJune = samples.document(form: selfCheckForm, unit: unit, period: june, rows: 8, seed: seed)
-            var selfCheckMay = moved(selfCheckJune, to: may, reportedOn: 28)
-            selfCheckMay.rows["main"] = Array(selfCheckJune.rows["main"]!.prefix(6)).map { record in
-                var r = record
-                if let d = r["found_date"]?.date, d.month > 5 { r["found_date"] = .date(CivilDate(year: 2024, month: 5, day: d.day)!) }
-                return r
+            var selfCheckJune = samples.document(form: selfCheckForm, unit: unit, period: june, rows: 8, seed: seed)
+            // The six problems found in May keep their May 发现时间 in the June ledger.
+            for i in 0..<6 {
+                if let d = selfCheckJune.rows["main"]![i]["found_date"]?.date, d.month > 5 {
+                    selfCheckJune.rows["main"]![i]["found_date"] = .date(CivilDate(year: 2024, month: 5, day: d.day)!)
+                }
             }
+            var selfCheckMay = moved(selfCheckJune, to: may, reportedOn: 20)
+            selfCheckMay.rows["main"] = Array(selfCheckJune.rows["main"]!.prefix(6))
             // The rectification ledger: in May nothing is done yet; in June some problems are.
             let rectForm = formSet.form("rectification")!
             let rectJune = samples.document(form: rectForm, unit: unit, period: june, rows: 8, seed: seed &+ 100)
-            var rectMay = moved(rectJune, to: may, reportedOn: 29)
+            var rectMay = moved(rectJune, to: may, reportedOn: 21)
             rectMay.rows["main"] = Array(rectJune.rows["main"]!.prefix(6)).map { record in
                 var r = record
                 r["status"] = .choice("正在整改")

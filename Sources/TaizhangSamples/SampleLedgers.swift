@@ -52,7 +52,7 @@ public struct SampleLedgers: Sendable {
         }
         // Cumulative counts are at least this month's.
         for rule in form.rules where rule.kind == .notLess {
-            if let a = header[rule.field]?.number, let b = header[rule.than]?.number, a < b {
+            if let a = header[rule.field]?.number, let than = rule.than, let b = header[than]?.number, a < b {
                 header[rule.field] = .integer(Int(b) + Int(a))
             }
         }
@@ -81,11 +81,23 @@ public struct SampleLedgers: Sendable {
                                                   row: values, index: i, unit: unit, period: period, random: &random)
                     }
                 }
+                // 完成时间 lies between the problem's 发现时间 and the 填报日期.
+                if case .date(let reported)? = header["report_date"], values["done_date"] != nil {
+                    let found = Self.foundDate(index: i, period: period)
+                    let span = max(0, found.days(until: reported))
+                    values["done_date"] = .date(found.adding(days: Int.random(in: 0...span, using: &random))!)
+                }
                 records.append(Record(values: values))
             }
             tables[table.id] = records
         }
         return LedgerDocument(form: form, formSet: formSet, unit: unit, period: period, header: header, rows: tables)
+    }
+
+    /// The day a sample problem of row `index` was found: in the first half of the period, so before the
+    /// 填报日期 (the 15th to the 17th) and the rectification deadlines (from the 21st).
+    public static func foundDate(index: Int, period: YearMonth) -> CivilDate {
+        period.day(1 + (index * 5) % 13)
     }
 
     /// The problem number a sample uses for row `index` of a unit: `SY-2024-001`.
@@ -114,6 +126,9 @@ public struct SampleLedgers: Sendable {
                 return .text(pick(Self.subjects, &random))
             }
             if field.key == "measures" { return .text(pick(Self.measures, &random)) }
+            if field.key == "effect", let status = row["status"], status.conditionText != "已整改" {
+                return .text(pick(Self.phrases["progress"] ?? [], &random))  // nothing claims it is done yet
+            }
             if let phrases = Self.phrases[field.key] { return .text(pick(phrases, &random)) }
             if field.key == "description" && !field.multiline {
                 return .text("\(pick(Self.acts, &random).replacingOccurrences(of: "时", with: ""))中，\(pick(Self.problems, &random))（\(pick(Self.places, &random))）")
@@ -131,6 +146,8 @@ public struct SampleLedgers: Sendable {
         case .decimal:
             return .decimal(Double(Int.random(in: 0...10_000, using: &random)) / 100)
         case .date:
+            if field.role == "found-date" { return .date(Self.foundDate(index: index, period: period)) }
+            if field.role == "report-date" { return .date(period.day(15 + Int.random(in: 0...2, using: &random))) }
             var start = field.minDate.map { max($0, period.day(1)) } ?? period.day(1)
             var end = period.day(28)
             if field.role == "deadline" {  // deadlines lie weeks to months ahead

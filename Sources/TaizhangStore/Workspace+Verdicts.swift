@@ -66,10 +66,19 @@ extension Workspace {
             // No ledger at all is "not known yet" (checked when it comes), not "known to be empty".
             guard !ids.isEmpty else { continue }
             basis += ids
-            let keys = try String.fetchAll(db, sql: """
-                SELECT DISTINCT r.key FROM current_submissions s JOIN rows r ON r.submission_id = s.id
-                WHERE s.unit = ? AND s.form = ? AND r.key IS NOT NULL
-                """, arguments: [unit, target.form])
+            // Every period's ledger, oldest first: a later period's row of the same problem replaces an earlier.
+            var keys = Set<String>()
+            let decoder = JSONDecoder()
+            for row in try Row.fetchAll(db, sql: """
+                SELECT r.key, r."values" FROM current_submissions s JOIN rows r ON r.submission_id = s.id
+                WHERE s.unit = ? AND s.form = ? AND r.key IS NOT NULL ORDER BY s.period, r.row_index
+                """, arguments: [unit, target.form]) {
+                let key: String = row["key"]
+                keys.insert(key)
+                if let values = try? decoder.decode([String: Value].self, from: Data((row["values"] as String).utf8)) {
+                    index.addRow(form: target.form, key: key, values: values)
+                }
+            }
             index.add(form: target.form, field: target.field, keys: keys)
         }
         return References(index: index, basis: Set(basis).sorted().map(String.init).joined(separator: ","))

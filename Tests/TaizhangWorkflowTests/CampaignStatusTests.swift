@@ -46,7 +46,7 @@ import TaizhangWorkflow
             rect.rows["main"]![i]["status"] = .choice(statuses[i])
             rect.rows["main"]![i]["deadline"] = deadlines[i] == "长期坚持" ? .fixedText("长期坚持")
                 : .date(CivilDate(iso: deadlines[i])!)
-            rect.rows["main"]![i]["done_date"] = i == 0 ? .date(CivilDate(year: 2024, month: 5, day: 28)!) : nil
+            rect.rows["main"]![i]["done_date"] = i == 0 ? .date(CivilDate(year: 2024, month: 5, day: 12)!) : nil
         }
         let result = try r.submit(rect, to: ws, on: CivilDate(year: 2024, month: 5, day: 30)!)
         guard case .accepted = result else { Issue.record("\(result)"); return }
