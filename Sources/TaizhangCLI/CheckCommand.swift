@@ -25,13 +25,22 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .customLong("reference"), help: ArgumentHelp(
         "本单位被引用的台账（如自查台账），用来核对问题编号；可多次指定", valueName: "FILE"))
     var references: [String] = []
+    @Option(name: .customLong("workspace"), help: ArgumentHelp(
+        "用这个工作区中本单位的台账核对：问题编号、日期，以及工作进展台账的数字（与整改工作台账和上月报送的是否一致）",
+        valueName: "PATH"))
+    var workspace: String?
     @Flag(help: "以 JSON 输出检查结果") var json = false
     @Option(help: ArgumentHelp("另存一份退回修改用的工作簿：问题单元格标红并附批注，另有“问题清单”工作表", valueName: "OUT.xlsx"))
     var annotate: String?
 
     func run() throws {
-        let checked = try formOptions.workflow().check(file: file, hints: hints.text, references: references,
-                                                      annotate: annotate)
+        let workflow = try formOptions.workflow()
+        let opened = try workspace.map { path in
+            TaizhangCommand.workspaceInUse = path
+            return try workflow.openWorkspace(at: path, for: .read)
+        }
+        let checked = try workflow.check(file: file, hints: hints.text, references: references, workspace: opened,
+                                         annotate: annotate)
         if json {
             try printJSON(checked.report)
         } else {

@@ -156,7 +156,7 @@ extension FormTable {
 
 extension Form {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, version, title, shortTitle, layout, header, tables, rules, instructions
+        case id, version, title, shortTitle, layout, header, tables, rules, instructions, reconcile
     }
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -175,7 +175,44 @@ extension Form {
             header: try c.value(.header, default: []),
             tables: try c.value(.tables, default: []),
             rules: try c.value(.rules, default: []),
-            instructions: try c.value(.instructions, default: []))
+            instructions: try c.value(.instructions, default: []),
+            reconcile: try c.decodeIfPresent(FormReconciliation.self, forKey: .reconcile))
+    }
+}
+
+extension FormReconciliation {
+    enum CodingKeys: String, CodingKey, CaseIterable { case ledgerCounts, running }
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(ledgerCounts: try c.value(.ledgerCounts, default: []), running: try c.value(.running, default: []))
+    }
+}
+
+extension FormReconciliation.LedgerCount {
+    enum CodingKeys: String, CodingKey, CaseIterable { case field, form, count, expect, message }
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let raw = try c.decode(String.self, forKey: .expect)
+        guard let expect = Expectation(rawValue: raw) else {
+            throw DecodingError.dataCorruptedError(forKey: .expect, in: c, debugDescription: "未知的比较方式“\(raw)”（可用：equal、at-least）")
+        }
+        field = try c.decode(String.self, forKey: .field)
+        form = try c.decode(String.self, forKey: .form)
+        count = try c.decode(FieldCondition.self, forKey: .count)
+        self.expect = expect
+        message = try c.decode(String.self, forKey: .message)
+    }
+}
+
+extension FormReconciliation.Running {
+    enum CodingKeys: String, CodingKey, CaseIterable { case month, total }
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        month = try c.decode(String.self, forKey: .month)
+        total = try c.decode(String.self, forKey: .total)
     }
 }
 

@@ -291,9 +291,13 @@ public struct Form: Hashable, Sendable, Codable, Identifiable {
     public var rules: [FormRule]
     /// General filling instructions (填表说明), before the per-field help.
     public var instructions: [String]
+    /// How the report's figures are checked against the unit's ledgers and earlier reports, if they are.
+    public var reconcile: FormReconciliation?
 
     public init(id: String, version: String, title: String, shortTitle: String, layout: FormLayout,
-                header: [Field], tables: [FormTable], rules: [FormRule] = [], instructions: [String] = []) {
+                header: [Field], tables: [FormTable], rules: [FormRule] = [], instructions: [String] = [],
+                reconcile: FormReconciliation? = nil) {
+        self.reconcile = reconcile
         self.id = id
         self.version = version
         self.title = title

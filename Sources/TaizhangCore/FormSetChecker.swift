@@ -88,6 +88,7 @@ struct FormSetChecker {
         if form.tables.isEmpty && form.header.isEmpty { fail(file, "", "表单既无表头字段也无表格") }
         checkFields(form.header, form: form, file: file, path: "header", scope: form.header)
         checkRules(form.rules, scope: form.header, file: file, path: "rules")
+        if let reconcile = form.reconcile { checkReconciliation(reconcile, form: form, file: file) }
         var tableIDs = Set<String>()
         for (t, table) in form.tables.enumerated() {
             let path = "tables[\(t)]"
@@ -253,6 +254,26 @@ struct FormSetChecker {
                 guard let condition = rule.when else { fail(file, at, "\(rule.kind.rawValue) 须有 when"); continue }
                 if !scope.contains(where: { $0.key == condition.field }) { fail(file, at, "没有字段“\(condition.field)”") }
                 if rule.kind == .excludesWhen && rule.texts.isEmpty { fail(file, at, "excludes-when 须有 texts") }
+            }
+        }
+    }
+
+    private mutating func checkReconciliation(_ reconcile: FormReconciliation, form: Form, file: String) {
+        func numeric(_ key: String) -> Bool {
+            guard let field = form.headerField(key) else { return false }
+            return field.type == .integer || field.type == .decimal
+        }
+        for (i, rule) in reconcile.ledgerCounts.enumerated() {
+            let at = "reconcile.ledgerCounts[\(i)]"
+            if !numeric(rule.field) { fail(file, at + ".field", "表头没有数值字段“\(rule.field)”") }
+            guard let target = set.form(rule.form) else { fail(file, at + ".form", "没有表单“\(rule.form)”"); continue }
+            if !target.tables.contains(where: { $0.column(rule.count.field) != nil }) {
+                fail(file, at + ".count.field", "表单“\(rule.form)”的表格中没有字段“\(rule.count.field)”")
+            }
+        }
+        for (i, pair) in reconcile.running.enumerated() {
+            for key in [pair.month, pair.total] where !numeric(key) {
+                fail(file, "reconcile.running[\(i)]", "表头没有数值字段“\(key)”")
             }
         }
     }

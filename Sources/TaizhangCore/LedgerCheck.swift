@@ -17,16 +17,18 @@ public struct LedgerChecker: Sendable {
 
     /// Checks an opened file. Throws ``ImportError`` when no form can be recognised in it.
     public func check(_ source: any SheetSource, fileName: String, hints: LedgerReader.Hints = .init(),
-                      references: ReferenceIndex? = nil) throws -> CheckedLedger {
+                      references: ReferenceIndex? = nil, facts: ReconciliationFacts? = nil) throws -> CheckedLedger {
         let read = try LedgerReader(formSet: formSet).read(source, fileName: fileName, hints: hints)
-        return validate(read, fileName: fileName, references: references)
+        return validate(read, fileName: fileName, references: references, facts: facts)
     }
 
     /// The second half of ``check(_:fileName:hints:references:)``: validates what was read. Separate so that
     /// files can be read in parallel and validated in order against references that earlier files provide.
-    public func validate(_ read: LedgerReader.Result, fileName: String, references: ReferenceIndex?) -> CheckedLedger {
-        let context = ValidationContext(formSet: formSet, fileName: fileName, expectedUnit: read.expectedUnit,
+    public func validate(_ read: LedgerReader.Result, fileName: String, references: ReferenceIndex?,
+                         facts: ReconciliationFacts? = nil) -> CheckedLedger {
+        var context = ValidationContext(formSet: formSet, fileName: fileName, expectedUnit: read.expectedUnit,
                                         expectedPeriod: read.expectedPeriod, references: references)
+        context.facts = facts
         var (document, report) = Validator(context: context).validate(read.input)
         report.findings = read.findings + report.findings
         return CheckedLedger(document: document, report: report, recognition: read.recognition)

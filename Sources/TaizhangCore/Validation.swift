@@ -92,6 +92,8 @@ public struct ValidationContext: Sendable {
     public var expectedPeriod: YearMonth?
     /// Keys of referenced ledgers; `nil` skips reference checks with one informational finding.
     public var references: ReferenceIndex?
+    /// What a report's figures are reconciled with (the unit's ledgers, its previous report); `nil` skips it.
+    public var facts: ReconciliationFacts?
     /// How serial numbers map to dates.
     public var dateSystem: ExcelDateSystem
 
@@ -203,6 +205,11 @@ public struct Validator: Sendable {
                                    absent: [], rowLocation: nil)
         findings += ruleChecks(form.rules, fields: form.header, values: header, cells: input.header,
                                places: input.headerPlaces) { header[$0.key] }
+        if let facts = context.facts {
+            findings += Reconciler.findings(form: form, header: header, facts: facts) { field in
+                locate(input.header[field.key]?.location ?? input.headerPlaces[field.key] ?? Location(), field)
+            }
+        }
 
         // Unit and period against what was expected.
         var unit = context.expectedUnit

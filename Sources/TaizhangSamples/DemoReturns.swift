@@ -4,7 +4,9 @@ import TaizhangCore
 ///
 /// Later checks rely on this cast, so keep it stable: 大连 sends late; 鞍山 sends a faulty 整改工作台账 (three planted
 /// errors) and a clean 修改稿 three days later; 抚顺 sends its 自查台账 as CSV; 本溪 its 整改工作台账 in a layout of
-/// its own; 朝阳 never sends its June progress report; 葫芦岛's 整改工作台账 has a 问题编号 missing from its 自查台账.
+/// its own; 朝阳 never sends its June progress report; 葫芦岛's 整改工作台账 has a 问题编号 missing from its 自查台账;
+/// 沈阳's June progress report counts 15 people held accountable while every row of its 整改工作台账 says 否 (its
+/// figures do not reconcile). Every other unit's figures agree with its ledgers and its May report.
 public struct DemoReturns: Sendable {
     /// How a return is written.
     public enum Layout: Sendable, Equatable {
@@ -54,7 +56,13 @@ public struct DemoReturns: Sendable {
             selfCheckMay.rows["main"] = Array(selfCheckJune.rows["main"]!.prefix(6))
             // The rectification ledger: in May nothing is done yet; in June some problems are.
             let rectForm = formSet.form("rectification")!
-            let rectJune = samples.document(form: rectForm, unit: unit, period: june, rows: 8, seed: seed &+ 100)
+            var rectJune = samples.document(form: rectForm, unit: unit, period: june, rows: 8, seed: seed &+ 100)
+            if unit.id == "shenyang" {  // nobody held accountable, according to the ledger
+                for i in rectJune.rows["main"]!.indices {
+                    rectJune.rows["main"]![i]["accountability"] = .yesNo(false)
+                    rectJune.rows["main"]![i]["accountability_detail"] = nil
+                }
+            }
             var rectMay = moved(rectJune, to: may, reportedOn: 21)
             rectMay.rows["main"] = Array(rectJune.rows["main"]!.prefix(6)).map { record in
                 var r = record
@@ -63,8 +71,11 @@ public struct DemoReturns: Sendable {
                 return r
             }
             let progressForm = formSet.form("progress")!
-            let progressMay = samples.document(form: progressForm, unit: unit, period: may, rows: 0, seed: seed &+ 200)
-            let progressJune = samples.document(form: progressForm, unit: unit, period: june, rows: 0, seed: seed &+ 300)
+            let progressMay = reconciled(samples.document(form: progressForm, unit: unit, period: may, rows: 0, seed: seed &+ 200),
+                                         with: rectMay, after: nil)
+            var progressJune = reconciled(samples.document(form: progressForm, unit: unit, period: june, rows: 0, seed: seed &+ 300),
+                                          with: rectJune, after: progressMay)
+            if unit.id == "shenyang" { progressJune.header["accountability_count"] = .integer(15) }
 
             for (document, due) in [(selfCheckMay, 31), (rectMay, 31), (progressMay, 24)] {
                 send(document, CivilDate(year: 2024, month: 5, day: min(due, 23 + u % 3))!)
@@ -105,6 +116,32 @@ public struct DemoReturns: Sendable {
             }
         }
         return returns
+    }
+
+    /// `report` with figures that agree with the unit's `ledger` and its `previous` report, as the form's
+    /// `reconcile` section asks: counted figures equal (or, for people, cover) the ledger's rows, cumulative
+    /// figures never go down, and each monthly figure is the cumulative less the previous report's.
+    func reconciled(_ report: LedgerDocument, with ledger: LedgerDocument, after previous: LedgerDocument?) -> LedgerDocument {
+        guard let rules = report.form.reconcile else { return report }
+        var copy = report
+        let rows = ledger.rows.values.joined()
+        for rule in rules.ledgerCounts {
+            let count = rows.filter { $0[rule.count.field].map { rule.count.in.contains($0.conditionText) } ?? false }.count
+            copy.header[rule.field] = .integer(count)
+        }
+        let counted = Set(rules.ledgerCounts.map(\.field))
+        for pair in rules.running {
+            let before = previous?.header[pair.total]?.number.map { Int($0) } ?? 0
+            if counted.contains(pair.total) {
+                let total = max(before, copy.header[pair.total]?.number.map { Int($0) } ?? 0)
+                copy.header[pair.total] = .integer(total)
+                copy.header[pair.month] = .integer(total - before)
+            } else {
+                let month = copy.header[pair.month]?.number.map { Int($0) } ?? 0
+                copy.header[pair.total] = .integer(before + month)
+            }
+        }
+        return copy
     }
 
     /// A copy of `document` reported for `period`, on `day` of that month.

@@ -1,5 +1,6 @@
 import Foundation
 import TaizhangCore
+import TaizhangStore
 import TaizhangXLSX
 
 /// What a person told a use case about a file that the file may not say itself.
@@ -30,9 +31,11 @@ extension Workflow {
 
     /// Checks one returned file: reads it, validates it (against the unit's referenced ledgers given as
     /// `references`, such as its self-check ledger) and, with `annotate`, writes the unit's file back with the
-    /// faulty cells marked. Throws `ImportError` for a file that cannot be read at all.
+    /// faulty cells marked. With a `workspace`, the unit's ledgers there are the references (unless files are
+    /// given), and a report's figures are reconciled with them and with the unit's previous report.
+    /// Throws `ImportError` for a file that cannot be read at all.
     public func check(file: String, hints text: LedgerHintText = .init(), references: [String] = [],
-                      annotate: String? = nil) throws -> CheckedLedger {
+                      workspace: Workspace? = nil, annotate: String? = nil) throws -> CheckedLedger {
         let hints = try hints(text)
         let opener = FileOpener(registry: registry)
         let checker = LedgerChecker(formSet: formSet)
@@ -45,7 +48,15 @@ extension Workflow {
             index = i
         }
         let (source, name) = try opener.open(file)
-        let checked = try checker.check(source, fileName: name, hints: hints, references: index)
+        let read = try LedgerReader(formSet: formSet).read(source, fileName: name, hints: hints)
+        var checked = checker.validate(read, fileName: name, references: index)
+        if let workspace, let unit = checker.unit(of: read) {
+            if index == nil { index = try workspace.references(unit: unit.id, formSet: formSet).index }
+            let facts = try checked.document.period.flatMap {
+                try reconciliationFacts(form: read.input.form, unit: unit.id, period: $0, workspace: workspace)
+            }
+            checked = checker.validate(read, fileName: name, references: index, facts: facts)
+        }
         if let annotate {
             try writeAnnotatedWorkbook(source: source, findings: checked.report.findings, fileName: name, to: annotate,
                                        protecting: [file] + references)

@@ -148,12 +148,15 @@ extension Workflow {
             progress?(count, files.count)
         }
 
-        // Phase 2: validate and record, referenced forms first, then in the order given.
+        // Phase 2: validate and record, referenced forms first, reports reconciled with ledgers last, otherwise
+        // in the order given.
         let referenced = Set(formSet.forms.flatMap { $0.tables.flatMap(\.columns) }.compactMap(\.references?.form))
         let all = results.withLock { $0 }
         let order = files.indices.sorted { a, b in
             func rank(_ i: Int) -> Int {
-                if case .read(let r, _, _, _, _)? = all[i] { return referenced.contains(r.input.form.id) ? 0 : 1 }
+                if case .read(let r, _, _, _, _)? = all[i] {
+                    return referenced.contains(r.input.form.id) ? 0 : r.input.form.reconcile == nil ? 1 : 2
+                }
                 return 1
             }
             return (rank(a), a) < (rank(b), b)
@@ -185,6 +188,13 @@ extension Workflow {
                         let references = try workspace.references(unit: unit, formSet: formSet)
                         checked = checker.validate(read, fileName: name, references: references.index)
                         basis = references.basis
+                    }
+                    // A report's figures are reconciled with the unit's ledgers as recorded so far.
+                    if let unit, let period = checked.document.period,
+                       let facts = try reconciliationFacts(form: read.input.form, unit: unit, period: period, workspace: workspace) {
+                        let references = basis == nil ? nil : try workspace.references(unit: unit, formSet: formSet)
+                        checked = checker.validate(read, fileName: name, references: references?.index, facts: facts)
+                        basis = references?.basis ?? basis
                     }
                     let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: received,
                                                              outcome: .checked(checked), checkedAgainst: basis))

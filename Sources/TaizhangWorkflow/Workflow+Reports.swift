@@ -6,7 +6,9 @@ extension Workflow {
     /// The campaign's standing on `asOf` for `period` (the period `asOf` falls in when `nil`).
     public func status(workspace: Workspace, period: YearMonth? = nil, asOf: CivilDate? = nil) throws -> CampaignStatus {
         let scope = statusScope(period: period, asOf: asOf)
-        return try CampaignStatus.compute(workspace: workspace, formSet: formSet, asOf: scope.asOf, period: scope.period)
+        var status = try CampaignStatus.compute(workspace: workspace, formSet: formSet, asOf: scope.asOf, period: scope.period)
+        if let period = scope.period { status.unreconciled = try unreconciledReports(period: period, workspace: workspace) }
+        return status
     }
 
     /// The day and period a status is for when a person leaves them out: today, and the period today falls in.

@@ -215,5 +215,42 @@ struct Scene {
         #expect(cast.count == 90)
         #expect(cast.filter { $0.layout == .handmade }.count == 1)
         #expect(cast.filter { $0.layout == .template(format: "csv") }.count == 1)
+
+        // Every unit's figures reconcile with its ledgers and its May report, except 沈阳's (15 people held
+        // accountable, none in its ledger) and 葫芦岛's (its June ledger was returned: May's is what counts).
+        let workspace = try scene.workflow.openWorkspace(at: scene.dir.appendingPathComponent("taizhang.sqlite").path, for: .read)
+        let june = YearMonth(year: 2024, month: 6)!
+        let status = try scene.workflow.status(workspace: workspace, period: june, asOf: CivilDate(year: 2024, month: 6, day: 28)!)
+        #expect(status.unreconciled.map(\.unit.id) == ["shenyang", "huludao"])
+        #expect(status.unreconciled.first?.findings.map(\.location.field) == ["accountability_count"])
+        #expect(lines.contains { $0.contains("追责问责人数填的是 15 人") }, "the demo's status names 沈阳")
+        for month in [YearMonth(year: 2024, month: 5)!, june] {
+            #expect(try scene.workflow.unreconciledReports(period: month, workspace: workspace)
+                .allSatisfy { ["shenyang", "huludao"].contains($0.unit.id) })
+        }
+    }
+
+    /// `check --workspace`: a progress report checked against the unit's ledgers in the workspace, before it
+    /// is sent.
+    @Test func checkWithAWorkspaceReconcilesAReportWithTheUnitsLedgers() throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        let june = YearMonth(year: 2024, month: 6)!
+        let rect = try scene.write("rectification", unit: "dandong", rows: 6)
+        let workspace = try scene.workflow.openWorkspace(at: scene.dir.appendingPathComponent("ws.sqlite").path)
+        _ = try scene.workflow.ingest(paths: [rect], workspace: workspace)
+        let done = try workspace.currentDocuments(form: Scene.set.form("rectification")!, formSet: Scene.set)[0]
+            .rows["main"]!.filter { $0["status"]?.conditionText == "已整改" }.count
+        let report = try scene.write("progress", unit: "dandong", rows: 0) { doc in
+            doc.header["resolved_problems_total"] = .integer(done + 7)
+            doc.header["resolved_problems_month"] = .integer(done + 7)
+        }
+        let alone = try scene.workflow.check(file: report)
+        #expect(!alone.report.findings.contains { $0.code == Reconciler.doesNotReconcile })
+        let checked = try scene.workflow.check(file: report, workspace: workspace)
+        let finding = try #require(checked.report.findings.first { $0.code == Reconciler.doesNotReconcile })
+        #expect(finding.location.field == "resolved_problems_total")
+        #expect(finding.message.contains("\(done + 7) 个") && finding.message.contains("是 \(done) 个"))
+        #expect(checked.report.isAccepted, "a warning, not an error")
     }
 }

@@ -76,6 +76,9 @@ public struct CampaignStatus: Sendable {
     public var overdue: [OverdueRectification]
     public var tallies: [Tally]
     public var results: [Figure]
+    /// The period's reports whose figures do not reconcile with the units' ledgers or earlier reports (filled in
+    /// by ``Workflow/status(workspace:period:asOf:)``).
+    public var unreconciled: [UnreconciledReport] = []
 
     /// Computes the status on `asOf`, for one period's obligations or for all that are due by then.
     public static func compute(workspace: Workspace, formSet: FormSet, asOf: CivilDate,

@@ -8,7 +8,26 @@ public struct StatusJSON: Encodable, Sendable {
     public var overdue: [CampaignStatus.OverdueRectification]
     public var tallies: [CampaignStatus.Tally]
     public var results: [CampaignStatus.Figure]
+    public var unreconciled: [Unreconciled]
+
+    /// A report whose figures do not reconcile.
+    public struct Unreconciled: Encodable, Sendable {
+        public var unit: String
+        public var period: YearMonth
+        public var findings: [Item]
+        public struct Item: Encodable, Sendable {
+            public var code: String
+            public var field: String?
+            public var message: String
+        }
+    }
+
     public init(_ s: CampaignStatus) {
+        unreconciled = s.unreconciled.map { report in
+            Unreconciled(unit: report.unit.id, period: report.period, findings: report.findings.map {
+                Unreconciled.Item(code: $0.code.rawValue, field: $0.location.field, message: $0.message)
+            })
+        }
         asOf = s.asOf
         period = s.period
         obligations = s.obligations
@@ -72,6 +91,13 @@ public struct StatusText: Sendable {
         }
         out += "\n四、整治成果（各单位最近一期工作进展台账的累计数）\n"
         for figure in status.results { out += "  \(figure.label)：\(figure.total)\n" }
+        if !status.unreconciled.isEmpty {
+            out += "\n五、数字与台账对不上的工作进展台账（\(status.unreconciled.count) 个单位，请核实后再汇总）\n"
+            for report in status.unreconciled {
+                out += "  \(report.unit.shortName)：\n"
+                for finding in report.findings { out += "    \(TextSafety.printable(finding.message))\n" }
+            }
+        }
         return out
     }
 }

@@ -1,0 +1,64 @@
+import Foundation
+import TaizhangCore
+import TaizhangStore
+
+/// One unit's report whose figures do not agree with its ledgers or its earlier report.
+public struct UnreconciledReport: Sendable {
+    /// The unit.
+    public var unit: ReportingUnit
+    /// The period of the report.
+    public var period: YearMonth
+    /// The warnings, each naming both figures.
+    public var findings: [Finding]
+}
+
+extension Workflow {
+    /// What a report of `form` by `unit` for `period` is reconciled with, as the workspace holds it now: the
+    /// counts of rows in the unit's current ledgers (of the latest period not after `period`) and the unit's
+    /// report for the period before. `nil` when the form reconciles nothing.
+    public func reconciliationFacts(form: Form, unit: String, period: YearMonth,
+                                    workspace: Workspace) throws -> ReconciliationFacts? {
+        guard let rules = form.reconcile else { return nil }
+        var facts = ReconciliationFacts()
+        var ledgers: [String: LedgerDocument?] = [:]
+        for rule in rules.ledgerCounts {
+            if ledgers[rule.form] == nil, let target = formSet.form(rule.form) {
+                ledgers[rule.form] = try workspace.currentDocuments(form: target, formSet: formSet)
+                    .filter { $0.unit?.id == unit && ($0.period.map { $0 <= period } ?? false) }
+                    .max { ($0.period ?? period) < ($1.period ?? period) }
+            }
+            guard let ledger = ledgers[rule.form] ?? nil else { continue }
+            facts.counts[rule.field] = ledger.rows.values.joined().filter { record in
+                record[rule.count.field].map { rule.count.in.contains($0.conditionText) } ?? false
+            }.count
+            if let counted = ledger.period, counted != period {
+                facts.countedLedgers[rule.field] = "\(counted.chinese)的\(ledger.form.shortTitle)"
+            }
+        }
+        let before = period.previous
+        if let previous = try workspace.currentDocuments(form: form, period: before, formSet: formSet)
+            .first(where: { $0.unit?.id == unit }) {
+            facts.previous = previous.header
+            facts.previousPeriod = before
+        }
+        return facts
+    }
+
+    /// The reports of `period` whose figures do not reconcile, unit by unit in the order of the units file.
+    public func unreconciledReports(period: YearMonth, workspace: Workspace) throws -> [UnreconciledReport] {
+        var result: [UnreconciledReport] = []
+        for form in formSet.forms where form.reconcile != nil {
+            let reports = try workspace.currentDocuments(form: form, period: period, formSet: formSet)
+            for unit in formSet.units {
+                guard let report = reports.first(where: { $0.unit?.id == unit.id }),
+                      let facts = try reconciliationFacts(form: form, unit: unit.id, period: period, workspace: workspace)
+                else { continue }
+                let findings = Reconciler.findings(form: form, header: report.header, facts: facts) { field in
+                    Location(columnLabel: field.label, field: field.key)
+                }
+                if !findings.isEmpty { result.append(UnreconciledReport(unit: unit, period: period, findings: findings)) }
+            }
+        }
+        return result
+    }
+}
