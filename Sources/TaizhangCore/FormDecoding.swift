@@ -244,7 +244,7 @@ extension ChoiceList.Group {
 }
 
 extension ChoiceList {
-    enum CodingKeys: String, CodingKey, CaseIterable { case id, title, items, parent, groups, common }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id, title, items, parent, groups, common, pairing }
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -254,7 +254,8 @@ extension ChoiceList {
             items: try c.value(.items, default: []),
             parent: try c.decodeIfPresent(String.self, forKey: .parent),
             groups: try c.value(.groups, default: []),
-            common: try c.value(.common, default: []))
+            common: try c.value(.common, default: []),
+            pairing: try c.value(.pairing, default: [:]))
     }
 }
 

@@ -353,8 +353,11 @@ public struct ChoiceList: Hashable, Sendable, Codable, Identifiable {
     public var parent: String?
     /// For a cascading list: the items allowed under each parent value.
     public var groups: [Group]
-    /// For a cascading list: items allowed under every parent value (运动式执法).
+    /// For a cascading list: items that may go under several parent values (运动式执法).
     public var common: [ChoiceItem]
+    /// For a cascading list: which parent values each common item goes with (野蛮执法 with 执法乱作为, not with
+    /// 执法不作为). A common item not named here goes with every parent value.
+    public var pairing: [String: [String]]
 
     /// The items of a cascading list under one parent value.
     public struct Group: Hashable, Sendable, Codable {
@@ -365,13 +368,14 @@ public struct ChoiceList: Hashable, Sendable, Codable, Identifiable {
     }
 
     public init(id: String, title: String, items: [ChoiceItem] = [], parent: String? = nil,
-                groups: [Group] = [], common: [ChoiceItem] = []) {
+                groups: [Group] = [], common: [ChoiceItem] = [], pairing: [String: [String]] = [:]) {
         self.id = id
         self.title = title
         self.items = items
         self.parent = parent
         self.groups = groups
         self.common = common
+        self.pairing = pairing
     }
 
     /// Every item, in order: a flat list's items, or each group's then the common ones.
@@ -379,9 +383,11 @@ public struct ChoiceList: Hashable, Sendable, Codable, Identifiable {
         parent == nil ? items : groups.flatMap(\.items) + common
     }
 
-    /// The items allowed under a parent value (cascading lists), group first, then the common ones.
+    /// The items allowed under a parent value (cascading lists), group first, then the common ones the pairing
+    /// table lets go with it.
     public func items(under parentValue: String) -> [ChoiceItem] {
-        (groups.first { $0.parent == parentValue }?.items ?? []) + common
+        (groups.first { $0.parent == parentValue }?.items ?? [])
+            + common.filter { pairing[$0.value].map { $0.contains(parentValue) } ?? true }
     }
 
     /// The canonical values carrying `tag`.

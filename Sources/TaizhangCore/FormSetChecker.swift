@@ -39,10 +39,17 @@ struct FormSetChecker {
                 for (g, group) in list.groups.enumerated() where !parentValues.contains(group.parent) {
                     fail(file, "\(path).groups[\(g)].parent", "“\(group.parent)”不是列表“\(parent)”的选项")
                 }
-                for value in parentValues where !list.groups.contains(where: { $0.parent == value }) && list.common.isEmpty {
+                for value in parentValues where list.items(under: value).isEmpty {
                     fail(file, path + ".groups", "上级选项“\(value)”没有对应的下级选项")
                 }
-            } else if !list.groups.isEmpty || !list.common.isEmpty {
+                let commonValues = Set(list.common.map(\.value))
+                for (item, parents) in list.pairing.sorted(by: { $0.key < $1.key }) {
+                    if !commonValues.contains(item) { fail(file, path + ".pairing", "“\(item)”不是 common 中的选项") }
+                    for value in parents where !parentValues.contains(value) {
+                        fail(file, path + ".pairing", "“\(value)”不是列表“\(parent)”的选项")
+                    }
+                }
+            } else if !list.groups.isEmpty || !list.common.isEmpty || !list.pairing.isEmpty {
                 fail(file, path, "只有级联列表（写了 parent）才能有 groups 与 common")
             }
             if list.allItems.isEmpty { fail(file, path, "选项列表“\(list.id)”没有任何选项") }

@@ -188,7 +188,8 @@ import TaizhangForms
             return Validator(context: ValidationContext(formSet: Self.set)).validate(input).report
         }
         #expect(validate("执法乱作为", "随意执法").findings.isEmpty)
-        #expect(validate("执法不作为", "“一刀切”执法").findings.isEmpty)  // common to every type
+        #expect(validate("执法乱作为", "“一刀切”执法").findings.isEmpty)  // a general situation, paired with 乱作为
+        #expect(validate("执法不作为", "“一刀切”执法").findings.map(\.code) == [.choiceMismatch])  // not with 不作为
         let mismatch = validate("执法不作为", "以罚代刑")
         #expect(mismatch.findings.map(\.code) == [.choiceMismatch])
         #expect(mismatch.findings.first?.location.field == "situation")

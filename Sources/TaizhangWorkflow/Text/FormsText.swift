@@ -53,9 +53,14 @@ public struct FormsText: Sendable {
             out += "\n选项“\(list.title)”（\(list.id)）\n"
             if list.parent != nil {
                 for group in list.groups {
-                    out += "  \(group.parent)：\(group.items.map(\.value).joined(separator: "、"))\n"
+                    // Situations contain 、 themselves: they are separated by ；.
+                    out += "  \(group.parent)：\(group.items.map(\.value).joined(separator: "；"))\n"
                 }
-                if !list.common.isEmpty { out += "  任一类型：\(list.common.map(\.value).joined(separator: "、"))\n" }
+                if !list.common.isEmpty {
+                    out += "  通用情形：" + list.common.map { item in
+                        list.pairing[item.value].map { "\(item.value)（限\($0.joined(separator: "或"))）" } ?? item.value
+                    }.joined(separator: "；") + "\n"
+                }
             } else {
                 for item in list.items {
                     out += "  \(item.value)"
