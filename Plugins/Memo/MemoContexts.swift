@@ -91,63 +91,6 @@ public enum MemoContexts {
 
     /// The integer header fields of the progress form (the six results, this month and cumulative, and the
     /// accountability and exemption counts).
-    static func countKeys(_ form: Form) -> [String] { form.header.filter { $0.type == .integer }.map(\.key) }
-
-    /// The province's monthly progress report, from the units' progress ledgers of one period: the totals of
-    /// every count (same keys as a unit's report), `reported_count`, `expected_count` (units whose kind owes the
-    /// form for the period), `missing_units` (names joined with `、`) and `missing_count`, and `units`: one
-    /// item per reporting unit in the units file's order, with its counts and `unit_name`, `unit_short`.
-    ///
-    /// `cumulative`, when given, is each unit's latest progress ledger up to this period: the province's
-    /// cumulative figures (fields with the roles `result-total`, `accountability-count`, `exemption-count`) are
-    /// summed from it, so a unit that has not reported this month still counts with last month's totals — as
-    /// `taizhang status` counts them.
-    public static func provinceProgressReport(_ docs: [LedgerDocument], formSet: FormSet, period: YearMonth,
-                                              recipients: [String], cumulative: [LedgerDocument]? = nil) throws -> MemoContext {
-        guard let form = formSet.form("progress") else { throw MemoError("表单集中没有工作进展台账（progress）") }
-        var context = campaign(formSet)
-        context["period_text"] = .text(period.chinese)
-        context["period"] = .text(period.chinese)
-        context["recipients"] = .list(recipients.map { ["name": .text($0)] })
-        let keys = countKeys(form)
-        var totals = Dictionary(uniqueKeysWithValues: keys.map { ($0, 0) })
-        var byUnit: [String: MemoContext] = [:]
-        for doc in docs {
-            guard let unit = unit(of: doc) else { throw MemoError("有一份工作进展台账没有填报单位") }
-            if let p = self.period(of: doc), p != period {
-                throw MemoError("\(unit.name)的工作进展台账是\(p.chinese)的，不是\(period.chinese)的")
-            }
-            guard byUnit[unit.id] == nil else { throw MemoError("\(unit.name)有两份\(period.chinese)的工作进展台账") }
-            var item: MemoContext = ["unit_name": .text(unit.name), "unit_short": .text(unit.shortName)]
-            for key in keys {
-                let n: Int
-                if case .integer(let v)? = doc.header[key] { n = v } else { n = 0 }
-                item[key] = .number(n)
-                totals[key, default: 0] += n
-            }
-            byUnit[unit.id] = item
-        }
-        if let cumulative {
-            let roles: Set<String> = ["result-total", "accountability-count", "exemption-count"]
-            for field in form.header where field.role.map(roles.contains) ?? false {
-                totals[field.key] = cumulative.reduce(0) { sum, doc in
-                    if case .integer(let v)? = doc.header[field.key] { return sum + v }
-                    return sum
-                }
-            }
-        }
-        for (key, n) in totals { context[key] = .number(n) }
-        let owing = Set(formSet.campaign.obligations.filter { $0.form == "progress" }
-            .filter { $0.deadlines.contains { $0.period == period } }.flatMap(\.unitKinds))
-        let expected = formSet.units.filter { owing.contains($0.kind) }
-        let missing = expected.filter { byUnit[$0.id] == nil }
-        context["expected_count"] = .number(expected.count)
-        context["reported_count"] = .number(byUnit.count)
-        context["missing_count"] = .number(missing.count)
-        context["missing_units"] = .text(missing.map(\.name).joined(separator: "、"))
-        context["units"] = .list(formSet.units.compactMap { byUnit[$0.id] })
-        return context
-    }
 
     /// A unit's summary (整治工作总结) with the 追责问责 and 容错免责 专题说明: the header (long answers as
     /// `<key>_paragraphs`), `cases` (`{case_kind, case_title, case_summary, handling}`) and `models`
@@ -251,15 +194,6 @@ public struct Memos: Sendable {
     /// A unit's monthly progress report (template `progress-report`).
     public func progressReport(_ doc: LedgerDocument, date: CivilDate) throws -> OfficialDocument {
         try templates.template("progress-report").render(try MemoContexts.progressReport(doc), date: date)
-    }
-
-    /// The province's monthly progress report (template `province-progress-report`).
-    public func provinceProgressReport(_ docs: [LedgerDocument], formSet: FormSet, period: YearMonth,
-                                       recipients: [String], date: CivilDate,
-                                       cumulative: [LedgerDocument]? = nil) throws -> OfficialDocument {
-        let context = try MemoContexts.provinceProgressReport(docs, formSet: formSet, period: period,
-                                                               recipients: recipients, cumulative: cumulative)
-        return try templates.template("province-progress-report").render(context, date: date)
     }
 
     /// A unit's summary with the 专题说明 (template `summary-report`).

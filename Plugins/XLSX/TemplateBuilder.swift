@@ -68,7 +68,9 @@ public struct TemplateBuilder {
                 try writeTableSheet(sheet, table: table, withHeader: false, styles: styles, options: options)
             }
         }
-        try writeInstructions(try book.addSheet(TemplateBuilder.instructionsSheetName), styles: styles)
+        if document.purpose == .template {  // data written out has nothing left to fill in
+            try writeInstructions(try book.addSheet(TemplateBuilder.instructionsSheetName), styles: styles)
+        }
         let optionsSheet = try book.addSheet(TemplateBuilder.optionsSheetName)
         optionsSheet.isHidden = true
         try options.write(to: optionsSheet, style: styles.plain)
@@ -99,9 +101,9 @@ public struct TemplateBuilder {
         sheet.printSetup = PrintSetup(titleRows: headerRow...headerRow)
 
         // Title.
-        let title = withHeader || form.layout != .sections
-            ? form.title(for: document.unit)
-            : form.title(for: document.unit) + "（" + table.title + "）"
+        // Each sheet of a workbook with several tables says which one it is.
+        let named = (!withHeader && form.layout == .sections) || (document.purpose == .data && form.tables.count > 1)
+        let title = form.title(for: document.unit) + (named ? "（" + table.title + "）" : "")
         try sheet.writeRow([.text(title, styles.title)] + Array(repeating: .empty(styles.title), count: n - 1), height: 36)
         sheet.merge(CellRange(firstRow: 1, firstColumn: 1, lastRow: 1, lastColumn: n))
 
@@ -116,11 +118,11 @@ public struct TemplateBuilder {
         // Column headers.
         var headerCells: [Cell] = []
         for (i, field) in columns.enumerated() {
-            headerCells.append(.text(TemplateBuilder.label(field), styles.columnHeader))
+            headerCells.append(.text(label(field), styles.columnHeader))
             if let help = field.help { sheet.addComment(row: headerRow, column: i + 1, text: help) }
         }
         let headerHeight = columns.enumerated().map { i, field in
-            TemplateBuilder.lines(TemplateBuilder.label(field), width: widths[i])
+            TemplateBuilder.lines(label(field), width: widths[i])
         }.max() ?? 1
         try sheet.writeRow(headerCells, at: headerRow, height: max(24, Double(headerHeight) * 15 + 6))
 
@@ -201,14 +203,14 @@ public struct TemplateBuilder {
         for (k, span) in spans.enumerated() {
             let field = fields[k]
             for c in span.label { cells[c - 1] = .empty(styles.label) }
-            cells[span.label.lowerBound - 1] = .text(TemplateBuilder.label(field), styles.label)
+            cells[span.label.lowerBound - 1] = .text(label(field), styles.label)
             let valueStyle = styles.headerValue(for: field)
             for c in span.value where c <= n { cells[c - 1] = .empty(valueStyle) }
             if let value = headerValue(field) {
                 cells[span.value.lowerBound - 1] = dataCell(value, field: field, styles: styles, header: true)
             }
             let labelWidth = span.label.reduce(0.0) { $0 + TemplateBuilder.width(widths, $1) }
-            lines = max(lines, TemplateBuilder.lines(TemplateBuilder.label(field), width: labelWidth))
+            lines = max(lines, TemplateBuilder.lines(label(field), width: labelWidth))
             if span.label.count > 1 { sheet.merge(CellRange(firstRow: row, firstColumn: span.label.lowerBound, lastRow: row, lastColumn: span.label.upperBound)) }
             if span.value.count > 1 && span.value.upperBound <= n {
                 sheet.merge(CellRange(firstRow: row, firstColumn: span.value.lowerBound, lastRow: row, lastColumn: span.value.upperBound))
@@ -242,7 +244,7 @@ public struct TemplateBuilder {
                     height = max(height, Double(TemplateBuilder.lines(text, width: 100)) * 15 + 6)
                 }
             }
-            try sheet.writeRow([.text(TemplateBuilder.label(field), styles.label), value], height: min(height, 409))
+            try sheet.writeRow([.text(label(field), styles.label), value], height: min(height, 409))
             if let validation = validation(for: field, range: CellRange(row: row, column: 2), columns: [], options: options) {
                 sheet.addValidation(validation)
             }
@@ -354,7 +356,7 @@ public struct TemplateBuilder {
         case .integer(let n):
             return .number(Double(n), header ? styles.headerNumber : styles.number)
         case .decimal(let d):
-            return .number(d, header ? styles.headerNumber : styles.number)
+            return .number(d, header ? styles.headerDecimal : styles.decimal)
         case .unit(let id):
             return .text(document.formSet.unit(id: id)?.name ?? id, style)
         default:
@@ -434,6 +436,12 @@ public struct TemplateBuilder {
     /// A label as printed: required fields are prefixed with `*` (importers strip it).
     static func label(_ field: Field) -> String { (field.required ? "*" : "") + field.label }
 
+    /// A label as this workbook prints it: a template marks required fields; data written out (a report, an
+    /// export) has nothing left to fill in and carries no marks.
+    func label(_ field: Field) -> String {
+        document.purpose == .template ? TemplateBuilder.label(field) : field.label
+    }
+
     // MARK: Widths and heights
 
     /// A column's width in character units: the form's width, or one estimated from the label and (for data)
@@ -478,7 +486,7 @@ public struct TemplateBuilder {
 /// The cell styles a template uses.
 private struct Styles {
     let title, label, columnHeader, plain, note, text, centered: CellStyle
-    let inputText, inputWrapped, inputCentered, date, number, headerText, headerLong, headerDate, headerNumber: CellStyle
+    let inputText, inputWrapped, inputCentered, date, number, headerText, headerLong, headerDate, headerNumber, decimal, headerDecimal: CellStyle
 
     init(_ book: Workbook) {
         let font = "宋体"
@@ -494,16 +502,19 @@ private struct Styles {
         inputCentered = book.style(CellFormat(fontName: font, border: true, horizontal: .center, locked: false))
         date = book.style(CellFormat(fontName: font, border: true, horizontal: .center, numberFormat: CellFormat.isoDate, locked: false))
         number = book.style(CellFormat(fontName: font, border: true, horizontal: .center, numberFormat: "0", locked: false))
+        decimal = book.style(CellFormat(fontName: font, border: true, horizontal: .center, numberFormat: "0.0#", locked: false))
         headerText = book.style(CellFormat(fontName: font, border: true, horizontal: .left, wrap: true, locked: false))
         headerLong = book.style(CellFormat(fontName: font, border: true, horizontal: .left, vertical: .top, wrap: true, locked: false))
         headerDate = book.style(CellFormat(fontName: font, border: true, horizontal: .left, numberFormat: CellFormat.isoDate, locked: false))
         headerNumber = book.style(CellFormat(fontName: font, border: true, horizontal: .left, numberFormat: "0", locked: false))
+        headerDecimal = book.style(CellFormat(fontName: font, border: true, horizontal: .left, numberFormat: "0.0#", locked: false))
     }
 
     func input(for field: Field) -> CellStyle {
         switch field.type {
         case .date: return date
-        case .integer, .decimal: return number
+        case .integer: return number
+        case .decimal: return decimal
         case .yesNo, .choice, .period, .unit: return inputCentered
         case .text, .reference: return field.multiline ? inputWrapped : inputText
         }
@@ -512,7 +523,8 @@ private struct Styles {
     func headerValue(for field: Field) -> CellStyle {
         switch field.type {
         case .date: return headerDate
-        case .integer, .decimal: return headerNumber
+        case .integer: return headerNumber
+        case .decimal: return headerDecimal
         default: return field.multiline ? headerLong : headerText
         }
     }

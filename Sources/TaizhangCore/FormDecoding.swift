@@ -335,7 +335,7 @@ extension CampaignPhase {
 
 extension Campaign {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, title, issuer, coordinator, issued, phases, obligations
+        case id, title, issuer, coordinator, issued, phases, obligations, reportsTo
     }
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -347,5 +347,6 @@ extension Campaign {
         issued = try c.decode(CivilDate.self, forKey: .issued)
         phases = try c.value(.phases, default: [])
         obligations = try c.decode([Obligation].self, forKey: .obligations)
+        reportsTo = try c.value(.reportsTo, default: [])
     }
 }

@@ -496,6 +496,9 @@ public struct Campaign: Hashable, Sendable, Codable {
     public var phases: [CampaignPhase]
     /// The obligations.
     public var obligations: [Obligation]
+    /// The organs the province's reports go to (主送机关) unless a person names others: the 省司法厅, whose plan
+    /// this campaign implements.
+    public var reportsTo: [String] = []
 
     /// The deadlines a unit of `kind` has for `form`.
     public func deadlines(form: String, unitKind: String) -> [Deadline] {

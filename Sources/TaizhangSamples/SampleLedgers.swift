@@ -95,7 +95,7 @@ public struct SampleLedgers: Sendable {
     }
 
     /// The day a sample problem of row `index` was found: in the first half of the period, so before the
-    /// 填报日期 (the 15th to the 17th) and the rectification deadlines (from the 21st).
+    /// 填报日期 (the 15th to the 17th) and the rectification deadlines (from the 15th).
     public static func foundDate(index: Int, period: YearMonth) -> CivilDate {
         period.day(1 + (index * 5) % 13)
     }
@@ -148,15 +148,16 @@ public struct SampleLedgers: Sendable {
         case .date:
             if field.role == "found-date" { return .date(Self.foundDate(index: index, period: period)) }
             if field.role == "report-date" { return .date(period.day(15 + Int.random(in: 0...2, using: &random))) }
-            var start = field.minDate.map { max($0, period.day(1)) } ?? period.day(1)
-            var end = period.day(28)
-            if field.role == "deadline" {  // deadlines lie weeks to months ahead
-                start = period.day(1).adding(days: 20)!
-                end = period.day(1).adding(days: 150)!
-            }
-            let span = max(0, start.days(until: end))
+            let start = field.minDate.map { max($0, period.day(1)) } ?? period.day(1)
+            let span = max(0, start.days(until: period.day(28)))
             if !field.allowedTexts.isEmpty && Int.random(in: 0..<8, using: &random) == 0 {
                 return .fixedText(field.allowedTexts[0])
+            }
+            if field.role == "deadline" {
+                // Spread from mid-month to four months ahead, row by row: the first row's falls in the period
+                // (overdue by its end unless done), later rows' in the months after.
+                let offset = (index * 17 + Int.random(in: 0...6, using: &random)) % 120
+                return .date(period.day(15).adding(days: offset)!)
             }
             return .date(start.adding(days: Int.random(in: 0...span, using: &random))!)
         case .choice:

@@ -30,29 +30,20 @@ extension Workflow {
         let day = asOf ?? reportDay(for: period)
         var written: [String] = []
         let chosen = try outputFormats(formats)
-        let document = try ConsolidatedReport.progress(workspace: workspace, formSet: formSet, period: period, asOf: day)
+        guard let progress = try provinceProgress(workspace: workspace, period: period, asOf: day) else { return [] }
+        let document = try ConsolidatedReport.progress(progress, workspace: workspace, formSet: formSet)
         for case .ledger(let exporter) in chosen {
             written += try write(document, with: exporter, directory: directory, baseName: "\(period.iso)_全省工作进展汇总")
         }
         for case .document(let exporter) in chosen {
-            guard let memo = try provinceMemo(workspace: workspace, period: period, recipients: recipients, date: day) else { continue }
+            let memo = try memos.templates.template("province-progress-report")
+                .render(provinceMemoContext(progress, recipients: recipients), date: day)
             let file = (directory as NSString).appendingPathComponent(
                 "\(period.iso)_全省工作进展情况报告.\(exporter.format.fileExtensions[0])")
             try write(memo, with: exporter, to: file)
             written.append(file)
         }
         return written
-    }
-
-    /// The province's progress memo: this month's reports, with the cumulative figures from each unit's latest
-    /// report up to the period (as `status` counts them). `nil` when the form set has no progress form.
-    public func provinceMemo(workspace: Workspace, period: YearMonth, recipients: [String],
-                             date: CivilDate) throws -> OfficialDocument? {
-        guard let form = formSet.form(withHeaderRole: "result-total") else { return nil }
-        let all = try workspace.currentDocuments(form: form, formSet: formSet)
-        return try memos.provinceProgressReport(
-            all.filter { $0.period == period }, formSet: formSet, period: period, recipients: recipients, date: date,
-            cumulative: CampaignStatus.latestPerUnit(all, upTo: period))
     }
 
     /// The status written to `output` in one format: a document format writes the province's memo, a ledger
@@ -65,7 +56,8 @@ extension Workflow {
             try write(memo, with: exporter, to: output)
             return [output]
         case .ledger(let exporter):
-            let document = try ConsolidatedReport.progress(workspace: workspace, formSet: formSet, period: period, asOf: asOf)
+            guard let progress = try provinceProgress(workspace: workspace, period: period, asOf: asOf) else { return [] }
+            let document = try ConsolidatedReport.progress(progress, workspace: workspace, formSet: formSet)
             if exporter.writesOneTablePerFile {
                 return try write(document, with: exporter, directory: output, baseName: "\(period.iso)_进展情况")
             }

@@ -60,38 +60,6 @@ import TaizhangMemo
         #expect(body.contains("　　二、追责问责和容错免责情况"))
     }
 
-    @Test func provinceProgressReport() throws {
-        let set = try MemoFixture.formSet()
-        let docs = [
-            MemoFixture.shenyangProgress(set),
-            MemoFixture.progress(set, unit: "dalian", counts: [(5, 20), (4, 9), (0, 2), (1, 3), (0, 1), (1, 2)],
-                                 accountability: 0, exemption: 1),
-            MemoFixture.progress(set, unit: "anshan", counts: [(1, 6), (0, 3), (2, 2), (0, 0), (0, 1), (0, 0)],
-                                 accountability: 2, exemption: 0),
-        ]
-        let doc = try MemoFixture.memos().provinceProgressReport(
-            docs, formSet: set, period: MemoFixture.june, recipients: ["省委依法治省办"], date: Self.date)
-        #expect(doc.signature == "辽宁省工业和信息化厅")
-        let body = flat(try render(doc))
-        // Totals: 3+5+1, 2+4+0, 1+0+2, 0+1+0, 1+0+0, 0+1+0 this month; 12+20+6, 5+9+3, 4+2+2, 1+3+0, 2+1+1, 1+2+0.
-        #expect(body.contains("本月，全省解决突出问题9个，办结投诉举报案件6件，纠正执法过错行为3起，公布典型案例1个，完善执法制度1项，宣传先进典型1个。"))
-        #expect(body.contains("全省累计解决突出问题38个，办结投诉举报案件17件，纠正执法过错行为8起，公布典型案例4个，完善执法制度4项，宣传先进典型3个；累计追责问责3人，容错免责1人。"))
-        // 14 cities and the Shenfu zone owe the report; the built-in units file names no divisions.
-        #expect(body.contains("应报送工作进展台账的单位15个，已报送3个。抚顺市工业和信息化局、"))
-        #expect(body.contains("沈抚示范区产业创新局尚未报送"))
-        // Units in the units file's order: 沈阳, 大连, 鞍山.
-        let shenyang = try #require(body.range(of: "1.沈阳市工业和信息化局。"))
-        let dalian = try #require(body.range(of: "2.大连市工业和信息化局。本月解决突出问题5个"))
-        #expect(shenyang.lowerBound < dalian.lowerBound)
-        #expect(body.contains("3.鞍山市工业和信息化局。"))
-        Golden.check(try render(doc), "progress-report-province")
-
-        #expect(throws: MemoError.self) {
-            _ = try MemoContexts.provinceProgressReport(docs + [docs[0]], formSet: set, period: MemoFixture.june,
-                                                        recipients: [])
-        }
-    }
-
     static func summary(_ set: FormSet, accountability: Int, note: String) -> LedgerDocument {
         let form = set.form("summary")!
         let header: [String: Value] = [

@@ -67,19 +67,23 @@ import TaizhangCore
         let solved = try #require(expected["解决突出问题（个）"])
         #expect(memo.contains("全省累计解决突出问题\(solved)个"))
 
-        // The consolidated workbook's overview agrees with the status: overdue counts per unit add up.
+        // The consolidated workbook's overview agrees with the status: overdue counts per unit add up, and so
+        // does its 合计 row.
         let overdue = (status["overdue"] as! [[String: Any]]).count
         let workbook = dir.appendingPathComponent("3-汇总报告/2024-06_全省工作进展汇总.xlsx").path
         let sum = """
             import sys, openpyxl
             ws = openpyxl.load_workbook(sys.argv[1], read_only=True)["总览"]
             rows = list(ws.iter_rows(values_only=True))
-            header = next(i for i, r in enumerate(rows) if r and any(isinstance(c, str) and "逾期未整改问题" in c for c in r))
-            col = next(i for i, c in enumerate(rows[header]) if isinstance(c, str) and "逾期未整改问题" in c)
-            print(sum(int(r[col]) for r in rows[header + 1:] if r and isinstance(r[col], (int, float))))
+            header = next(i for i, r in enumerate(rows) if r and any(isinstance(c, str) and "逾期未整改" in c for c in r))
+            col = next(i for i, c in enumerate(rows[header]) if isinstance(c, str) and "逾期未整改" in c)
+            units = [r for r in rows[header + 1:] if r and r[0] and r[0] != "合计"]
+            total = next(r for r in rows[header + 1:] if r and r[0] == "合计")
+            print(sum(int(r[col]) for r in units), int(total[col]))
             """
         let counted = try ExternalProgram.python(sum, [workbook])
-        #expect(Int(counted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) == overdue, "\(counted.stderr)")
+        let figures = counted.stdout.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(figures == [overdue, overdue], "\(counted.stdout)\(counted.stderr)")
         // Every rejected file got its notice.
         let notices = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("3-汇总报告").path)
             .filter { $0.hasPrefix("退回修改通知") }

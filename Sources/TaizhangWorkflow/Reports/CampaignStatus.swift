@@ -193,7 +193,7 @@ public struct CampaignStatus: Sendable {
         return Tally(title: title, counts: items)
     }
 
-    /// Each unit's document with the latest period up to `month`, ordered by unit id.
+    /// Each unit's document with the latest period up to `month`, in the official order of the units file.
     public static func latestPerUnit(_ documents: [LedgerDocument], upTo month: YearMonth) -> [LedgerDocument] {
         var latest: [String: LedgerDocument] = [:]
         for document in documents {
@@ -201,6 +201,7 @@ public struct CampaignStatus: Sendable {
             if let existing = latest[unit], let p = existing.period, p >= period { continue }
             latest[unit] = document
         }
-        return latest.keys.sorted().map { latest[$0]! }
+        let order = Dictionary(uniqueKeysWithValues: (documents.first?.formSet.units ?? []).enumerated().map { ($1.id, $0) })
+        return latest.keys.sorted { (order[$0] ?? .max, $0) < (order[$1] ?? .max, $1) }.map { latest[$0]! }
     }
 }

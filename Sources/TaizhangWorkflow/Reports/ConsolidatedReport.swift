@@ -5,59 +5,146 @@ import TaizhangStore
 /// every ledger exporter (xlsx, csv, json) writes them: an overview table (one row per unit), every unit's
 /// rows of each form with the unit as a column, and the overdue rectifications.
 public enum ConsolidatedReport {
-    /// The monthly progress report for `period`, as of `asOf`.
-    public static func progress(workspace: Workspace, formSet: FormSet, period: YearMonth,
-                                asOf: CivilDate) throws -> LedgerDocument {
-        let status = try CampaignStatus.compute(workspace: workspace, formSet: formSet, asOf: asOf, period: period)
+    /// The monthly progress workbook: every figure of the province's memo, in sheets, units in the official
+    /// order with a 合计 row — 总览 (standings and headline figures), 整治成效 (the six results this month and
+    /// cumulative, 追责问责 and 容错免责, and whether each unit's figures reconcile), 问题查摆, 整改落实 —, then
+    /// every unit's rows of each form and the overdue rectifications.
+    public static func progress(_ p: ProvinceProgress, workspace: Workspace, formSet: FormSet) throws -> LedgerDocument {
+        let status = try CampaignStatus.compute(workspace: workspace, formSet: formSet, asOf: p.asOf, period: p.period)
         let owedForms = formSet.forms.filter { form in status.obligations.contains { $0.form == form.id } }
         var tables: [FormTable] = []
         var rows: [String: [Record]] = [:]
+        let total: Value = .text("合计")
+        func int(_ n: Int) -> Value { .integer(n) }
 
-        // Overview: one row per unit.
-        let progressForm = formSet.form(withHeaderRole: "result-total")
-        let figures = progressForm.map {
-            $0.headerFields(role: "result-total") + $0.headerFields(role: "accountability-count")
-                + $0.headerFields(role: "exemption-count")
-        } ?? []
-        var overviewColumns = [unitField]
+        // 总览: one row per unit owing anything this period.
+        let rectByUnit = Dictionary(uniqueKeysWithValues: p.rectification.map { ($0.unit.id, $0) })
+        let resultsByUnit = Dictionary(uniqueKeysWithValues: p.results.map { ($0.unit.id, $0) })
+        let solved = p.resultFields.first
+        var overview = [unitName]
         for form in owedForms {
-            overviewColumns.append(Field(key: "standing_\(form.id)", label: "\(form.shortTitle)报送情况", type: .text, width: 16))
+            overview.append(Field(key: "standing_\(form.id)", label: "\(form.shortTitle)报送情况", type: .text, width: 18))
         }
-        for field in figures {
-            overviewColumns.append(Field(key: field.key, label: CampaignStatus.resultLabel(field.label), type: .integer, width: 12))
+        overview += [
+            Field(key: "problems", label: "问题数（个）", type: .integer, width: 10),
+            Field(key: "rectified", label: "已整改（个）", type: .integer, width: 10),
+            Field(key: "rate", label: "整改率（%）", type: .decimal, width: 10),
+            Field(key: "overdue", label: "逾期未整改（个）", type: .integer, width: 12),
+        ]
+        if let solved {
+            overview.append(Field(key: solved.total.key, label: solved.total.label, type: .integer, width: 14))
         }
-        overviewColumns.append(Field(key: "overdue_count", label: "逾期未整改问题（个）", type: .integer, width: 12))
-        tables.append(FormTable(id: "overview", title: "总览", columns: overviewColumns, templateRows: 0))
-        let latestProgress = try progressForm.map {
-            CampaignStatus.latestPerUnit(try workspace.currentDocuments(form: $0, formSet: formSet), upTo: period)
-        } ?? []
-        rows["overview"] = formSet.units.map { unit in
-            var values: [String: Value] = ["report_unit": .unit(unit.id)]
+        tables.append(FormTable(id: "overview", title: "总览", columns: overview, templateRows: 0))
+        let overviewUnits = formSet.units.filter { unit in status.obligations.contains { $0.unit == unit.id } }
+        var overviewRows = overviewUnits.map { unit -> Record in
+            var values: [String: Value] = ["unit_name": .text(unit.name)]
             for form in owedForms {
                 guard let o = status.obligations.first(where: { $0.unit == unit.id && $0.form == form.id }) else { continue }
                 var text = o.standing.label
                 if let r = o.received { text += "（\(r.month)月\(r.day)日）" }
                 values["standing_\(form.id)"] = .text(text)
             }
-            if let doc = latestProgress.first(where: { $0.unit?.id == unit.id }) {
-                for field in figures { if let v = doc.header[field.key] { values[field.key] = v } }
-            }
-            values["overdue_count"] = .integer(status.overdue.filter { $0.unit == unit.id }.count)
+            let r = rectByUnit[unit.id]
+            values["problems"] = int(r?.total ?? 0)
+            values["rectified"] = int(r?.done ?? 0)
+            if let rate = r?.rate { values["rate"] = .decimal(rate) }
+            values["overdue"] = int(r?.overdue ?? 0)
+            if let solved { values[solved.total.key] = int(resultsByUnit[unit.id]?.total[solved.total.key] ?? 0) }
             return Record(values: values)
         }
+        let sums = p.rectificationTotal
+        var overviewTotal: [String: Value] = ["unit_name": total, "problems": int(sums.total), "rectified": int(sums.done),
+                                              "overdue": int(sums.overdue)]
+        if sums.total > 0 { overviewTotal["rate"] = .decimal(ProvinceProgress.percent(sums.done, of: sums.total)) }
+        for form in owedForms {
+            let mine = status.obligations.filter { $0.form == form.id }
+            let on = mine.filter { $0.standing == .onTime }.count, late = mine.filter { $0.standing == .late }.count
+            overviewTotal["standing_\(form.id)"] = .text("应报\(mine.count)，按时\(on)，逾期\(late)")
+        }
+        if let solved { overviewTotal[solved.total.key] = int(p.sum(solved.total.key, monthly: false)) }
+        overviewRows.append(Record(values: overviewTotal))
+        rows["overview"] = overviewRows
 
-        // Every unit's rows, form by form.
+        // 整治成效: the six results, this month and cumulative, and the people.
+        var effect = [unitName, Field(key: "source", label: "数据来源", type: .text, width: 14)]
+        for pair in p.resultFields {
+            effect.append(Field(key: pair.month.key, label: pair.month.label, type: .integer, width: 11))
+            effect.append(Field(key: pair.total.key, label: pair.total.label, type: .integer, width: 11))
+        }
+        for field in p.peopleFields { effect.append(Field(key: field.key, label: field.label, type: .integer, width: 10)) }
+        effect.append(Field(key: "reconciled", label: "与台账核对", type: .text, width: 40))
+        tables.append(FormTable(id: "effect", title: "整治成效", columns: effect, templateRows: 0))
+        var effectRows = p.results.map { unit -> Record in
+            var values: [String: Value] = ["unit_name": .text(unit.unit.name)]
+            values["source"] = .text(unit.reportPeriod.map { $0 == p.period ? "本月报送" : "\($0.chinese)报送（本月未报）" } ?? "未报送")
+            for (k, v) in unit.month { values[k] = int(v) }
+            for (k, v) in unit.total { values[k] = int(v) }
+            let warnings = p.unreconciled.first { $0.unit.id == unit.unit.id }?.findings.map(\.message) ?? []
+            values["reconciled"] = .text(warnings.isEmpty ? (unit.reportPeriod == nil ? "" : "一致") : warnings.joined(separator: "；"))
+            return Record(values: values)
+        }
+        var effectTotal: [String: Value] = ["unit_name": total]
+        for pair in p.resultFields {
+            effectTotal[pair.month.key] = int(p.sum(pair.month.key, monthly: true))
+            effectTotal[pair.total.key] = int(p.sum(pair.total.key, monthly: false))
+        }
+        for field in p.peopleFields { effectTotal[field.key] = int(p.sum(field.key, monthly: false)) }
+        effectTotal["reconciled"] = .text(p.unreconciled.isEmpty ? "一致" : "\(p.unreconciled.count) 个单位的数字与台账不一致")
+        effectRows.append(Record(values: effectTotal))
+        rows["effect"] = effectRows
+
+        // 问题查摆: counts by type, source and category.
+        tables.append(FormTable(id: "problems", title: "问题查摆", columns: [
+            Field(key: "dimension", label: "分类", type: .text, width: 12),
+            Field(key: "value", label: "项目", type: .text, width: 30),
+            Field(key: "count", label: "问题数（个）", type: .integer, width: 12),
+            Field(key: "new", label: "其中本月新发现（个）", type: .integer, width: 14),
+        ], templateRows: 0))
+        rows["problems"] = p.problemTallies.flatMap { tally in
+            tally.rows.map { Record(values: ["dimension": .text(tally.title), "value": .text($0.value),
+                                             "count": int($0.total), "new": int($0.new)]) }
+                + [Record(values: ["dimension": .text(tally.title), "value": total, "count": int(p.problemTotal),
+                                   "new": int(p.problemsNew)])]
+        }
+
+        // 整改落实: each unit's latest rectification ledger.
+        var rectColumns = [unitName, Field(key: "ledger", label: "台账期", type: .text, width: 10),
+                           Field(key: "total", label: "问题数（个）", type: .integer, width: 10)]
+        for (i, value) in p.statusValues.enumerated() {
+            rectColumns.append(Field(key: "status_\(i)", label: "\(value)（个）", type: .integer, width: 10))
+        }
+        rectColumns += [Field(key: "rate", label: "整改率（%）", type: .decimal, width: 10),
+                        Field(key: "overdue", label: "逾期未整改（个）", type: .integer, width: 12)]
+        tables.append(FormTable(id: "rectification", title: "整改落实", columns: rectColumns, templateRows: 0))
+        var rectRows = p.rectification.map { unit -> Record in
+            var values: [String: Value] = ["unit_name": .text(unit.unit.name), "total": int(unit.total),
+                                           "overdue": int(unit.overdue)]
+            values["ledger"] = .text(unit.ledgerPeriod.map(\.chinese) ?? "未报送")
+            for (i, value) in p.statusValues.enumerated() { values["status_\(i)"] = int(unit.byStatus[value] ?? 0) }
+            if let rate = unit.rate { values["rate"] = .decimal(rate) }
+            return Record(values: values)
+        }
+        var rectTotal: [String: Value] = ["unit_name": total, "total": int(sums.total), "overdue": int(sums.overdue)]
+        for (i, value) in p.statusValues.enumerated() { rectTotal["status_\(i)"] = int(sums.byStatus[value] ?? 0) }
+        if sums.total > 0 { rectTotal["rate"] = .decimal(ProvinceProgress.percent(sums.done, of: sums.total)) }
+        rectRows.append(Record(values: rectTotal))
+        rows["rectification"] = rectRows
+
+        // Every unit's rows, form by form, units in the official order.
+        let order = Dictionary(uniqueKeysWithValues: formSet.units.enumerated().map { ($1.id, $0) })
         for form in owedForms {
             guard let table = form.tables.first else { continue }
             var documents = try workspace.currentDocuments(form: form, formSet: formSet)
             // A growing ledger (with a key) counts in its latest version up to the period; others in this period's.
             documents = table.key != nil
-                ? CampaignStatus.latestPerUnit(documents, upTo: period)
-                : documents.filter { $0.period == period }
+                ? CampaignStatus.latestPerUnit(documents, upTo: p.period)
+                : documents.filter { $0.period == p.period }
+                    .sorted { (order[$0.unit?.id ?? ""] ?? .max) < (order[$1.unit?.id ?? ""] ?? .max) }
             let columns = [unitField, periodField] + table.columns.map { column -> Field in
                 var copy = column
                 if copy.type == .reference { copy.type = .text; copy.references = nil }
                 copy.requiredWhen = nil
+                copy.required = false
                 return copy
             }
             let id = "rows-\(form.id)"
@@ -91,18 +178,16 @@ public enum ConsolidatedReport {
         }
 
         let form = Form(
-            id: "consolidated-progress", version: "1", title: "\(period.chinese)行政执法突出问题专项整治工作进展汇总表",
+            id: "consolidated-progress", version: "1", title: "\(p.period.chinese)全省行政执法突出问题专项整治工作进展汇总表",
             shortTitle: "工作进展汇总", layout: .ledger,
             header: [
                 Field(key: "period", label: "报送期", type: .period),
                 Field(key: "as_of", label: "截至日期", type: .date),
                 Field(key: "issuer", label: "汇总单位", type: .text),
             ],
-            tables: tables,
-            instructions: ["本表由台账工具根据各单位报送的台账自动汇总，请勿手工修改。",
-                           "“总览”中的整治成果为各单位截至本期最近一期工作进展台账的累计数。"])
-        return LedgerDocument(form: form, formSet: formSet, unit: nil, period: period,
-                              header: ["period": .period(period), "as_of": .date(asOf), "issuer": .text(formSet.campaign.issuer)],
+            tables: tables)
+        return LedgerDocument(form: form, formSet: formSet, unit: nil, period: p.period,
+                              header: ["period": .period(p.period), "as_of": .date(p.asOf), "issuer": .text(formSet.campaign.issuer)],
                               rows: rows, purpose: .data)
     }
 
@@ -134,5 +219,7 @@ public enum ConsolidatedReport {
     }
 
     static let unitField = Field(key: "report_unit", label: "填报单位", type: .unit, width: 24)
+    /// The unit as text, so that a table can end with a 合计 row.
+    static let unitName = Field(key: "unit_name", label: "填报单位", type: .text, width: 24)
     static let periodField = Field(key: "report_period", label: "报送期", type: .period, width: 10)
 }
