@@ -34,7 +34,7 @@ struct CheckCommand: ParsableCommand {
     var annotate: String?
 
     func run() throws {
-        let workflow = try formOptions.workflow()
+        let workflow = try formOptions.workflow(workspace: workspace ?? WorkspaceOptions.defaultPath)
         let opened = try workspace.map { path in
             TaizhangCommand.workspaceInUse = path
             return try workflow.openWorkspace(at: path, for: .read)

@@ -28,7 +28,7 @@ struct IngestCommand: ParsableCommand {
     var keys: String?
 
     func run() throws {
-        let workflow = try formOptions.workflow()
+        let workflow = try formOptions.workflow(workspace: workspaceOptions.path)
         let workspace = try workspaceOptions.open(with: workflow, for: .write)
         // Each file's line is printed as soon as it is recorded: if the run stops part-way, what is printed is in.
         let json = self.json

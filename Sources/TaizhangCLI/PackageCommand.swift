@@ -39,7 +39,7 @@ struct PackageCommand: ParsableCommand {
     @Flag(name: .customLong("allow-incomplete"), help: "应报送的台账不齐时仍然生成（清单中注明所缺）") var allowIncomplete = false
 
     func run() throws {
-        let workflow = try formOptions.workflow()
+        let workflow = try formOptions.workflow(workspace: workspaceOptions.path)
         let manifest = try workflow.buildParcel(
             sender: who.sender, period: period, workspace: try workspaceOptions.open(with: workflow), keyPath: key, date: date,
             allowIncomplete: allowIncomplete, output: output)
@@ -69,7 +69,7 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "以 JSON 输出核验结果") var json = false
 
     func run() throws {
-        let verdict = try formOptions.workflow().verifyParcel(path: file, keys: keys, workspace: workspaceOptions.path)
+        let verdict = try formOptions.workflow(workspace: workspaceOptions.path).verifyParcel(path: file, keys: keys, workspace: workspaceOptions.path)
         if json {
             try printJSON(ParcelVerdictJSON(verdict))
         } else {
@@ -94,7 +94,7 @@ struct KeysCommand: ParsableCommand {
         @Option(name: .shortAndLong, help: ArgumentHelp("输出目录，默认为工作区旁的 keys/", valueName: "DIR")) var output: String?
 
         func run() throws {
-            let made = try formOptions.workflow().newKeys(for: who.sender, directory: output, workspace: workspaceOptions.path)
+            let made = try formOptions.workflow(workspace: workspaceOptions.path).newKeys(for: who.sender, directory: output, workspace: workspaceOptions.path)
             say("已生成\(made.name)的密钥：")
             say("  私钥 \(made.privateKey)（妥善保管，用于签署报送包）")
             say("  公钥 \(made.publicKey)（交省厅，放入其公钥目录）")

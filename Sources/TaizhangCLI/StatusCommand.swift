@@ -21,7 +21,7 @@ struct StatusCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("输出文件（csv 时为目录）", valueName: "OUT")) var output: String?
 
     func run() throws {
-        let workflow = try formOptions.workflow()
+        let workflow = try formOptions.workflow(workspace: workspaceOptions.path)
         let workspace = try workspaceOptions.open(with: workflow)
         if let to {
             // The export computes the status itself: not twice.
@@ -61,7 +61,7 @@ struct ReportCommand: ParsableCommand {
         @Option(help: ArgumentHelp("报告的主送机关，可多次指定", valueName: "ORGAN")) var recipient: [String] = []
 
         func run() throws {
-            let workflow = try formOptions.workflow()
+            let workflow = try formOptions.workflow(workspace: workspaceOptions.path)
             let written = try workflow.progressReport(
                 workspace: try workspaceOptions.open(with: workflow), period: period, asOf: asOf,
                 formats: to.split(separator: ",").map(String.init), recipients: recipient, directory: output)
@@ -78,7 +78,7 @@ struct ReportCommand: ParsableCommand {
         @Option(help: ArgumentHelp("输出格式，逗号分隔：xlsx、csv、json、memo", valueName: "FORMATS")) var to = "xlsx,memo"
 
         func run() throws {
-            let workflow = try formOptions.workflow()
+            let workflow = try formOptions.workflow(workspace: workspaceOptions.path)
             let written = try workflow.summaryReport(
                 workspace: try workspaceOptions.open(with: workflow), formats: to.split(separator: ",").map(String.init), directory: output)
             for path in written { say("已生成 \(path)") }

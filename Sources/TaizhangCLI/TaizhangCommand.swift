@@ -16,7 +16,7 @@ public struct TaizhangCommand: ParsableCommand {
         subcommands: [
             FormsCommand.self, TemplateCommand.self, TemplatesCommand.self, InspectCommand.self, CheckCommand.self,
             ExportCommand.self, IngestCommand.self, StatusCommand.self, ReportCommand.self, DemoCommand.self,
-            PackageCommand.self, VerifyCommand.self, KeysCommand.self, WorkspaceCommand.self,
+            PackageCommand.self, VerifyCommand.self, KeysCommand.self, WorkspaceCommand.self, UnitsCommand.self,
         ])
 
     public init() {}
@@ -56,16 +56,20 @@ struct FormOptions: ParsableArguments {
         valueName: "DIR"))
     var formsDirectory: String?
 
-    /// The application over the built-in form set, or the built-in set overlaid with `--forms DIR`.
-    func workflow() throws -> Workflow {
-        try Workflow(formSet: try Workflow.loadForms(overlay: formsDirectory))
+    /// The application over the built-in form set, overlaid with `--forms DIR`, or else with the forms kept
+    /// beside `workspace` (its units file with the department's divisions).
+    func workflow(workspace: String = WorkspaceOptions.defaultPath) throws -> Workflow {
+        try Workflow(formSet: try Workflow.loadForms(overlay: formsDirectory, workspace: workspace))
     }
 }
 
 /// Options of the commands that use the workspace.
 struct WorkspaceOptions: ParsableArguments {
     @Option(name: .customLong("workspace"), help: ArgumentHelp("工作区数据库文件", valueName: "PATH"))
-    var path = "taizhang.sqlite"
+    var path = WorkspaceOptions.defaultPath
+
+    /// The workspace when none is named: `taizhang.sqlite` in the current folder.
+    static let defaultPath = "taizhang.sqlite"
 
     /// Opens the workspace, for reading unless `access` says otherwise (and remembers its path for messages
     /// about it). While another process holds it, says once that it is waiting.

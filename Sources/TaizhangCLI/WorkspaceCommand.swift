@@ -17,7 +17,7 @@ struct WorkspaceCommand: ParsableCommand {
 
         func run() throws {
             TaizhangCommand.workspaceInUse = workspaceOptions.path
-            let health = try formOptions.workflow().checkWorkspace(at: workspaceOptions.path)
+            let health = try formOptions.workflow(workspace: workspaceOptions.path).checkWorkspace(at: workspaceOptions.path)
             say(health.text, terminator: "")
             if !health.isSound { throw ExitCode(1) }
         }
@@ -32,7 +32,7 @@ struct WorkspaceCommand: ParsableCommand {
 
         func run() throws {
             TaizhangCommand.workspaceInUse = workspaceOptions.path
-            try formOptions.workflow().backupWorkspace(at: workspaceOptions.path, to: destination)
+            try formOptions.workflow(workspace: workspaceOptions.path).backupWorkspace(at: workspaceOptions.path, to: destination)
             say("已把工作区 \(workspaceOptions.path) 备份到 \(destination)")
         }
     }
@@ -46,7 +46,7 @@ struct WorkspaceCommand: ParsableCommand {
 
         func run() throws {
             TaizhangCommand.workspaceInUse = workspaceOptions.path
-            let aside = try formOptions.workflow().restoreWorkspace(at: workspaceOptions.path, from: backup)
+            let aside = try formOptions.workflow(workspace: workspaceOptions.path).restoreWorkspace(at: workspaceOptions.path, from: backup)
             say("已用 \(backup) 恢复工作区 \(workspaceOptions.path)")
             if let aside { say("原工作区保留为 \(aside)") }
         }

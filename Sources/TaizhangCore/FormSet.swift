@@ -118,6 +118,24 @@ public struct FormSet: Sendable, Hashable {
         return set
     }
 
+    /// This form set with the units of another `units.json` (a province's list with its divisions, as a
+    /// province package carries it), checked like a loaded set.
+    public func replacingUnits(with unitsJSON: Data) throws(FormSetError) -> FormSet {
+        let file: UnitsFile
+        do {
+            file = try JSONDecoder().decode(UnitsFile.self, from: unitsJSON)
+        } catch let error as DecodingError {
+            throw FormSetError(errors: [FormDefinitionError(decoding: error, file: FormSet.unitsFile)])
+        } catch {
+            throw FormSetError(errors: [FormDefinitionError(file: FormSet.unitsFile, path: "", message: "不是有效的 JSON")])
+        }
+        var set = FormSet(forms: forms, lists: lists, unitKinds: file.kinds, units: file.units, campaign: campaign)
+        let errors = FormSetChecker(set: set).check()
+        guard errors.isEmpty else { throw FormSetError(errors: errors) }
+        set.buildIndexes()
+        return set
+    }
+
     private init(forms: [Form], lists: [ChoiceList], unitKinds: [UnitKind], units: [ReportingUnit],
                  campaign: Campaign) {
         self.forms = forms

@@ -59,7 +59,8 @@ public struct ParcelManifest: Codable, Sendable, Equatable {
         public var sha256: String
         /// What the file is: `ledger` (a unit's original ledger), `csv` (its normalised CSV copy),
         /// `cover-letter` (报送函), `report` (the province's consolidated workbook), `memo` (the province's
-        /// report), `unit-package` (a unit's package, inside the province's).
+        /// report), `unit-package` (a unit's package, inside the province's), `units` (the province's units file,
+        /// with its divisions, inside the province's).
         public var role: String
         /// The form a ledger or CSV copy belongs to.
         public var form: String?

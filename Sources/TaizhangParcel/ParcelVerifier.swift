@@ -235,9 +235,18 @@ public struct ParcelVerifier: Sendable {
             if !manifest.files.contains(where: { $0.role == "report" && verdict.contents[$0.name] != nil }) {
                 problem("forms.missing", "省级报送包中缺少全省汇总报表")
             }
+            // The province's own units file (with its divisions), when it sent one: the units of its packages.
+            var inner = self
+            if let units = manifest.files.first(where: { $0.role == "units" }), let bytes = verdict.contents[units.name] {
+                do {
+                    inner.formSet = try formSet.replacingUnits(with: Data(bytes))
+                } catch {
+                    problem("units.invalid", "省级报送包中的单位名单“\(units.name)”有误：\(error.description)", place: units.name)
+                }
+            }
             for file in manifest.files where file.role == "unit-package" && nestedAllowed {
                 guard let bytes = verdict.contents[file.name] else { continue }
-                verdict.problems += nested(bytes, entry: file, period: manifest.period)
+                verdict.problems += inner.nested(bytes, entry: file, period: manifest.period)
             }
         }
 

@@ -118,6 +118,10 @@ extension Workflow {
             files.append(ParcelFile(name: "单位报送包/\(period.iso)_\(unitName).zip", bytes: Array(bytes),
                                      role: "unit-package", unit: unitID))
         }
+        // The province's units file (its divisions), so that a package verified elsewhere knows its units.
+        if let units = WorkspaceForms.unitsFile(workspace: workspace.path), let bytes = FileManager.default.contents(atPath: units) {
+            files.append(ParcelFile(name: "单位名单/\(FormSet.unitsFile)", bytes: Array(bytes), role: "units"))
+        }
         let manifest = ParcelManifest(
             kind: .province, unit: .init(id: ParcelKeys.provinceID, name: formSet.campaign.issuer), period: period.iso,
             campaign: formSet.campaign.id, forms: [], files: [], tool: "taizhang \(TaizhangVersion.current)",

@@ -190,3 +190,68 @@ import TaizhangStore
         #expect(nested.stdout.contains("signature.no-key"))
     }
 }
+
+/// The department's divisions (厅机关执法处室): added to the units file beside the workspace, used by every
+/// command on that workspace, and carried in the province's package so that it verifies elsewhere.
+@Suite(.serialized) struct DivisionCommandTests {
+    @Test func aDivisionIsAddedReportsAndTravelsInTheProvincePackage() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("taizhang-division-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: dir) }
+        let province = dir.appendingPathComponent("省厅")
+        try fm.createDirectory(at: province, withIntermediateDirectories: true)
+        let ws = province.appendingPathComponent("taizhang.sqlite").path
+        let run = PackageCommandTests.run
+
+        let before = try run(["status", "--workspace", ws, "--period", "2024-06"])
+        #expect(before.stderr.contains("工作区不存在"), "status needs a workspace")
+        let added = try run(["units", "add", "--kind", "division", "--name", "节能监察处", "--code", "JN", "--workspace", ws])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.contains("division-1"))
+        #expect(try run(["units", "add", "--name", "节能监察处", "--workspace", ws]).status == 2, "a name is unique")
+
+        // The division's returns, written with the province's units file.
+        let set = try BuiltinForms.load(overlay: province.appendingPathComponent("taizhang-forms"))
+        let division = try #require(set.unit(id: "division-1"))
+        #expect(division.kind == "division")
+        let inbox = dir.appendingPathComponent("inbox")
+        try fm.createDirectory(at: inbox, withIntermediateDirectories: true)
+        for (form, rows) in [("self-check", 4), ("rectification", 3), ("progress", 0)] {
+            let document = SampleLedgers(formSet: set).document(form: set.form(form)!, unit: division,
+                                                                period: PackageCommandTests.june, rows: rows, seed: 3)
+            let sink = MemorySink()
+            try CSVExporter().export(document, to: sink)
+            try Data(sink.bytes).write(to: inbox.appendingPathComponent("节能监察处_\(form).csv"))
+        }
+        let ingest = try run(["ingest", inbox.path, "--workspace", ws, "--received", "2024-06-20"])
+        #expect(ingest.status == 0, "\(ingest.stdout)\(ingest.stderr)")
+        #expect(ingest.stdout.contains("节能监察处"))
+        let status = try run(["status", "--workspace", ws, "--period", "2024-06", "--as-of", "2024-06-28"])
+        #expect(status.stdout.contains("节能监察处"), "\(status.stdout)")
+        #expect(!status.stdout.contains("厅机关执法处室尚未配置"))
+
+        // The division packages its returns (keys and package in the province's folder, as the division would in
+        // its own); the province takes it in, then sends its own package with the units file.
+        #expect(try run(["keys", "new", "--unit", "节能监察处", "--workspace", ws]).status == 0)
+        #expect(try run(["keys", "new", "--province", "--workspace", ws]).status == 0)
+        let keys = province.appendingPathComponent("keys")
+        let unitPackage = dir.appendingPathComponent("节能监察处_2024-06.zip").path
+        let packed = try run(["package", "--unit", "节能监察处", "--period", "2024-06", "-o", unitPackage, "--workspace", ws,
+                              "--key", keys.appendingPathComponent("division-1.key").path, "--date", "2024-06-20"])
+        #expect(packed.status == 0, "\(packed.stdout)\(packed.stderr)")
+        #expect(try run(["ingest", unitPackage, "--workspace", ws]).status == 0)
+        let provincePackage = dir.appendingPathComponent("全省_2024-06.zip").path
+        let sent = try run(["package", "--province", "--period", "2024-06", "-o", provincePackage, "--workspace", ws,
+                            "--key", keys.appendingPathComponent("province.key").path])
+        #expect(sent.status == 0, "\(sent.stdout)\(sent.stderr)")
+        #expect(sent.stdout.contains("units.json"))
+
+        // Elsewhere (no units file, the built-in list): the package carries what it needs.
+        let elsewhere = dir.appendingPathComponent("elsewhere")
+        try fm.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        let verified = try ExternalProgram.run(ExternalProgram.taizhang.path, ["verify", provincePackage, "--keys", keys.path],
+                                               directory: elsewhere)
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.stdout.contains("核验通过"))
+    }
+}

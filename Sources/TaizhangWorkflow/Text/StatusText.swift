@@ -70,7 +70,11 @@ public struct StatusText: Sendable {
         var counts: [CampaignStatus.SubmissionStanding: Int] = [:]
         for o in status.obligations { counts[o.standing, default: 0] += 1 }
         out += "  合计：" + CampaignStatus.SubmissionStanding.allCases.map { "\($0.label) \(counts[$0] ?? 0)" }
-            .joined(separator: "，") + "\n\n"
+            .joined(separator: "，") + "\n"
+        if formSet.unitKinds.contains(where: { $0.id == "division" }) && !formSet.units.contains(where: { $0.kind == "division" }) {
+            out += "  注：厅机关执法处室尚未配置（用 taizhang units add 加入），以上应报送数不含处室。\n"
+        }
+        out += "\n"
 
         out += "二、逾期未整改问题（\(status.overdue.count) 个）\n"
         if status.overdue.isEmpty {
