@@ -58,10 +58,21 @@ struct ReportCommand: ParsableCommand {
         var asOf: CivilDate?
         @Option(name: .shortAndLong, help: ArgumentHelp("输出目录", valueName: "DIR")) var output: String
         @Option(help: ArgumentHelp("输出格式，逗号分隔：xlsx、csv、json、memo", valueName: "FORMATS")) var to = "xlsx,memo"
-        @Option(help: ArgumentHelp("报告的主送机关，可多次指定", valueName: "ORGAN")) var recipient: [String] = []
+        @Option(help: ArgumentHelp("报告的主送机关，可多次指定；默认为 campaign.json 的 reportsTo", valueName: "ORGAN"))
+        var recipient: [String] = []
+        @Option(help: ArgumentHelp("只生成这个单位自己的工作进展情况报告（由它的工作进展台账和台账生成，供它向上报送）", valueName: "UNIT"))
+        var unit: String?
 
         func run() throws {
             let workflow = try formOptions.workflow(workspace: workspaceOptions.path)
+            if let unit {
+                let written = try workflow.unitProgressReport(
+                    workspace: try workspaceOptions.open(with: workflow), unit: unit, period: period, date: asOf,
+                    formats: to.split(separator: ",").map(String.init),
+                    directory: output)
+                for path in written { say("已生成 \(path)") }
+                return
+            }
             let written = try workflow.progressReport(
                 workspace: try workspaceOptions.open(with: workflow), period: period, asOf: asOf,
                 formats: to.split(separator: ",").map(String.init), recipients: recipient, directory: output)

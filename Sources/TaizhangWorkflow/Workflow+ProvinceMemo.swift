@@ -1,3 +1,4 @@
+import Foundation
 import TaizhangCore
 import TaizhangMemo
 import TaizhangStore
@@ -63,5 +64,62 @@ extension Workflow {
         c["unreconciled_units"] = names(p.unreconciled.map(\.unit))
         c["workbook_title"] = .text("\(p.period.chinese)全省行政执法突出问题专项整治工作进展汇总表")
         return c
+    }
+}
+
+extension Workflow {
+    /// A unit's own progress memo for `period` (template `progress-report`), for the unit to send upward: its
+    /// progress report's figures and narrative, with what its own ledgers in the workspace show (problems
+    /// found, rectified, overdue). Written in the document formats among `formats` (ledger formats are for the
+    /// province's workbook and are passed over) to `directory`; returns the paths.
+    public func unitProgressReport(workspace: Workspace, unit name: String, period: YearMonth, date: CivilDate? = nil,
+                                   formats: [String] = ["memo"], directory: String) throws -> [String] {
+        let unit = try formSet.resolveUnit(name)
+        guard let form = formSet.form(withHeaderRole: "result-total") else { return [] }
+        guard let report = try workspace.currentDocuments(form: form, period: period, formSet: formSet)
+            .first(where: { $0.unit?.id == unit.id }) else {
+            throw WorkflowError(.nothingReceived, subject: unit.name,
+                                detail: "工作区中没有\(unit.name)\(period.chinese)已接收的\(form.shortTitle)")
+        }
+        var context = try MemoContexts.progressReport(report)
+        let day = date ?? reportDay(for: period)
+        if let progress = try provinceProgress(workspace: workspace, period: period, asOf: day),
+           let rect = progress.rectification.first(where: { $0.unit.id == unit.id }) {
+            let selfCheck = try unitProblems(workspace: workspace, unit: unit.id, period: period)
+            context["problem_total"] = .number(selfCheck.total)
+            context["problems_new"] = .number(selfCheck.new)
+            context["rect_total"] = .number(rect.total)
+            context["rect_done"] = .number(rect.done)
+            context["rect_rate"] = .text(rect.rate.map { String($0) } ?? "0")
+            let overdue = try CampaignStatus.compute(workspace: workspace, formSet: formSet, asOf: day, period: period)
+                .overdue.filter { $0.unit == unit.id }
+            context["overdue_count"] = .number(overdue.count)
+            context["overdue_ids"] = .text(overdue.map(\.problemID).joined(separator: "、"))
+        }
+        let memo = try memos.templates.template("progress-report").render(context, date: day)
+        var written: [String] = []
+        for case .document(let exporter) in try outputFormats(formats) {
+            let file = (directory as NSString).appendingPathComponent(
+                "\(period.iso)_\(safeFileName(unit.shortName))_工作进展情况报告.\(exporter.format.fileExtensions[0])")
+            try write(memo, with: exporter, to: file)
+            written.append(file)
+        }
+        return written
+    }
+
+    /// A unit's problems in its self-check ledgers up to `period`, and those found in `period`.
+    private func unitProblems(workspace: Workspace, unit: String, period: YearMonth) throws -> (total: Int, new: Int) {
+        guard let form = formSet.forms.first(where: { $0.tables.first?.column(role: "problem-type") != nil }),
+              let table = form.tables.first, let key = table.key else { return (0, 0) }
+        var problems: [String: TaizhangCore.Record] = [:]
+        for document in try workspace.currentDocuments(form: form, formSet: formSet)
+        where document.unit?.id == unit && (document.period ?? period) <= period {
+            for record in document.rows[table.id] ?? [] {
+                if let id = record[key]?.displayText { problems[id] = record }
+            }
+        }
+        let found = table.column(role: "found-date")
+        let new = problems.values.filter { record in found.flatMap { record[$0.key]?.date?.yearMonth } == period }.count
+        return (problems.count, new)
     }
 }

@@ -96,5 +96,21 @@ print(json.dumps(out, ensure_ascii=False, default=str))
         #expect(memo.contains("厅机关各执法处室尚未在台账工具中配置"))
         let shenyang = try #require(units.first { ($0["填报单位"] as? String) == "沈阳市工业和信息化局" })
         #expect((shenyang["与台账核对"] as? String)?.contains("15 人") == true)
+
+        // 沈阳's own memo (report progress --unit): its figures are its row of the province's sheets.
+        let workspace = try scene.workflow.openWorkspace(at: scene.dir.appendingPathComponent("taizhang.sqlite").path, for: .read)
+        let written = try scene.workflow.unitProgressReport(workspace: workspace, unit: "沈阳", period: scene.june,
+                                                            date: CivilDate(year: 2024, month: 6, day: 28)!,
+                                                            directory: scene.dir.appendingPathComponent("沈阳").path)
+        let own = try String(contentsOfFile: try #require(written.first), encoding: .utf8)
+            .replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: "　", with: "")
+        let row = try #require(rect.first { ($0["填报单位"] as? String) == "沈阳市工业和信息化局" })
+        #expect(own.contains("沈阳市工业和信息化局关于2024年6月"))
+        #expect(own.contains("整改工作台账共列问题\(int(row["问题数（个）"]))个，已整改\(int(row["已整改（个）"]))个"))
+        #expect(own.contains("累计解决突出问题\(int(shenyang["解决突出问题（累计，个）"]))个"))
+        #expect(throws: WorkflowError.self) {
+            _ = try scene.workflow.unitProgressReport(workspace: workspace, unit: "朝阳", period: scene.june,
+                                                      directory: scene.dir.appendingPathComponent("朝阳").path)
+        }
     }
 }
