@@ -104,7 +104,10 @@ public struct TemplateBuilder {
         // Each sheet of a workbook with several tables says which one it is.
         let named = (!withHeader && form.layout == .sections) || (document.purpose == .data && form.tables.count > 1)
         let title = form.title(for: document.unit) + (named ? "（" + table.title + "）" : "")
-        try sheet.writeRow([.text(title, styles.title)] + Array(repeating: .empty(styles.title), count: n - 1), height: 36)
+        // 18 pt is about 1.6 times the width of the body's 11 pt: a long title over narrow columns takes two lines.
+        let titleLines = TemplateBuilder.lines(title, width: widths.reduce(0, +) / 1.6)
+        try sheet.writeRow([.text(title, styles.title)] + Array(repeating: .empty(styles.title), count: n - 1),
+                           height: max(36, Double(titleLines) * 26 + 10))
         sheet.merge(CellRange(firstRow: 1, firstColumn: 1, lastRow: 1, lastColumn: n))
 
         // Header block.

@@ -12,7 +12,7 @@ import TaizhangWorkflow
 import sys, json, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
 out = {"sheets": wb.sheetnames}
-for name in ["总览", "整治成效", "问题查摆", "整改落实", "整改工作台账汇总"]:
+for name in ["总览", "整治成效（本月）", "整治成效（累计）", "问题查摆", "整改落实", "整改工作台账汇总"]:
     rows = [list(r) for r in wb[name].iter_rows(values_only=True)]
     title = rows[0][0]
     header = next(i for i, r in enumerate(rows) if r and r[0] in ("填报单位", "分类"))
@@ -37,33 +37,37 @@ print(json.dumps(out, ensure_ascii=False, default=str))
 
         // No template furniture in a report; each sheet says what it is; units in the official order.
         #expect(!(book["sheets"] as! [String]).contains("填表说明"))
-        for name in ["总览", "整治成效", "问题查摆", "整改落实"] {
+        for name in ["总览", "整治成效（本月）", "整治成效（累计）", "问题查摆", "整改落实"] {
             let info = try #require(book[name] as? [String: Any])
             #expect((info["title"] as? String)?.hasSuffix("（\(name)）") == true, "\(name): \(info["title"] ?? "")")
             #expect(info["marks"] as? Bool == false, "\(name) has required marks")
         }
-        let effect = sheet("整治成效")
+        let effect = sheet("整治成效（累计）")
+        let month = sheet("整治成效（本月）")
         let names = Scene.set.units.map(\.name)
         let listed = effect.compactMap { $0["填报单位"] as? String }.filter { $0 != "合计" }
         #expect(listed == names.filter(listed.contains), "official order")
 
         // 四、整治成效: each figure of the memo is the 合计 of a column, and the 合计 is the sum of the units.
-        let total = try #require(effect.last)
-        #expect(total["填报单位"] as? String == "合计")
-        let units = effect.dropLast()
+        let total = try #require(effect.last), monthTotal = try #require(month.last)
+        #expect(total["填报单位"] as? String == "合计" && monthTotal["填报单位"] as? String == "合计")
+        let units = effect.dropLast(), monthUnits = month.dropLast()
+        #expect(units.map { $0["填报单位"] as? String } == monthUnits.map { $0["填报单位"] as? String })
         let progress = try #require(Scene.set.form("progress"))
-        for field in progress.header where ["result-month", "result-total", "accountability-count", "exemption-count"].contains(field.role ?? "") {
-            let sum = units.reduce(0) { $0 + int($1[field.label]) }
-            #expect(int(total[field.label]) == sum, "\(field.label)")
+        for field in progress.header where ["result-total", "accountability-count", "exemption-count"].contains(field.role ?? "") {
+            #expect(int(total[field.label]) == units.reduce(0) { $0 + int($1[field.label]) }, "\(field.label)")
         }
-        let monthly = int(total["解决突出问题（本月，个）"]), cumulative = int(total["解决突出问题（累计，个）"])
-        #expect(memo.contains("本月，全省解决突出问题\(monthly)个，办结投诉举报案件\(int(total["办结投诉举报案件（本月，件）"]))件"))
+        for field in progress.header where field.role == "result-month" {
+            #expect(int(monthTotal[field.label]) == monthUnits.reduce(0) { $0 + int($1[field.label]) }, "\(field.label)")
+        }
+        let monthly = int(monthTotal["解决突出问题（本月，个）"]), cumulative = int(total["解决突出问题（累计，个）"])
+        #expect(memo.contains("本月，全省解决突出问题\(monthly)个，办结投诉举报案件\(int(monthTotal["办结投诉举报案件（本月，件）"]))件"))
         #expect(memo.contains("全省累计解决突出问题\(cumulative)个，办结投诉举报案件\(int(total["办结投诉举报案件（累计，件）"]))件"))
         #expect(memo.contains("全省累计追责问责\(int(total["追责问责人数"]))人，容错免责\(int(total["容错免责人数"]))人"))
         // 朝阳 sent no June report: its May figures are listed, and counted, and the memo says so.
         let chaoyang = try #require(units.first { ($0["填报单位"] as? String) == "朝阳市工业和信息化局" })
         #expect((chaoyang["数据来源"] as? String)?.contains("2024年5月") == true)
-        #expect(int(chaoyang["解决突出问题（本月，个）"]) == 0)
+        #expect(int(monthUnits.first { ($0["填报单位"] as? String) == "朝阳市工业和信息化局" }?["解决突出问题（本月，个）"]) == 0)
         #expect(memo.contains("朝阳市工业和信息化局本月未报送工作进展台账，累计数按其最近一期报送的计入"))
 
         // 三、整改落实 from the workbook's own rows of the rectification ledgers.

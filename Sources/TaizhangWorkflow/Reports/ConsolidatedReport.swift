@@ -6,8 +6,8 @@ import TaizhangStore
 /// rows of each form with the unit as a column, and the overdue rectifications.
 public enum ConsolidatedReport {
     /// The monthly progress workbook: every figure of the province's memo, in sheets, units in the official
-    /// order with a 合计 row — 总览 (standings and headline figures), 整治成效 (the six results this month and
-    /// cumulative, 追责问责 and 容错免责, and whether each unit's figures reconcile), 问题查摆, 整改落实 —, then
+    /// order with a 合计 row — 总览 (standings and headline figures), 整治成效 this month and cumulative (with
+    /// 追责问责 and 容错免责, and whether each unit's figures reconcile), 问题查摆, 整改落实 —, then
     /// every unit's rows of each form and the overdue rectifications.
     public static func progress(_ p: ProvinceProgress, workspace: Workspace, formSet: FormSet) throws -> LedgerDocument {
         let status = try CampaignStatus.compute(workspace: workspace, formSet: formSet, asOf: p.asOf, period: p.period)
@@ -65,33 +65,39 @@ public enum ConsolidatedReport {
         overviewRows.append(Record(values: overviewTotal))
         rows["overview"] = overviewRows
 
-        // 整治成效: the six results, this month and cumulative, and the people.
-        var effect = [unitName, Field(key: "source", label: "数据来源", type: .text, width: 14)]
-        for pair in p.resultFields {
-            effect.append(Field(key: pair.month.key, label: pair.month.label, type: .integer, width: 11))
-            effect.append(Field(key: pair.total.key, label: pair.total.label, type: .integer, width: 11))
+        // 整治成效: the six results this month, then cumulative with the people and the reconciliation (two
+        // sheets, so that each prints legibly on one page across).
+        let source = Field(key: "source", label: "数据来源", type: .text, width: 16)
+        let sourceText: (ProvinceProgress.UnitResults) -> Value = { unit in
+            .text(unit.reportPeriod.map { $0 == p.period ? "本月报送" : "\($0.chinese)报送（本月未报）" } ?? "未报送")
         }
-        for field in p.peopleFields { effect.append(Field(key: field.key, label: field.label, type: .integer, width: 10)) }
-        effect.append(Field(key: "reconciled", label: "与台账核对", type: .text, width: 40))
-        tables.append(FormTable(id: "effect", title: "整治成效", columns: effect, templateRows: 0))
-        var effectRows = p.results.map { unit -> Record in
-            var values: [String: Value] = ["unit_name": .text(unit.unit.name)]
-            values["source"] = .text(unit.reportPeriod.map { $0 == p.period ? "本月报送" : "\($0.chinese)报送（本月未报）" } ?? "未报送")
+        tables.append(FormTable(id: "effect-month", title: "整治成效（本月）", columns: [unitName, source] + p.resultFields.map {
+            Field(key: $0.month.key, label: $0.month.label, type: .integer, width: 12)
+        }, templateRows: 0))
+        var monthTotal: [String: Value] = ["unit_name": total]
+        for pair in p.resultFields { monthTotal[pair.month.key] = int(p.sum(pair.month.key, monthly: true)) }
+        rows["effect-month"] = p.results.map { unit in
+            var values: [String: Value] = ["unit_name": .text(unit.unit.name), "source": sourceText(unit)]
             for (k, v) in unit.month { values[k] = int(v) }
+            return Record(values: values)
+        } + [Record(values: monthTotal)]
+
+        var effect = [unitName, source]
+        for pair in p.resultFields { effect.append(Field(key: pair.total.key, label: pair.total.label, type: .integer, width: 12)) }
+        for field in p.peopleFields { effect.append(Field(key: field.key, label: field.label, type: .integer, width: 10)) }
+        effect.append(Field(key: "reconciled", label: "与台账核对", type: .text, width: 28))
+        tables.append(FormTable(id: "effect-total", title: "整治成效（累计）", columns: effect, templateRows: 0))
+        var effectTotal: [String: Value] = ["unit_name": total]
+        for pair in p.resultFields { effectTotal[pair.total.key] = int(p.sum(pair.total.key, monthly: false)) }
+        for field in p.peopleFields { effectTotal[field.key] = int(p.sum(field.key, monthly: false)) }
+        effectTotal["reconciled"] = .text(p.unreconciled.isEmpty ? "一致" : "\(p.unreconciled.count) 个单位的数字与台账不一致")
+        rows["effect-total"] = p.results.map { unit in
+            var values: [String: Value] = ["unit_name": .text(unit.unit.name), "source": sourceText(unit)]
             for (k, v) in unit.total { values[k] = int(v) }
             let warnings = p.unreconciled.first { $0.unit.id == unit.unit.id }?.findings.map(\.message) ?? []
             values["reconciled"] = .text(warnings.isEmpty ? (unit.reportPeriod == nil ? "" : "一致") : warnings.joined(separator: "；"))
             return Record(values: values)
-        }
-        var effectTotal: [String: Value] = ["unit_name": total]
-        for pair in p.resultFields {
-            effectTotal[pair.month.key] = int(p.sum(pair.month.key, monthly: true))
-            effectTotal[pair.total.key] = int(p.sum(pair.total.key, monthly: false))
-        }
-        for field in p.peopleFields { effectTotal[field.key] = int(p.sum(field.key, monthly: false)) }
-        effectTotal["reconciled"] = .text(p.unreconciled.isEmpty ? "一致" : "\(p.unreconciled.count) 个单位的数字与台账不一致")
-        effectRows.append(Record(values: effectTotal))
-        rows["effect"] = effectRows
+        } + [Record(values: effectTotal)]
 
         // 问题查摆: counts by type, source and category.
         tables.append(FormTable(id: "problems", title: "问题查摆", columns: [
