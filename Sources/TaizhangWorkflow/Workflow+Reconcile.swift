@@ -18,16 +18,29 @@ extension Workflow {
     /// report for the period before. `nil` when the form reconciles nothing.
     public func reconciliationFacts(form: Form, unit: String, period: YearMonth,
                                     workspace: Workspace) throws -> ReconciliationFacts? {
+        guard form.reconcile != nil else { return nil }
+        return reconciliationFacts(form: form, unit: unit, period: period, documents: try reconciliationDocuments(form, workspace))
+    }
+
+    /// The current documents a form's reconciliation reads (its counted ledgers and the form itself), by form.
+    func reconciliationDocuments(_ form: Form, _ workspace: Workspace) throws -> [String: [LedgerDocument]] {
+        var documents: [String: [LedgerDocument]] = [:]
+        for id in Set((form.reconcile?.ledgerCounts.map(\.form) ?? []) + [form.id]) {
+            guard let target = formSet.form(id) else { continue }
+            documents[id] = try workspace.currentDocuments(form: target, formSet: formSet)
+        }
+        return documents
+    }
+
+    func reconciliationFacts(form: Form, unit: String, period: YearMonth,
+                             documents: [String: [LedgerDocument]]) -> ReconciliationFacts? {
         guard let rules = form.reconcile else { return nil }
         var facts = ReconciliationFacts()
-        var ledgers: [String: LedgerDocument?] = [:]
         for rule in rules.ledgerCounts {
-            if ledgers[rule.form] == nil, let target = formSet.form(rule.form) {
-                ledgers[rule.form] = try workspace.currentDocuments(form: target, formSet: formSet)
-                    .filter { $0.unit?.id == unit && ($0.period.map { $0 <= period } ?? false) }
-                    .max { ($0.period ?? period) < ($1.period ?? period) }
-            }
-            guard let ledger = ledgers[rule.form] ?? nil else { continue }
+            let ledger = (documents[rule.form] ?? [])
+                .filter { $0.unit?.id == unit && ($0.period.map { $0 <= period } ?? false) }
+                .max { ($0.period ?? period) < ($1.period ?? period) }
+            guard let ledger else { continue }
             facts.counts[rule.field] = ledger.rows.values.joined().filter { record in
                 record[rule.count.field].map { rule.count.in.contains($0.conditionText) } ?? false
             }.count
@@ -36,8 +49,7 @@ extension Workflow {
             }
         }
         let before = period.previous
-        if let previous = try workspace.currentDocuments(form: form, period: before, formSet: formSet)
-            .first(where: { $0.unit?.id == unit }) {
+        if let previous = (documents[form.id] ?? []).first(where: { $0.unit?.id == unit && $0.period == before }) {
             facts.previous = previous.header
             facts.previousPeriod = before
         }
@@ -48,10 +60,11 @@ extension Workflow {
     public func unreconciledReports(period: YearMonth, workspace: Workspace) throws -> [UnreconciledReport] {
         var result: [UnreconciledReport] = []
         for form in formSet.forms where form.reconcile != nil {
-            let reports = try workspace.currentDocuments(form: form, period: period, formSet: formSet)
+            let documents = try reconciliationDocuments(form, workspace)  // read once for every unit
+            let reports = (documents[form.id] ?? []).filter { $0.period == period }
             for unit in formSet.units {
                 guard let report = reports.first(where: { $0.unit?.id == unit.id }),
-                      let facts = try reconciliationFacts(form: form, unit: unit.id, period: period, workspace: workspace)
+                      let facts = reconciliationFacts(form: form, unit: unit.id, period: period, documents: documents)
                 else { continue }
                 let findings = Reconciler.findings(form: form, header: report.header, facts: facts) { field in
                     Location(columnLabel: field.label, field: field.key)
