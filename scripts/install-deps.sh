@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Taizhang needs on a fresh Debian machine (run as root): the C libraries it is built on
 # (libxml2, libzip), and the real spreadsheet clients its tests open files with (LibreOffice, gnumeric,
-# openpyxl, XlsxWriter, python-calamine, libxlsxwriter for the benchmark). Safe to run again.
+# openpyxl, XlsxWriter, python-calamine, openxml-audit (ECMA-376 and Excel's rules), libxlsxwriter for the
+# benchmark). Safe to run again.
 set -euo pipefail
 
 packages=(pkg-config libxml2-dev libzip-dev libxlsxwriter-dev libreoffice-calc-nogui gnumeric unzip zip time)
@@ -16,8 +17,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-python_modules=(openpyxl xlsxwriter python_calamine jsonschema)
-pip_names=(openpyxl xlsxwriter python-calamine jsonschema)
+python_modules=(openpyxl xlsxwriter python_calamine jsonschema openxml_audit)
+pip_names=(openpyxl xlsxwriter python-calamine jsonschema openxml-audit)
 need=()
 for i in "${!python_modules[@]}"; do
   python3 -c "import ${python_modules[$i]}" >/dev/null 2>&1 || need+=("${pip_names[$i]}")

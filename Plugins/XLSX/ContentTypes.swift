@@ -13,6 +13,7 @@ struct ContentTypesPart {
         static let custom = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
         static let relationships = "application/vnd.openxmlformats-package.relationships+xml"
         static let vml = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+        static let theme = "application/vnd.openxmlformats-officedocument.theme+xml"
     }
 
     private(set) var overrides: [(part: String, type: String)] = []

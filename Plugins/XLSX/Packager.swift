@@ -51,6 +51,8 @@ struct Packager {
             try sheet.finish(legacyDrawingRelationship: legacy)
             entries.append(("xl/worksheets/sheet\(number).xml", .file(sheet.path)))
         }
+        bookRels.add(type: RelationshipsPart.RelationshipType.theme, target: "theme/theme1.xml")
+        types.add(part: "/xl/theme/theme1.xml", type: ContentTypesPart.ContentType.theme)
         bookRels.add(type: RelationshipsPart.RelationshipType.styles, target: "styles.xml")
         bookRels.add(type: RelationshipsPart.RelationshipType.sharedStrings, target: "sharedStrings.xml")
         types.add(part: "/xl/styles.xml", type: ContentTypesPart.ContentType.styles)
@@ -68,6 +70,7 @@ struct Packager {
             }
             try zip.addData(name: "xl/workbook.xml", bytes: try WorkbookPart.write(book, sheetRelationships: sheetRelationshipIds))
             try zip.addData(name: "xl/_rels/workbook.xml.rels", bytes: try bookRels.write())
+            try zip.addData(name: "xl/theme/theme1.xml", bytes: try ThemePart.write())
             try zip.addData(name: "xl/styles.xml", bytes: try book.styles.write())
             try zip.addFile(name: "xl/sharedStrings.xml", path: book.sharedStrings.path)
             for entry in entries {

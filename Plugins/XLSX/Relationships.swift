@@ -13,6 +13,7 @@ struct RelationshipsPart {
         static let sharedStrings = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
         static let comments = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
         static let vmlDrawing = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
+        static let theme = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
     }
 
     private(set) var relationships: [(id: String, type: String, target: String)] = []
