@@ -68,6 +68,17 @@ public struct CSVExporter: LedgerExporter {
     /// CSV holds one table per file.
     public var writesOneTablePerFile: Bool { true }
 
+    /// UTF-8 (with a BOM) or GB18030.
+    public var encodings: [String] { [Options.Encoding.utf8.rawValue, Options.Encoding.gb18030.rawValue] }
+
+    public func encoded(_ encoding: String) -> (any LedgerExporter)? {
+        let normalised = encoding.lowercased().replacingOccurrences(of: "-", with: "")
+        guard let chosen = Options.Encoding(rawValue: normalised == "gbk" ? "gb18030" : normalised) else { return nil }
+        var copy = self
+        copy.options.encoding = chosen
+        return copy
+    }
+
     /// Writes one table (with the header fields above it), the other options as they are.
     public func export(_ document: LedgerDocument, table: String, to sink: any ByteSink) throws {
         var options = self.options

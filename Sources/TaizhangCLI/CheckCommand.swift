@@ -61,10 +61,13 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "报送的文件") var file: String
     @Option(help: "输出格式：csv、xlsx 或 json") var to: String
     @Option(name: .shortAndLong, help: ArgumentHelp("输出文件", valueName: "OUT")) var output: String
+    @Option(help: ArgumentHelp("文本格式（csv）的编码：utf8（默认，带 BOM）或 gb18030（旧版 Excel、WPS 直接打开）", valueName: "ENCODING"))
+    var encoding: String?
     @OptionGroup var hints: LedgerHintOptions
 
     func run() throws {
-        let checked = try formOptions.workflow().export(file: file, format: to, to: output, hints: hints.text)
+        let checked = try formOptions.workflow().export(file: file, format: to, to: output, hints: hints.text,
+                                                       encoding: encoding)
         let errors = checked.report.errorCount
         if errors > 0 {
             printError("注意：“\(checked.report.file ?? file)”有 \(errors) 处错误，这些单元格未导出（用 taizhang check 查看）")

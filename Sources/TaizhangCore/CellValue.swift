@@ -68,15 +68,42 @@ public struct Location: Hashable, Sendable, Codable, CustomStringConvertible {
     public var columnLabel: String?
     /// The form field's stable key.
     public var field: String?
+    /// Whether the field is a header field (填报单位, 填报日期 …), not a column of a table.
+    public var inHeader: Bool?
 
     public init(file: String? = nil, sheet: String? = nil, row: Int? = nil, column: Int? = nil,
-                columnLabel: String? = nil, field: String? = nil) {
+                columnLabel: String? = nil, field: String? = nil, inHeader: Bool? = nil) {
         self.file = file
         self.sheet = sheet
         self.row = row
         self.column = column
         self.columnLabel = columnLabel
         self.field = field
+        self.inHeader = inHeader
+    }
+
+    private enum CodingKeys: String, CodingKey { case file, sheet, row, column, columnLabel, field, inHeader, cell }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(file: try c.decodeIfPresent(String.self, forKey: .file), sheet: try c.decodeIfPresent(String.self, forKey: .sheet),
+                  row: try c.decodeIfPresent(Int.self, forKey: .row), column: try c.decodeIfPresent(Int.self, forKey: .column),
+                  columnLabel: try c.decodeIfPresent(String.self, forKey: .columnLabel),
+                  field: try c.decodeIfPresent(String.self, forKey: .field),
+                  inHeader: try c.decodeIfPresent(Bool.self, forKey: .inHeader))
+    }
+
+    /// The fields, and `cell` (the A1 reference) when row and column are known.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(file, forKey: .file)
+        try c.encodeIfPresent(sheet, forKey: .sheet)
+        try c.encodeIfPresent(row, forKey: .row)
+        try c.encodeIfPresent(column, forKey: .column)
+        try c.encodeIfPresent(columnLabel, forKey: .columnLabel)
+        try c.encodeIfPresent(field, forKey: .field)
+        try c.encodeIfPresent(inHeader, forKey: .inHeader)
+        try c.encodeIfPresent(cellReference, forKey: .cell)
     }
 
     /// The A1-style reference of the cell (`C5`), when row and column are known.
@@ -98,7 +125,11 @@ public struct Location: Hashable, Sendable, Codable, CustomStringConvertible {
             parts.append("第 \(row) 行")
         }
         if let columnLabel {
-            parts.append(sheet != nil && cellReference != nil ? "（\(columnLabel)）" : "“\(columnLabel)”列")
+            if sheet != nil && cellReference != nil {
+                parts.append("（\(columnLabel)）")
+            } else {
+                parts.append(inHeader == true ? "表头“\(columnLabel)”" : "“\(columnLabel)”列")
+            }
         }
         return parts.joined()
     }

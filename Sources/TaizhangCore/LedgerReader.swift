@@ -40,6 +40,9 @@ public struct LedgerReader: Sendable {
         public var expectedPeriod: YearMonth?
     }
 
+    /// Sheets that explain a form rather than fill it in (a template's 填表说明): never read for values.
+    public static let guidanceSheetNames: Set<String> = ["填表说明", "填报说明", "说明"]
+
     /// How many rows from the top of a sheet are searched for a header row.
     public var scanRows = 40
 
@@ -202,8 +205,12 @@ public struct LedgerReader: Sendable {
             }
             input.tables[table.id] = rows
         }
-        // Sheets without a table (a summary's answers, a cover sheet): every label/value pair counts.
-        for (index, info) in sheets where !tableSheets.contains(index) {
+        // Sheets without a table hold a summary's answers (a form of sections, or one read without its tables):
+        // there every label/value pair counts. A ledger's header fields are on its own sheet only — a 填表说明
+        // sheet listing the fields (填报日期 | 是 | …) is not where 填报日期 is filled in.
+        let answersElsewhere = theForm.layout == .sections || tableSheets.isEmpty
+        for (index, info) in sheets where !tableSheets.contains(index) && answersElsewhere
+            && !LedgerReader.guidanceSheetNames.contains(info.name) {
             try source.readRows(sheet: index) { row in
                 collectHeader(row, sheet: info.name, index: headerIndex, file: fileName, into: &input)
                 return true

@@ -53,11 +53,20 @@ public protocol LedgerExporter: Sendable {
     var writesOneTablePerFile: Bool { get }
     /// Writes one table of `document` (its header fields with it, as the format holds them).
     func export(_ document: LedgerDocument, table: String, to sink: any ByteSink) throws
+    /// The character encodings a text format can be written in (`utf8`, `gb18030`); empty for a format that has
+    /// no choice (a workbook).
+    var encodings: [String] { get }
+    /// This exporter writing in `encoding` (one of ``encodings``); `nil` for an encoding it cannot write.
+    func encoded(_ encoding: String) -> (any LedgerExporter)?
 }
 
 extension LedgerExporter {
     /// Formats hold every table of a document in one file unless they say otherwise.
     public var writesOneTablePerFile: Bool { false }
+
+    /// No choice of encoding unless the format offers one.
+    public var encodings: [String] { [] }
+    public func encoded(_ encoding: String) -> (any LedgerExporter)? { nil }
 
     /// The document with only `table`, written as a whole.
     public func export(_ document: LedgerDocument, table: String, to sink: any ByteSink) throws {

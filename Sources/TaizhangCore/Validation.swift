@@ -201,6 +201,14 @@ public struct Validator: Sendable {
             findings += outcome.findings
             if let value = outcome.value { header[field.key] = value }
         }
+        // A unit or period the caller names (--unit, --period, a template's properties) fills the field the file
+        // leaves out.
+        if header["unit"] == nil, let unit = context.expectedUnit, form.headerField("unit") != nil {
+            header["unit"] = .unit(unit.id)
+        }
+        if header["period"] == nil, let period = context.expectedPeriod, form.headerField("period") != nil {
+            header["period"] = .period(period)
+        }
         findings += requiredChecks(form.header, values: header, cells: input.header, places: input.headerPlaces,
                                    absent: [], rowLocation: nil)
         findings += ruleChecks(form.rules, fields: form.header, values: header, cells: input.header,
@@ -228,6 +236,9 @@ public struct Validator: Sendable {
             }
             period = period ?? p
         }
+
+        // Everything found so far is about header fields: said so where no cell is known.
+        for i in findings.indices where findings[i].location.field != nil { findings[i].location.inHeader = true }
 
         // Tables.
         var rows: [String: [Record]] = [:]

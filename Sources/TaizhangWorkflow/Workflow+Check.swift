@@ -66,9 +66,16 @@ extension Workflow {
 
     /// A returned file's normalised records written in another format (`xlsx`, `csv`, `json`); cells with
     /// errors are left empty. Returns the check, whose error count says how many were left out.
-    public func export(file: String, format: String, to output: String,
-                       hints text: LedgerHintText = .init()) throws -> CheckedLedger {
-        let exporter = try ledgerExporter(format)
+    public func export(file: String, format: String, to output: String, hints text: LedgerHintText = .init(),
+                       encoding: String? = nil) throws -> CheckedLedger {
+        var exporter = try ledgerExporter(format)
+        if let encoding {
+            guard let encoded = exporter.encoded(encoding) else {
+                throw WorkflowError(.unknownEncoding, subject: encoding, detail: exporter.encodings.isEmpty
+                    ? "\(format) 格式没有编码可选" : "可用：" + exporter.encodings.joined(separator: "、"))
+            }
+            exporter = encoded
+        }
         let hints = try hints(text)
         let (source, name) = try FileOpener(registry: registry).open(file)
         let checked = try LedgerChecker(formSet: formSet).check(source, fileName: name, hints: hints)

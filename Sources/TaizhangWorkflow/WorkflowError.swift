@@ -37,6 +37,7 @@ public struct WorkflowError: Error, Sendable, Equatable, CustomStringConvertible
         case destinationExists = "output.exists"
         case unitRefused = "units.refused"
         case nothingReceived = "report.nothing-received"
+        case unknownEncoding = "output.unknown-encoding"
     }
 
     /// The code.
@@ -91,6 +92,7 @@ public struct WorkflowError: Error, Sendable, Equatable, CustomStringConvertible
         case .demoFolderInUse:
             return "目录“\(s)”不是空的，也不是演示程序建立的；为免覆盖其中的文件，演示未运行。请换一个目录，或加 --force"
         case .destinationExists: return "“\(s)”已存在；请换一个文件名，或先删除它"
+        case .unknownEncoding: return "不支持的编码“\(s)”" + (detail.map { "（\($0)）" } ?? "")
         case .nothingReceived: return detail ?? "没有\(s)已接收的报送"
         case .unitRefused: return "不能加入单位“\(s)”" + (detail.map { "：\($0)" } ?? "")
         }

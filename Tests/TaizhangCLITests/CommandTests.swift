@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TaizhangTestSupport
 import TaizhangCore
 import TaizhangStore
 
@@ -220,5 +221,59 @@ import TaizhangStore
         let broken = try Taizhang.run(["forms", "--forms", forms.path])
         #expect(broken.status == 2)
         #expect(broken.stderr.contains("units.json"))
+    }
+}
+
+/// Reading as a clerk's file is meant (issue 15): header fields on the ledger's own sheet only, what `--unit`
+/// and `--period` say counts for the fields they name, header fields called header fields, A1 cells in JSON,
+/// and CSV written in GB18030 on request.
+@Suite struct ReaderFidelityCommandTests {
+    @Test func aBlankHeaderFieldIsMissingNotReadFromTheInstructions() throws {
+        let dir = try Taizhang.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let template = dir.appendingPathComponent("沈阳_自查台账.xlsx").path
+        #expect(try Taizhang.run(["template", "自查台账", "--unit", "沈阳", "--period", "2024-06", "-o", template]).status == 0)
+        // The template leaves 填报日期 blank; its 填表说明 sheet lists 填报日期 with “是” (required) beside it.
+        let run = try Taizhang.run(["check", template, "--json"])
+        let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let findings = report["findings"] as! [[String: Any]]
+        let dateFindings = findings.filter { (($0["location"] as? [String: Any])?["field"] as? String) == "report_date" }
+        #expect(dateFindings.map { $0["code"] as? String } == ["missing-value"], "\(dateFindings)")
+        let location = try #require(dateFindings.first?["location"] as? [String: Any])
+        #expect(location["sheet"] as? String == "自查台账", "\(location)")
+        #expect((location["cell"] as? String)?.hasSuffix("3") == true, "the 填报日期 row of the header, as A1: \(location)")
+    }
+
+    @Test func unitAndPeriodGivenFillTheFieldsTheFileLacksAndHeaderFieldsAreCalledSo() throws {
+        let dir = try Taizhang.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let june = YearMonth(year: 2024, month: 6)!
+        let bare = try Taizhang.writeCSV("self-check", unit: "benxi", period: june, rows: 3, in: dir) { doc in
+            doc.header["unit"] = nil
+            doc.header["period"] = nil
+            doc.header["report_date"] = nil
+        }
+        let without = try Taizhang.run(["check", bare.path, "--form", "自查台账"])
+        #expect(without.stdout.contains("表头“填报单位”") || without.stdout.contains("填报单位"), "\(without.stdout)")
+        #expect(!without.stdout.contains("“填报日期”列"), "a header field is no column: \(without.stdout)")
+        let with = try Taizhang.run(["check", bare.path, "--form", "自查台账", "--unit", "本溪", "--period", "2024-06", "--json"])
+        let report = try JSONSerialization.jsonObject(with: Data(with.stdout.utf8)) as! [String: Any]
+        let missing = (report["findings"] as! [[String: Any]]).filter { $0["code"] as? String == "missing-value" }
+            .compactMap { ($0["location"] as? [String: Any])?["field"] as? String }
+        #expect(!missing.contains("unit") && !missing.contains("period"), "\(missing)")
+        #expect(missing.contains("report_date"))
+        #expect(report["unit"] as? String == "benxi")
+
+        let gb = dir.appendingPathComponent("gb.csv").path
+        #expect(try Taizhang.run(["export", bare.path, "--form", "自查台账", "--unit", "本溪", "--period", "2024-06",
+                                  "--to", "csv", "--encoding", "gb18030", "-o", gb]).status != 2)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: gb))
+        #expect(!bytes.starts(with: [0xEF, 0xBB, 0xBF]), "no UTF-8 BOM")
+        let decoded = try ExternalProgram.python("import sys; print(open(sys.argv[1], 'rb').read().decode('gb18030'))", [gb])
+        #expect(decoded.status == 0, "\(decoded.stderr)")
+        #expect(decoded.stdout.contains("本溪市工业和信息化局"))
+        let refused = try Taizhang.run(["export", bare.path, "--to", "xlsx", "--encoding", "gb18030", "-o", dir.appendingPathComponent("x.xlsx").path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("不支持的编码"))
     }
 }

@@ -73,6 +73,23 @@ import TaizhangCore
                 ["A1": .text("整改 完成"), "B1": .text("行内"), "C1": .number(12.5)])
     }
 
+    /// Excel trims a <t>'s leading and trailing whitespace unless it says xml:space="preserve" (per <t>, so a
+    /// rich-text run keeps its own).
+    @Test func whitespaceIsReadAsExcelReadsIt() throws {
+        let strings = """
+            <sst xmlns="\(S.mainNS)"><si><t>  沈阳市工业和信息化局\t</t></si><si><t xml:space="preserve">  留  </t></si>\
+            <si><r><t>整改 </t></r><r><t xml:space="preserve"> 完成 </t></r></si></sst>
+            """
+        let sheet = S.sheet("""
+            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c>\
+            <c r="D1" t="inlineStr"><is><t>
+            行内
+            </t></is></c></row>
+            """)
+        #expect(try S.read(S.package(sheets: [("S", sheet)], sharedStrings: strings)) ==
+                ["A1": .text("沈阳市工业和信息化局"), "B1": .text("  留  "), "C1": .text("整改 完成 "), "D1": .text("行内")])
+    }
+
     @Test func prefixedElements() throws {
         let sheet = """
             <?xml version="1.0"?><x:worksheet xmlns:x="\(S.mainNS)"><x:sheetData><x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c>\

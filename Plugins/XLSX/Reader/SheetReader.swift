@@ -22,7 +22,7 @@ struct SheetReader {
         let cName = x.intern("c"), vName = x.intern("v"), rowName = x.intern("row"), isName = x.intern("is")
         let rName = x.intern("r"), sName = x.intern("s"), tName = x.intern("t"), rPhName = x.intern("rPh")
         let mergeCellName = x.intern("mergeCell"), refName = x.intern("ref")
-        x.recordAttributes(only: ["c", "row", "mergeCell"])
+        x.recordAttributes(only: ["c", "row", "mergeCell", "t"])  // <t>: its xml:space
         let element = XMLReader.Kind.element.rawValue, endElement = XMLReader.Kind.endElement.rawValue
 
         var rowNumber = 0

@@ -146,7 +146,7 @@ struct PackageParts {
         let names = MainNames(x)
         let si = x.intern("si"), sst = x.intern("sst"), rPh = x.intern("rPh"), t = x.intern("t")
         let uniqueCount = x.intern("uniqueCount")
-        x.recordAttributes(only: ["sst"])
+        x.recordAttributes(only: ["sst", "t"])  // <t>: its xml:space
         var strings: [String] = []
         while try x.read() {
             guard x.kind == XMLReader.Kind.element.rawValue, names.isMain(x.namespaceURI) else { continue }

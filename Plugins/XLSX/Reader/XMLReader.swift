@@ -216,17 +216,29 @@ final class XMLReader {
         }
         var skipDepth: Int32 = -1
         var textDepth: Int32 = -1
+        // Excel keeps a <t>'s leading and trailing whitespace only with xml:space="preserve".
+        var textStart = 0
+        var preserve = false
         while try read() {
             switch kind {
             case Kind.endElement.rawValue:
                 let d = depth
                 if d == start { return bytes.withUnsafeBufferPointer { OOXMLEscapes.string($0) } }
                 if d == skipDepth { skipDepth = -1 }
-                if d == textDepth { textDepth = -1 }
+                if d == textDepth {
+                    textDepth = -1
+                    if !preserve { XMLReader.trimWhitespace(&bytes, from: textStart) }
+                }
             case Kind.element.rawValue:
                 guard skipDepth < 0 else { break }
                 let local = localName
-                if local == skipping { skipDepth = depth } else if local == t, textDepth < 0 { textDepth = depth }
+                if local == skipping {
+                    skipDepth = depth
+                } else if local == t, textDepth < 0 {
+                    textDepth = depth
+                    textStart = bytes.count
+                    preserve = attribute(spaceName) == "preserve"
+                }
             case Kind.text.rawValue:
                 guard skipDepth < 0, textDepth >= 0 else { break }
                 let current = state.pointee.current
@@ -238,6 +250,18 @@ final class XMLReader {
             }
         }
         throw ImportError(.malformed, file: fileName, detail: "XML 内容意外结束", place: partName)
+    }
+
+    /// The interned name of `xml:space`'s local part.
+    private lazy var spaceName: Name = intern("space")
+
+    /// Removes the XML whitespace (space, tab, CR, LF) at both ends of `bytes[from...]`.
+    static func trimWhitespace(_ bytes: inout [UInt8], from start: Int) {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        while bytes.count > start, isSpace(bytes[bytes.count - 1]) { bytes.removeLast() }
+        var first = start
+        while first < bytes.count, isSpace(bytes[first]) { first += 1 }
+        if first > start { bytes.removeSubrange(start..<first) }
     }
 
     /// Skips the rest of the current element (its children); leaves the reader on its end element.
