@@ -36,9 +36,17 @@ public struct DataValidation: Hashable, Sendable {
     public var errorTitle: String?
     /// The error message (at most 255 characters).
     public var error: String?
+    /// What the error box does: refuse the value (the default), or warn and let the clerk keep it.
+    public var errorStyle: ErrorStyle = .stop
+
+    /// Excel's error styles.
+    public enum ErrorStyle: String, Sendable {
+        case stop, warning, information
+    }
 
     public init(ranges: [CellRange], rule: Rule, allowBlank: Bool = true, promptTitle: String? = nil,
-                prompt: String? = nil, errorTitle: String? = nil, error: String? = nil) {
+                prompt: String? = nil, errorTitle: String? = nil, error: String? = nil, errorStyle: ErrorStyle = .stop) {
+        self.errorStyle = errorStyle
         self.ranges = ranges
         self.rule = rule
         self.allowBlank = allowBlank
@@ -102,6 +110,7 @@ extension DataValidation {
             w.attribute("type", "custom")
             formula1 = formula
         }
+        if v.errorStyle != .stop { w.attribute("errorStyle", v.errorStyle.rawValue) }
         if v.allowBlank { w.attribute("allowBlank", 1) }
         w.attribute("showInputMessage", 1)
         w.attribute("showErrorMessage", 1)

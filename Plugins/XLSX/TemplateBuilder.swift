@@ -49,6 +49,12 @@ public struct TemplateBuilder {
         var options = OptionsLayout(set: document.formSet)
         let fields = form.header + form.tables.flatMap(\.columns)
         for field in fields { try options.include(field) }
+        for table in form.tables {
+            for field in table.columns where field.type == .reference {
+                guard let choices = document.referenceChoices[field.key], !choices.isEmpty else { continue }
+                options.include(references: choices, for: field, shown: table.columns.map(\.key))
+            }
+        }
 
         switch form.layout {
         case .ledger, .report:
@@ -84,7 +90,8 @@ public struct TemplateBuilder {
                                  options: OptionsLayout) throws(ExportError) {
         let form = document.form
         let columns = table.columns
-        let records = document.purpose == .data ? (document.rows[table.id] ?? []) : []
+        // A template may carry rows forward (last month's ledger, to update and add to).
+        let records = document.rows[table.id] ?? []
         let widths = columns.map { columnWidth($0, records: records) }
         let n = max(columns.count, 2)
         for (i, width) in widths.enumerated() { sheet.setColumn(i + 1, width: width) }
@@ -93,7 +100,8 @@ public struct TemplateBuilder {
         let headerRows = withHeader ? headerBlockRows(form.header, pairsPerRow: n >= 4 ? 2 : 1) : []
         let headerRow = 2 + headerRows.count
         let prefillItems = table.prefill.flatMap { document.formSet.list($0.list)?.items.map(\.value) }
-        let inputCount = document.purpose == .data ? records.count : (prefillItems?.count ?? table.templateRows)
+        let inputCount = document.purpose == .data ? records.count
+            : prefillItems?.count ?? (records.isEmpty ? table.templateRows : records.count + TemplateBuilder.rowsAfterCarried)
         let firstData = headerRow + 1
         let lastData = headerRow + max(inputCount, 1)
 
@@ -129,13 +137,16 @@ public struct TemplateBuilder {
         }.max() ?? 1
         try sheet.writeRow(headerCells, at: headerRow, height: max(24, Double(headerHeight) * 15 + 6))
 
+        // A reference column's key typed in a new row shows the referenced row's texts (its 问题描述).
+        let referenceColumn = columns.firstIndex { $0.type == .reference && options.hasReferences($0.key) }
+
         // Input rows or records.
         for r in 0..<inputCount {
             var cells: [Cell] = []
             var lines = 1
             for (i, field) in columns.enumerated() {
                 var cell = Cell.empty(styles.input(for: field))
-                if document.purpose == .data {
+                if r < records.count {
                     if let value = records[r][field.key] {
                         cell = dataCell(value, field: field, styles: styles)
                         if case .text(let text) = cell.data { lines = max(lines, TemplateBuilder.lines(text, width: widths[i])) }
@@ -146,10 +157,14 @@ public struct TemplateBuilder {
                     cell = .number(Double(r + 1), styles.input(for: field))
                 } else if let prefill = table.prefill, prefill.column == field.key, let items = prefillItems {
                     cell = .text(items[r], styles.input(for: field))
+                } else if let k = referenceColumn, k != i,
+                          let formula = options.lookupFormula(reference: columns[k].key, shown: field.key,
+                                                              keyCell: "$\(CellRange.columnName(k + 1))\(firstData + r)") {
+                    cell = Cell(.formula(formula), style: styles.input(for: field))
                 }
                 cells.append(cell)
             }
-            let height = document.purpose == .data ? max(20, Double(lines) * 15 + 4) : 22
+            let height = r < records.count ? max(20, Double(lines) * 15 + 4) : 22
             try sheet.writeRow(cells, height: height)
         }
 
@@ -420,6 +435,14 @@ public struct TemplateBuilder {
         case .decimal:
             rule = .decimal(min: field.min, max: field.max)
             error = "请填写数值"
+        case .reference where options.hasReferences(field.key):
+            guard let formula = options.referenceFormula(field.key) else { return nil }
+            let target = field.references.flatMap { document.formSet.form($0.form)?.shortTitle } ?? "所引用的台账"
+            return DataValidation(ranges: [range], rule: .listFormula(formula), allowBlank: true, promptTitle: field.label,
+                                  prompt: prompt ?? "从本单位\(target)的\(field.label)中选择；新问题请先在\(target)中登记",
+                                  errorTitle: "不在\(target)中",
+                                  error: "“\(field.label)”不在本单位\(target)中。请核对，或先在\(target)中登记该问题。",
+                                  errorStyle: .warning)
         case .text, .reference:
             guard let maxLength = field.maxLength else {
                 if let help = prompt {
@@ -438,6 +461,9 @@ public struct TemplateBuilder {
 
     /// A label as printed: required fields are prefixed with `*` (importers strip it).
     static func label(_ field: Field) -> String { (field.required ? "*" : "") + field.label }
+
+    /// Empty input rows after the rows a template carries forward.
+    static let rowsAfterCarried = 10
 
     /// A label as this workbook prints it: a template marks required fields; data written out (a report, an
     /// export) has nothing left to fill in and carries no marks.
@@ -570,6 +596,39 @@ struct OptionsLayout {
             columns.append((list.title, list.items.map(\.value)))
         }
         if columns.count > 16_384 { throw ExportError("选项列表太多，超过工作表的列数上限") }
+    }
+
+    /// Reference keys (by the referring field's key): the column of keys, and the columns of texts shown.
+    private var references: [String: (keys: Int, shown: [String: Int])] = [:]
+
+    /// Lists the keys a reference column may take (and the texts of the rows they name) as columns.
+    mutating func include(references choices: [LedgerDocument.ReferenceChoice], for field: Field, shown keys: [String]) {
+        guard references[field.key] == nil else { return }
+        let keyColumn = columns.count
+        columns.append((field.label, choices.map(\.key)))
+        var shown: [String: Int] = [:]
+        let valueKeys = Set(choices.flatMap(\.values.keys)).filter { keys.contains($0) && $0 != field.key }.sorted()
+        for key in valueKeys {
+            shown[key] = columns.count
+            columns.append((key, choices.map { $0.values[key] ?? "" }))
+        }
+        references[field.key] = (keyColumn, shown)
+    }
+
+    func hasReferences(_ key: String) -> Bool { references[key] != nil }
+
+    private func range(column index: Int) -> String {
+        let column = CellRange.columnName(index + 1)
+        return "\(sheet)!$\(column)$2:$\(column)$\(max(2, columns[index].values.count + 1))"
+    }
+
+    /// `'选项'!$X$2:$X$9`: the keys a reference column may take.
+    func referenceFormula(_ key: String) -> String? { references[key].map { range(column: $0.keys) } }
+
+    /// The text of column `shown` of the row whose key is in `keyCell`, or empty.
+    func lookupFormula(reference key: String, shown: String, keyCell: String) -> String? {
+        guard let entry = references[key], let valueColumn = entry.shown[shown] else { return nil }
+        return "IF(\(keyCell)=\"\",\"\",IFERROR(INDEX(\(range(column: valueColumn)),MATCH(\(keyCell),\(range(column: entry.keys)),0)),\"\"))"
     }
 
     private var sheet: String { Workbook.quotedSheetName(TemplateBuilder.optionsSheetName) }

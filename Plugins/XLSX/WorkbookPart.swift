@@ -51,7 +51,8 @@ enum WorkbookPart {
             }
             w.end()
         }
-        w.start("calcPr"); w.attribute("calcId", 191029); w.end()
+        // Formulas are written without results (a carried-forward template shows 问题描述 by formula): computed on open.
+        w.start("calcPr"); w.attribute("calcId", 191029); w.attribute("fullCalcOnLoad", 1); w.end()
         w.end()
         return try w.finish() ?? []
     }

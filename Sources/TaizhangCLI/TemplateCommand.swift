@@ -14,9 +14,18 @@ struct TemplateCommand: ParsableCommand {
     @Option(help: "填报单位（全称、简称或代码，如 沈阳）") var unit: String
     @Option(help: ArgumentHelp("报送期", valueName: "YYYY-MM")) var period: YearMonth
     @Option(name: .shortAndLong, help: ArgumentHelp("输出文件", valueName: "FILE.xlsx")) var output: String
+    @Option(name: .customLong("workspace"), help: ArgumentHelp(
+        "带入工作区中各单位最近一期已接收的自查台账和整改工作台账（在其上更新、增补）；整改工作台账的问题编号可从自查台账中选择",
+        valueName: "PATH"))
+    var workspace: String?
 
     func run() throws {
-        try formOptions.workflow().writeTemplate(form: form, unit: unit, period: period, to: output)
+        let workflow = try formOptions.workflow(workspace: workspace ?? WorkspaceOptions.defaultPath)
+        let opened = try workspace.map { path in
+            TaizhangCommand.workspaceInUse = path
+            return try workflow.openWorkspace(at: path, for: .read)
+        }
+        try workflow.writeTemplate(form: form, unit: unit, period: period, to: output, workspace: opened)
         say("已生成 \(output)")
     }
 }
@@ -30,9 +39,18 @@ struct TemplatesCommand: ParsableCommand {
     @OptionGroup var formOptions: FormOptions
     @Option(help: ArgumentHelp("报送期", valueName: "YYYY-MM")) var period: YearMonth
     @Option(name: .shortAndLong, help: ArgumentHelp("输出目录（不存在时创建）", valueName: "DIR")) var output: String
+    @Option(name: .customLong("workspace"), help: ArgumentHelp(
+        "带入工作区中各单位最近一期已接收的自查台账和整改工作台账（在其上更新、增补）；整改工作台账的问题编号可从自查台账中选择",
+        valueName: "PATH"))
+    var workspace: String?
 
     func run() throws {
-        let written = try formOptions.workflow().writeTemplates(period: period, to: output)
+        let workflow = try formOptions.workflow(workspace: workspace ?? WorkspaceOptions.defaultPath)
+        let opened = try workspace.map { path in
+            TaizhangCommand.workspaceInUse = path
+            return try workflow.openWorkspace(at: path, for: .read)
+        }
+        let written = try workflow.writeTemplates(period: period, to: output, workspace: opened)
         say("已在 \(output) 生成 \(written.count) 个模板")
     }
 }

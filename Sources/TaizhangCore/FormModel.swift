@@ -157,6 +157,9 @@ public struct FormRule: Hashable, Sendable, Codable {
         case emptyWhen = "empty-when"
         /// `field` must contain none of `texts` while `when` holds (no "已整改到位" beside 未整改).
         case excludesWhen = "excludes-when"
+        /// `field` must say the same as `than` (ignoring spaces, punctuation width and case): the 问题描述 of a
+        /// 整改工作台账 row and of the 自查台账 row it refers to.
+        case sameAs = "same-as"
     }
 
     /// Where the value a rule compares with comes from.

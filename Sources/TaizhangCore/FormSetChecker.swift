@@ -234,7 +234,7 @@ struct FormSetChecker {
             if let field = scope.first(where: { $0.key == rule.field }) { compared.append(field) }
             else { fail(file, at, "没有字段“\(rule.field)”") }
             switch rule.kind {
-            case .notLess, .notBefore, .notAfter:
+            case .notLess, .notBefore, .notAfter, .sameAs:
                 guard let source = rule.thanSource else { fail(file, at, "\(rule.kind.rawValue) 须有 than"); continue }
                 switch source {
                 case .same(let key):
@@ -255,7 +255,9 @@ struct FormSetChecker {
                 for field in compared {
                     let numeric = field.type == .integer || field.type == .decimal
                     if rule.kind == .notLess && !numeric { fail(file, at, "not-less 只能比较数值字段") }
-                    if rule.kind != .notLess && field.type != .date { fail(file, at, "\(rule.kind.rawValue) 只能比较日期字段") }
+                    if (rule.kind == .notBefore || rule.kind == .notAfter) && field.type != .date {
+                        fail(file, at, "\(rule.kind.rawValue) 只能比较日期字段")
+                    }
                 }
             case .emptyWhen, .excludesWhen:
                 guard let condition = rule.when else { fail(file, at, "\(rule.kind.rawValue) 须有 when"); continue }

@@ -22,6 +22,21 @@ public struct LedgerDocument: Sendable {
     public var rows: [String: [Record]]
     /// Template or data.
     public var purpose: Purpose
+    /// For a template: the keys a reference column may take (by the column's field key), in order — the unit's
+    /// 自查台账 问题编号 for the 整改工作台账 — each with the referenced row's texts (its 问题描述), which the template
+    /// offers as a dropdown and shows beside a key typed in a new row.
+    public var referenceChoices: [String: [ReferenceChoice]] = [:]
+
+    /// A key a reference column may take, with texts of the row it names.
+    public struct ReferenceChoice: Sendable, Hashable {
+        public var key: String
+        /// Texts of the referenced row by field key (`description`), shown in the columns of the same key.
+        public var values: [String: String]
+        public init(key: String, values: [String: String] = [:]) {
+            self.key = key
+            self.values = values
+        }
+    }
 
     public init(form: Form, formSet: FormSet, unit: ReportingUnit? = nil, period: YearMonth? = nil,
                 header: [String: Value] = [:], rows: [String: [Record]] = [:], purpose: Purpose = .data) {

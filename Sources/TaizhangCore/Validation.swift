@@ -406,12 +406,13 @@ public struct Validator: Sendable {
             var b: Value?
             let broken: Bool
             switch rule.kind {
-            case .notLess, .notBefore, .notAfter:
+            case .notLess, .notBefore, .notAfter, .sameAs:
                 guard let a, let source = rule.thanSource, let found = other(source) else { continue }
                 b = found
                 switch rule.kind {
                 case .notLess: broken = (a.number ?? 0) < (found.number ?? 0)
                 case .notBefore: broken = a.date.flatMap { x in found.date.map { x < $0 } } ?? false
+                case .sameAs: broken = TextFolding.matchKey(a.displayText) != TextFolding.matchKey(found.displayText)
                 default: broken = a.date.flatMap { x in found.date.map { x > $0 } } ?? false
                 }
             case .emptyWhen, .excludesWhen:

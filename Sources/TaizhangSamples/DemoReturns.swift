@@ -57,6 +57,10 @@ public struct DemoReturns: Sendable {
             // The rectification ledger: in May nothing is done yet; in June some problems are.
             let rectForm = formSet.form("rectification")!
             var rectJune = samples.document(form: rectForm, unit: unit, period: june, rows: 8, seed: seed &+ 100)
+            // A rectification row describes its problem as the self-check ledger does.
+            for i in rectJune.rows["main"]!.indices where i < selfCheckJune.rows["main"]!.count {
+                rectJune.rows["main"]![i]["description"] = selfCheckJune.rows["main"]![i]["description"]
+            }
             if unit.id == "shenyang" {  // nobody held accountable, according to the ledger
                 for i in rectJune.rows["main"]!.indices {
                     rectJune.rows["main"]![i]["accountability"] = .yesNo(false)

@@ -131,7 +131,9 @@ public struct SampleLedgers: Sendable {
             }
             if let phrases = Self.phrases[field.key] { return .text(pick(phrases, &random)) }
             if field.key == "description" && !field.multiline {
-                return .text("\(pick(Self.acts, &random).replacingOccurrences(of: "时", with: ""))中，\(pick(Self.problems, &random))（\(pick(Self.places, &random))）")
+                // The same problem (unit and row) is described alike in every ledger that lists it.
+                var own = SeededRandom(seed: unit.id.unicodeScalars.reduce(UInt64(index) &* 7919) { $0 &* 31 &+ UInt64($1.value) })
+                return .text("\(pick(Self.acts, &own).replacingOccurrences(of: "时", with: ""))中，\(pick(Self.problems, &own))（\(pick(Self.places, &own))）")
             }
             var text = "\(pick(Self.acts, &random))对\(pick(Self.places, &random))\(field.label.hasSuffix("情况") ? "的" : "")"
             text += field.multiline
