@@ -5,7 +5,7 @@
 # benchmark). Safe to run again.
 set -euo pipefail
 
-packages=(pkg-config libxml2-dev libzip-dev libxlsxwriter-dev libreoffice-calc-nogui gnumeric unzip zip time)
+packages=(pkg-config libxml2-dev libzip-dev libxlsxwriter-dev libreoffice-calc-nogui gnumeric unzip zip time poppler-utils fonts-noto-cjk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -92,7 +92,8 @@ public struct TemplateBuilder {
         let columns = table.columns
         // A template may carry rows forward (last month's ledger, to update and add to).
         let records = document.rows[table.id] ?? []
-        let widths = columns.map { columnWidth($0, records: records) }
+        let widths = TemplateBuilder.fitted(columns.map { columnWidth($0, records: records) }, columns: columns,
+                                            budget: form.paper == "A3" ? TemplateBuilder.a3WidthBudget : TemplateBuilder.pageWidthBudget)
         let n = max(columns.count, 2)
         for (i, width) in widths.enumerated() { sheet.setColumn(i + 1, width: width) }
 
@@ -107,6 +108,7 @@ public struct TemplateBuilder {
 
         sheet.freeze(rows: headerRow)
         sheet.printSetup = PrintSetup(titleRows: headerRow...headerRow)
+        sheet.printSetup?.a3 = form.paper == "A3"
 
         // Title.
         // Each sheet of a workbook with several tables says which one it is.
@@ -274,15 +276,18 @@ public struct TemplateBuilder {
 
     private func writeInstructions(_ sheet: Worksheet, styles: Styles) throws(ExportError) {
         let form = document.form
-        sheet.setColumn(1, width: 24)
-        sheet.setColumn(2, width: 8)
-        sheet.setColumn(3, width: 90)
+        // 86 width units: A4 portrait at 9 pt or more (see ``pageWidthBudget``).
+        let textWidth = 62.0
+        sheet.setColumn(1, width: 18)
+        sheet.setColumn(2, width: 6)
+        sheet.setColumn(3, width: textWidth)
         sheet.printSetup = PrintSetup(landscape: false)
         try sheet.writeRow([.text(form.title + "填表说明", styles.title), .empty(styles.title), .empty(styles.title)], height: 36)
         sheet.merge(CellRange(firstRow: 1, firstColumn: 1, lastRow: 1, lastColumn: 3))
         var row = 2
         for (i, line) in form.instructions.enumerated() {
-            try sheet.writeRow([.text("\(i + 1). \(line)", styles.note)], height: Double(TemplateBuilder.lines(line, width: 118)) * 15 + 6)
+            try sheet.writeRow([.text("\(i + 1). \(line)", styles.note)],
+                               height: Double(TemplateBuilder.lines(line, width: 18 + 6 + textWidth - 2)) * 15 + 6)
             sheet.merge(CellRange(firstRow: row, firstColumn: 1, lastRow: row, lastColumn: 3))
             row += 1
         }
@@ -301,7 +306,7 @@ public struct TemplateBuilder {
                 let text = describe(field)
                 let required = field.required ? "是" : (field.requiredWhen != nil ? "视情况" : "否")
                 try sheet.writeRow([.text(field.label, styles.text), .text(required, styles.centered), .text(text, styles.text)],
-                                   height: max(20, Double(TemplateBuilder.lines(text, width: 90)) * 15 + 6))
+                                   height: max(20, Double(TemplateBuilder.lines(text, width: textWidth)) * 15 + 6))
                 row += 1
             }
         }
@@ -478,21 +483,51 @@ public struct TemplateBuilder {
     func columnWidth(_ field: Field, records: [Record]) -> Double {
         let label = DisplayWidth.columns(field.label) + (field.required ? 1 : 0) + 2
         var width = field.width ?? defaultWidth(field)
-        for record in records.prefix(1000) {
+        // Short values widen their column to fit; text wraps in the width the form gives it.
+        let wraps = field.type == .text || field.type == .reference
+        for record in records.prefix(1000) where !wraps {
             if let value = record[field.key] {
                 let w = value.date != nil ? 10 : DisplayWidth.columns(value.displayText)
-                width = max(width, min(w + 2, 50))
+                width = max(width, min(w + 2, 30))
             }
         }
-        return Double(max(width, min(label, 30)))
+        // Column headers wrap: a long label does not widen its column beyond 10.
+        return Double(max(width, min(label, 10)))
+    }
+
+    /// The widths a table may take across an A4 landscape page with its 11 pt text printed at 9 pt or more, as
+    /// LibreOffice renders it (a width unit of the 宋体 body is about 7.15 pt; 770 pt across between the margins).
+    static let pageWidthBudget = 130.0
+    /// The same on A3 landscape (1,118 pt across).
+    static let a3WidthBudget = 190.0
+
+    /// `widths` narrowed to ``pageWidthBudget`` where they exceed it: the text columns (which wrap) give up
+    /// their width in proportion, down to 10 each; the others keep theirs.
+    static func fitted(_ widths: [Double], columns: [Field], budget: Double = pageWidthBudget) -> [Double] {
+        let total = widths.reduce(0, +)
+        guard total > budget else { return widths }
+        let floor = 10.0
+        let shrinkable = columns.indices.filter {
+            (columns[$0].type == .text || columns[$0].type == .reference) && widths[$0] > floor
+        }
+        let slack = shrinkable.reduce(0) { $0 + widths[$1] - floor }
+        guard slack > 0 else { return widths }
+        let factor = max(0, (slack - (total - budget)) / slack)
+        var result = widths
+        for i in shrinkable { result[i] = (floor + (widths[i] - floor) * factor).rounded() }
+        return result
     }
 
     private func defaultWidth(_ field: Field) -> Int {
         switch field.type {
-        case .date, .period: return 12
-        case .integer, .decimal: return 10
-        case .yesNo: return 8
-        case .choice, .unit: return 16
+        case .date, .period: return 11
+        case .integer, .decimal: return 8
+        case .yesNo: return 6
+        case .unit: return 16
+        case .choice:
+            // As wide as the longest choice.
+            let longest = field.list.flatMap(document.formSet.list)?.allItems.map { DisplayWidth.columns($0.value) }.max() ?? 14
+            return min(max(longest + 2, 8), 24)
         case .text, .reference: return field.multiline ? 60 : 20
         }
     }
@@ -530,8 +565,8 @@ private struct Styles {
         inputWrapped = book.style(CellFormat(fontName: font, border: true, vertical: .top, wrap: true, locked: false))
         inputCentered = book.style(CellFormat(fontName: font, border: true, horizontal: .center, locked: false))
         date = book.style(CellFormat(fontName: font, border: true, horizontal: .center, numberFormat: CellFormat.isoDate, locked: false))
-        number = book.style(CellFormat(fontName: font, border: true, horizontal: .center, numberFormat: "0", locked: false))
-        decimal = book.style(CellFormat(fontName: font, border: true, horizontal: .center, numberFormat: "0.0#", locked: false))
+        number = book.style(CellFormat(fontName: font, border: true, horizontal: .right, numberFormat: "0", locked: false))
+        decimal = book.style(CellFormat(fontName: font, border: true, horizontal: .right, numberFormat: "0.0#", locked: false))
         headerText = book.style(CellFormat(fontName: font, border: true, horizontal: .left, wrap: true, locked: false))
         headerLong = book.style(CellFormat(fontName: font, border: true, horizontal: .left, vertical: .top, wrap: true, locked: false))
         headerDate = book.style(CellFormat(fontName: font, border: true, horizontal: .left, numberFormat: CellFormat.isoDate, locked: false))

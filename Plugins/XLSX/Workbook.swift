@@ -188,6 +188,8 @@ public struct PrintSetup: Hashable, Sendable {
     public var landscape: Bool
     /// A4 paper (otherwise the printer's default).
     public var a4: Bool
+    /// A3 paper (overrides ``a4``).
+    public var a3 = false
     /// Scale to fit the width of one page (any number of pages tall).
     public var fitToWidth: Bool
     /// Rows repeated at the top of every page, 1-based.

@@ -275,7 +275,7 @@ public final class Worksheet {
             w.attribute("header", "0.3"); w.attribute("footer", "0.3")
             w.end()
             w.start("pageSetup")
-            if setup.a4 { w.attribute("paperSize", 9) }
+            if setup.a3 { w.attribute("paperSize", 8) } else if setup.a4 { w.attribute("paperSize", 9) }
             if setup.fitToWidth {
                 w.attribute("fitToWidth", 1)
                 w.attribute("fitToHeight", 0)

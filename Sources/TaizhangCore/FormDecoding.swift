@@ -156,7 +156,7 @@ extension FormTable {
 
 extension Form {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, version, title, shortTitle, layout, header, tables, rules, instructions, reconcile
+        case id, version, title, shortTitle, layout, header, tables, rules, instructions, reconcile, paper
     }
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -177,6 +177,11 @@ extension Form {
             rules: try c.value(.rules, default: []),
             instructions: try c.value(.instructions, default: []),
             reconcile: try c.decodeIfPresent(FormReconciliation.self, forKey: .reconcile))
+        let paper = try c.decodeIfPresent(String.self, forKey: .paper) ?? "A4"
+        guard ["A4", "A3"].contains(paper) else {
+            throw DecodingError.dataCorruptedError(forKey: .paper, in: c, debugDescription: "未知的纸张“\(paper)”（可用：A4、A3）")
+        }
+        self.paper = paper
     }
 }
 

@@ -296,6 +296,8 @@ public struct Form: Hashable, Sendable, Codable, Identifiable {
     public var instructions: [String]
     /// How the report's figures are checked against the unit's ledgers and earlier reports, if they are.
     public var reconcile: FormReconciliation?
+    /// The paper its sheets print on: `A4` (the default) or `A3` for a ledger too wide to be legible on A4.
+    public var paper: String = "A4"
 
     public init(id: String, version: String, title: String, shortTitle: String, layout: FormLayout,
                 header: [Field], tables: [FormTable], rules: [FormRule] = [], instructions: [String] = [],

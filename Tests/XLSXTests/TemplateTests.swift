@@ -95,7 +95,7 @@ print(json.dumps(out, ensure_ascii=False))
             #expect(info["print_titles"] as? String == "$\(headerRow):$\(headerRow)")
             #expect((info["autofilter"] as? String)?.hasPrefix("A\(headerRow):") == true)
             #expect(info["landscape"] as? String == "landscape")
-            #expect(info["paper"] as? Int == 9)
+            #expect(info["paper"] as? Int == (c.form == "rectification" ? 8 : 9), "A3 for the wide 整改工作台账, A4 otherwise")
             #expect((info["fit_width"] as! [Any?]).compactMap { $0 as? Int } == [1, 1, 0] ||
                     (info["fit_width"] as! [Any?]).compactMap { $0 as? Bool } == [true])
             #expect(info["footer"] as? String == "第 &P 页 共 &N 页")
