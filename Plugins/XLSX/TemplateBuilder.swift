@@ -107,6 +107,9 @@ public struct TemplateBuilder {
         let lastData = headerRow + max(inputCount, 1)
 
         sheet.freeze(rows: headerRow)
+        // A report's statistics block fills most of a page: its table starts the next page, so that the table's
+        // header row is never left alone at the foot of the first.
+        if withHeader && form.layout == .report && headerRows.count >= 6 { sheet.pageBreaksBefore.insert(headerRow) }
         sheet.printSetup = PrintSetup(titleRows: headerRow...headerRow)
         sheet.printSetup?.a3 = form.paper == "A3"
 
@@ -223,14 +226,14 @@ public struct TemplateBuilder {
         for (k, span) in spans.enumerated() {
             let field = fields[k]
             for c in span.label { cells[c - 1] = .empty(styles.label) }
-            cells[span.label.lowerBound - 1] = .text(label(field), styles.label)
+            let labelWidth = span.label.reduce(0.0) { $0 + TemplateBuilder.width(widths, $1) }
+            cells[span.label.lowerBound - 1] = .text(TemplateBuilder.broken(label(field), width: labelWidth), styles.label)
             let valueStyle = styles.headerValue(for: field)
             for c in span.value where c <= n { cells[c - 1] = .empty(valueStyle) }
             if let value = headerValue(field) {
                 cells[span.value.lowerBound - 1] = dataCell(value, field: field, styles: styles, header: true)
             }
-            let labelWidth = span.label.reduce(0.0) { $0 + TemplateBuilder.width(widths, $1) }
-            lines = max(lines, TemplateBuilder.lines(label(field), width: labelWidth))
+            lines = max(lines, TemplateBuilder.lines(TemplateBuilder.broken(label(field), width: labelWidth), width: labelWidth))
             if span.label.count > 1 { sheet.merge(CellRange(firstRow: row, firstColumn: span.label.lowerBound, lastRow: row, lastColumn: span.label.upperBound)) }
             if span.value.count > 1 && span.value.upperBound <= n {
                 sheet.merge(CellRange(firstRow: row, firstColumn: span.value.lowerBound, lastRow: row, lastColumn: span.value.upperBound))
@@ -466,6 +469,14 @@ public struct TemplateBuilder {
 
     /// A label as printed: required fields are prefixed with `*` (importers strip it).
     static func label(_ field: Field) -> String { (field.required ? "*" : "") + field.label }
+
+    /// A label too long for one line of `width`, broken before its parenthesis (“办结投诉举报案件” / “（本月，件）”)
+    /// rather than wherever the line runs out.
+    static func broken(_ label: String, width: Double) -> String {
+        guard Double(DisplayWidth.columns(label)) > width - 1, let open = label.firstIndex(of: "（"),
+              open != label.startIndex else { return label }
+        return label[..<open] + "\n" + label[open...]
+    }
 
     /// Empty input rows after the rows a template carries forward.
     static let rowsAfterCarried = 10

@@ -17,6 +17,8 @@ public final class Worksheet {
     public var showGridLines = true
     /// Print setup, `nil` for the application's defaults.
     public var printSetup: PrintSetup?
+    /// Rows a printed page starts with (manual page breaks before them).
+    public var pageBreaksBefore: Set<Int> = []
     /// Protection, `nil` for none. Cells whose format has `locked: false` stay editable.
     public var protection: SheetProtection?
     /// The auto-filter range (header row and data rows).
@@ -287,6 +289,19 @@ public final class Worksheet {
                 w.element("oddFooter", footer)
                 w.end()
             }
+        }
+        if !pageBreaksBefore.isEmpty {
+            w.start("rowBreaks")
+            w.attribute("count", pageBreaksBefore.count)
+            w.attribute("manualBreakCount", pageBreaksBefore.count)
+            for row in pageBreaksBefore.sorted() {
+                w.start("brk")
+                w.attribute("id", row - 1)  // the break is after row id (1-based)
+                w.attribute("max", 16383)
+                w.attribute("man", 1)
+                w.end()
+            }
+            w.end()
         }
         if let legacyDrawingRelationship {
             w.start("legacyDrawing"); w.attribute("r:id", legacyDrawingRelationship); w.end()

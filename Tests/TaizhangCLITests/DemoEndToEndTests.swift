@@ -47,7 +47,7 @@ import TaizhangCore
                     cells = [c for c in row if c is not None]
                     for label, value in zip(cells, cells[1:]):
                         if isinstance(label, str) and "（累计，" in label and isinstance(value, (int, float)):
-                            key = label.strip("*").replace("累计，", "")
+                            key = label.strip("*").replace("\\n", "").replace("累计，", "")
                             totals[key] = totals.get(key, 0) + int(value)
             print(json.dumps(totals, ensure_ascii=False))
             """
