@@ -309,7 +309,8 @@ public struct TemplateBuilder {
                 let text = describe(field)
                 let required = field.required ? "是" : (field.requiredWhen != nil ? "视情况" : "否")
                 try sheet.writeRow([.text(field.label, styles.text), .text(required, styles.centered), .text(text, styles.text)],
-                                   height: max(20, Double(TemplateBuilder.lines(text, width: textWidth)) * 15 + 6))
+                                   height: max(20, Double(max(TemplateBuilder.lines(text, width: textWidth),
+                                                              TemplateBuilder.lines(field.label, width: 18))) * 15 + 6))
                 row += 1
             }
         }
