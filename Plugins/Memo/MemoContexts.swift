@@ -121,8 +121,11 @@ public enum MemoContexts {
     /// are left out.
     public static func correctionNotice(findings: [Finding], fileName: String, form: Form, unit: ReportingUnit,
                                         formSet: FormSet, deadline: CivilDate? = nil, contact: String? = nil,
-                                        contactPhone: String? = nil) -> MemoContext {
+                                        contactPhone: String? = nil, annotatedFile: String? = nil,
+                                        markedCells: Int = 0) -> MemoContext {
         var context = campaign(formSet)
+        context["annotated_file"] = .text(annotatedFile ?? "")
+        context["marked_cells"] = .number(markedCells)
         context["unit_name"] = .text(unit.name)
         context["unit_short"] = .text(unit.shortName)
         context["file_name"] = .text(fileName)
@@ -204,10 +207,12 @@ public struct Memos: Sendable {
     /// The return-for-correction notice (template `correction-notice`).
     public func correctionNotice(findings: [Finding], fileName: String, form: Form, unit: ReportingUnit,
                                  formSet: FormSet, date: CivilDate, deadline: CivilDate? = nil,
-                                 contact: String? = nil, contactPhone: String? = nil) throws -> OfficialDocument {
+                                 contact: String? = nil, contactPhone: String? = nil, annotatedFile: String? = nil,
+                                 markedCells: Int = 0) throws -> OfficialDocument {
         let context = MemoContexts.correctionNotice(findings: findings, fileName: fileName, form: form, unit: unit,
                                                     formSet: formSet, deadline: deadline, contact: contact,
-                                                    contactPhone: contactPhone)
+                                                    contactPhone: contactPhone, annotatedFile: annotatedFile,
+                                                    markedCells: markedCells)
         return try templates.template("correction-notice").render(context, date: date)
     }
 

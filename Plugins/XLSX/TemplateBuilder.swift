@@ -26,6 +26,57 @@ import TaizhangCore
 public struct TemplateBuilder {
     /// The document to lay out.
     public var document: LedgerDocument
+    /// Findings to mark in the cells they are about (an annotated return): red for errors, yellow for warnings,
+    /// with a comment saying what to fix.
+    public var annotations: [Annotation] = []
+    /// For an annotated return: the findings listed on a first sheet (退回修改意见), each linked to its cell, and
+    /// the returned file's name.
+    public var returned: (fileName: String, findings: [Finding])?
+
+    /// Where a finding stands in the document: a header field (`table` nil) or a table's row (its index among
+    /// the document's rows) and column.
+    public struct Annotation: Sendable {
+        public var table: String?
+        public var row: Int?
+        public var field: String
+        public var finding: Finding
+        public init(table: String?, row: Int?, field: String, finding: Finding) {
+            self.table = table
+            self.row = row
+            self.field = field
+            self.finding = finding
+        }
+    }
+
+    /// The annotated cells' addresses as laid out (`'整改工作台账'!H9`), by annotation key.
+    private final class Addresses: @unchecked Sendable {
+        var byKey: [String: String] = [:]
+    }
+    private let addresses = Addresses()
+
+    private static func key(_ table: String?, _ row: Int?, _ field: String) -> String {
+        "\(table ?? "")|\(row.map(String.init) ?? "")|\(field)"
+    }
+
+    private func annotations(_ table: String?, _ row: Int?, _ field: String) -> [Finding] {
+        annotations.filter { $0.table == table && $0.row == row && $0.field == field }.map(\.finding)
+    }
+
+    /// Marks `cell` when findings are about it: the fill, a comment, and its address for the list.
+    private func mark(_ cell: Cell, findings: [Finding], key: String, sheet: Worksheet, row: Int, column: Int,
+                      styles: Styles) -> Cell {
+        guard !findings.isEmpty else { return cell }
+        let isError = findings.contains { $0.severity == .error }
+        var marked = cell
+        switch cell.data {
+        case .date: marked.style = isError ? styles.markErrorDate : styles.markWarningDate
+        case .number: marked.style = isError ? styles.markErrorNumber : styles.markWarningNumber
+        default: marked.style = isError ? styles.markError : styles.markWarning
+        }
+        sheet.addComment(row: row, column: column, text: findings.map { "\($0.severity.label)：\($0.message)" }.joined(separator: "\n"))
+        addresses.byKey[key] = "\(Workbook.quotedSheetName(sheet.name))!\(CellRange.columnName(column))\(row)"
+        return marked
+    }
     /// Rows below the input rows that still get validations, for rows units append.
     public var extraValidatedRows = 800
 
@@ -56,6 +107,9 @@ public struct TemplateBuilder {
             }
         }
 
+        // An annotated return opens on the list of what to fix.
+        let returnedSheet = try returned.map { _ throws(ExportError) in try book.addSheet(TemplateBuilder.returnedSheetName) }
+
         switch form.layout {
         case .ledger, .report:
             for (i, table) in form.tables.enumerated() {
@@ -77,6 +131,7 @@ public struct TemplateBuilder {
         if document.purpose == .template {  // data written out has nothing left to fill in
             try writeInstructions(try book.addSheet(TemplateBuilder.instructionsSheetName), styles: styles)
         }
+        if let returnedSheet, let returned { try writeReturned(returnedSheet, returned: returned, styles: styles) }
         let optionsSheet = try book.addSheet(TemplateBuilder.optionsSheetName)
         optionsSheet.isHidden = true
         try options.write(to: optionsSheet, style: styles.plain)
@@ -151,7 +206,13 @@ public struct TemplateBuilder {
             var lines = 1
             for (i, field) in columns.enumerated() {
                 var cell = Cell.empty(styles.input(for: field))
-                if r < records.count {
+                if r < records.count, !annotations.isEmpty {
+                    if let value = records[r][field.key] { cell = dataCell(value, field: field, styles: styles) }
+                    cell = mark(cell, findings: annotations(table.id, r, field.key),
+                                key: TemplateBuilder.key(table.id, r, field.key), sheet: sheet, row: firstData + r,
+                                column: i + 1, styles: styles)
+                    if case .text(let text) = cell.data { lines = max(lines, TemplateBuilder.lines(text, width: widths[i])) }
+                } else if r < records.count {
                     if let value = records[r][field.key] {
                         cell = dataCell(value, field: field, styles: styles)
                         if case .text(let text) = cell.data { lines = max(lines, TemplateBuilder.lines(text, width: widths[i])) }
@@ -233,6 +294,9 @@ public struct TemplateBuilder {
             if let value = headerValue(field) {
                 cells[span.value.lowerBound - 1] = dataCell(value, field: field, styles: styles, header: true)
             }
+            cells[span.value.lowerBound - 1] = mark(cells[span.value.lowerBound - 1], findings: annotations(nil, nil, field.key),
+                                                    key: TemplateBuilder.key(nil, nil, field.key), sheet: sheet, row: row,
+                                                    column: span.value.lowerBound, styles: styles)
             lines = max(lines, TemplateBuilder.lines(TemplateBuilder.broken(label(field), width: labelWidth), width: labelWidth))
             if span.label.count > 1 { sheet.merge(CellRange(firstRow: row, firstColumn: span.label.lowerBound, lastRow: row, lastColumn: span.label.upperBound)) }
             if span.value.count > 1 && span.value.upperBound <= n {
@@ -479,6 +543,41 @@ public struct TemplateBuilder {
         return label[..<open] + "\n" + label[open...]
     }
 
+    /// The first sheet of an annotated return.
+    public static let returnedSheetName = "退回修改意见"
+
+    /// The list of findings: what, where (a link to the marked cell), and how serious; on A4 portrait, wrapped.
+    private func writeReturned(_ sheet: Worksheet, returned: (fileName: String, findings: [Finding]),
+                               styles: Styles) throws(ExportError) {
+        let widths: [Double] = [5, 22, 6, 53]  // 86 units: A4 portrait at 9 pt or more
+        for (i, width) in widths.enumerated() { sheet.setColumn(i + 1, width: width) }
+        sheet.printSetup = PrintSetup(landscape: false, titleRows: 2...2)
+        sheet.freeze(rows: 2)
+        let shown = returned.findings.filter { $0.severity >= .warning }
+        let errors = shown.filter { $0.severity == .error }.count
+        let title = "“\(returned.fileName)”退回修改意见：\(errors) 处错误、\(shown.count - errors) 处警告（标红的单元格为错误，标黄的为警告，批注中有修改要求）"
+        try sheet.writeRow([.text(title, styles.title)] + Array(repeating: .empty(styles.title), count: 3),
+                           height: Double(TemplateBuilder.lines(title, width: widths.reduce(0, +) / 1.6)) * 26 + 10)
+        sheet.merge(CellRange(firstRow: 1, firstColumn: 1, lastRow: 1, lastColumn: 4))
+        try sheet.writeRow([.text("序号", styles.columnHeader), .text("位置（点击跳转）", styles.columnHeader),
+                            .text("级别", styles.columnHeader), .text("问题及修改要求", styles.columnHeader)], height: 24)
+        for (i, finding) in shown.enumerated() {
+            let place = finding.location.description
+            let annotation = annotations.first { $0.finding == finding }
+            let target = annotation.flatMap { addresses.byKey[TemplateBuilder.key($0.table, $0.row, $0.field)] }
+            let placeCell: Cell
+            if let target {
+                let escaped = place.replacingOccurrences(of: "\"", with: "\"\"")
+                placeCell = Cell(.formula("HYPERLINK(\"#\(target.replacingOccurrences(of: "\"", with: "\"\""))\",\"\(escaped)\")"), style: styles.text)
+            } else {
+                placeCell = .text(place, styles.text)
+            }
+            let lines = max(TemplateBuilder.lines(place, width: widths[1]), TemplateBuilder.lines(finding.message, width: widths[3]))
+            try sheet.writeRow([.number(Double(i + 1), styles.centered), placeCell, .text(finding.severity.label, styles.centered),
+                                .text(finding.message, styles.text)], height: max(20, Double(lines) * 15 + 6))
+        }
+    }
+
     /// Empty input rows after the rows a template carries forward.
     static let rowsAfterCarried = 10
 
@@ -563,6 +662,7 @@ public struct TemplateBuilder {
 private struct Styles {
     let title, label, columnHeader, plain, note, text, centered: CellStyle
     let inputText, inputWrapped, inputCentered, date, number, headerText, headerLong, headerDate, headerNumber, decimal, headerDecimal: CellStyle
+    let markError, markWarning, markErrorDate, markWarningDate, markErrorNumber, markWarningNumber: CellStyle
 
     init(_ book: Workbook) {
         let font = "宋体"
@@ -584,6 +684,13 @@ private struct Styles {
         headerDate = book.style(CellFormat(fontName: font, border: true, horizontal: .left, numberFormat: CellFormat.isoDate, locked: false))
         headerNumber = book.style(CellFormat(fontName: font, border: true, horizontal: .left, numberFormat: "0", locked: false))
         headerDecimal = book.style(CellFormat(fontName: font, border: true, horizontal: .left, numberFormat: "0.0#", locked: false))
+        // An annotated return's faulty cells: red for errors, yellow for warnings (still input cells).
+        markError = book.style(CellFormat(fontName: font, fill: "FFC7CE", border: true, vertical: .top, wrap: true, locked: false))
+        markWarning = book.style(CellFormat(fontName: font, fill: "FFEB9C", border: true, vertical: .top, wrap: true, locked: false))
+        markErrorDate = book.style(CellFormat(fontName: font, fill: "FFC7CE", border: true, horizontal: .center, numberFormat: CellFormat.isoDate, locked: false))
+        markWarningDate = book.style(CellFormat(fontName: font, fill: "FFEB9C", border: true, horizontal: .center, numberFormat: CellFormat.isoDate, locked: false))
+        markErrorNumber = book.style(CellFormat(fontName: font, fill: "FFC7CE", border: true, horizontal: .right, numberFormat: "0", locked: false))
+        markWarningNumber = book.style(CellFormat(fontName: font, fill: "FFEB9C", border: true, horizontal: .right, numberFormat: "0", locked: false))
     }
 
     func input(for field: Field) -> CellStyle {

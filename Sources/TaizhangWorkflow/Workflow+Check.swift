@@ -58,7 +58,7 @@ extension Workflow {
             checked = checker.validate(read, fileName: name, references: index, facts: facts)
         }
         if let annotate {
-            try writeAnnotatedWorkbook(source: source, findings: checked.report.findings, fileName: name, to: annotate,
+            try writeAnnotatedWorkbook(read: read, checked: checked, fileName: name, to: annotate,
                                        protecting: [file] + references)
         }
         return checked
@@ -83,19 +83,60 @@ extension Workflow {
         return checked
     }
 
-    /// Writes the annotated workbook (faulty cells marked and commented, a findings sheet) atomically.
-    func writeAnnotatedWorkbook(source: any SheetSource, findings: [Finding], fileName: String, to path: String,
-                                protecting inputs: [String] = []) throws {
+    /// Writes the annotated return atomically: the unit's values as they sent them (`read`) in the official
+    /// template for the unit, form and period, every finding marked at its cell with what to fix, and a first
+    /// sheet listing the findings (``CorrectionWorkbook``).
+    /// Returns how many cells it marked.
+    @discardableResult
+    func writeAnnotatedWorkbook(read: LedgerReader.Result, checked: CheckedLedger, fileName: String, to path: String,
+                                protecting inputs: [String] = []) throws -> Int {
         try OutputGuard.check(path, inputs: inputs)
+        let form = read.input.form
+        // The values as the unit wrote them: text stays text, numbers and dates as read.
+        func raw(_ value: CellValue) -> Value? {
+            switch value {
+            case .empty: return nil
+            case .text(let text): return .text(text)
+            case .number(let n): return n.rounded() == n && abs(n) < 1e15 ? .integer(Int(n)) : .decimal(n)
+            case .date(let date, _): return .date(date)
+            case .boolean(let b): return .text(b ? "是" : "否")
+            case .error(let e): return .text(e)
+            }
+        }
+        var document = LedgerDocument(form: form, formSet: formSet, unit: checked.document.unit ?? read.expectedUnit,
+                                      period: checked.document.period ?? read.expectedPeriod, purpose: .template)
+        for (key, cell) in read.input.header { document.header[key] = raw(cell.value) }
+        var rowIndex: [String: [Int: Int]] = [:]  // table → sheet row → index
+        for table in form.tables {
+            let rows = read.input.tables[table.id] ?? []
+            document.rows[table.id] = rows.map { row in
+                TaizhangCore.Record(values: row.cells.compactMapValues { raw($0.value) })
+            }
+            for (i, row) in rows.enumerated() { if let r = row.location.row { rowIndex[table.id, default: [:]][r] = i } }
+        }
+        // Each finding at the field it is about: a header field, or a table row's column.
+        var annotations: [TemplateBuilder.Annotation] = []
+        for finding in checked.report.findings where finding.severity >= .warning {
+            guard let field = finding.location.field else { continue }
+            if form.headerField(field) != nil, finding.location.inHeader == true || form.tables.allSatisfy({ $0.column(field) == nil }) {
+                annotations.append(.init(table: nil, row: nil, field: field, finding: finding))
+            } else if let row = finding.location.row,
+                      let table = form.tables.first(where: { $0.column(field) != nil && rowIndex[$0.id]?[row] != nil }),
+                      let index = rowIndex[table.id]?[row] {
+                annotations.append(.init(table: table.id, row: index, field: field, finding: finding))
+            }
+        }
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {
-            try CorrectionWorkbook.write(source: source, findings: findings, fileName: fileName, to: temporary.path)
+            try CorrectionWorkbook.write(document, annotations: annotations, findings: checked.report.findings,
+                                         fileName: fileName, to: temporary.path)
             if rename(temporary.path, url.path) != 0 { throw WorkflowError(.cannotWrite, subject: path) }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
         }
+        return Set(annotations.map { "\($0.table ?? "")|\($0.row ?? -1)|\($0.field)" }).count
     }
 }

@@ -5,13 +5,15 @@ import TaizhangStore
 extension Workflow {
     /// The return-for-correction notice (退回修改通知) for a stored, rejected submission; `nil` when the
     /// submission has no report naming its unit and form (a refused file).
+    /// `annotatedFile` names the annotated return sent with it and `markedCells` how many cells it marks.
     public func correctionNotice(submission: Int64, fileName: String, workspace: Workspace, date: CivilDate,
-                                 deadline: CivilDate? = nil) throws -> (notice: OfficialDocument, unit: ReportingUnit, form: Form)? {
+                                 deadline: CivilDate? = nil, annotatedFile: String? = nil,
+                                 markedCells: Int = 0) throws -> (notice: OfficialDocument, unit: ReportingUnit, form: Form)? {
         guard let report = try storedReport(submission: submission, workspace: workspace),
               let unit = report.unit.flatMap(formSet.unit(id:)), let form = formSet.form(report.form) else { return nil }
         let notice = try memos.correctionNotice(
             findings: report.findings.filter { $0.severity >= .warning }, fileName: fileName, form: form, unit: unit,
-            formSet: formSet, date: date, deadline: deadline)
+            formSet: formSet, date: date, deadline: deadline, annotatedFile: annotatedFile, markedCells: markedCells)
         return (notice, unit, form)
     }
 
@@ -29,12 +31,18 @@ extension Workflow {
         let name = URL(fileURLWithPath: path).lastPathComponent
         let base = (directory as NSString).appendingPathComponent((name as NSString).deletingPathExtension)
         var written: [String] = []
+        // Read again as it was when received (no hints): the same cells the stored report speaks of.
         let (source, _) = try FileOpener(registry: registry).open(path, displayName: name)
-        try writeAnnotatedWorkbook(source: source, findings: report.findings, fileName: name, to: base + "_退回修改.xlsx")
+        let read = try LedgerReader(formSet: formSet).read(source, fileName: name)
+        var checked = LedgerChecker(formSet: formSet).validate(read, fileName: name, references: nil)
+        checked.report = report
+        let marked = try writeAnnotatedWorkbook(read: read, checked: checked, fileName: name, to: base + "_退回修改.xlsx")
         written.append(base + "_退回修改.xlsx")
         if case .document(let exporter) = try outputFormat(noticeFormat),
            let (notice, _, _) = try correctionNotice(submission: submission, fileName: name, workspace: workspace,
-                                                     date: clock.today) {
+                                                     date: clock.today,
+                                                     annotatedFile: ((base + "_退回修改.xlsx") as NSString).lastPathComponent,
+                                                     markedCells: marked) {
             let file = base + "_退回修改通知.\(exporter.format.fileExtensions[0])"
             try write(notice, with: exporter, to: file)
             written.append(file)

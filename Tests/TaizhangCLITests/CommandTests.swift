@@ -186,7 +186,7 @@ import TaizhangStore
         // The marked workbook reads back, and its findings sheet comes first.
         let inspect = try Taizhang.run(["inspect", out.appendingPathComponent("\(base)_退回修改.xlsx").path, "--json"])
         #expect(inspect.status == 0)
-        #expect(inspect.stdout.contains("问题清单"))
+        #expect(inspect.stdout.contains("退回修改意见"))
         #expect(inspect.stdout.contains("随便"))
     }
 }

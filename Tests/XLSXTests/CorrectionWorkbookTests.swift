@@ -26,15 +26,24 @@ import TaizhangXLSX
         let checked = try LedgerChecker(formSet: set).check(source, fileName: "鞍山.xlsx")
         let errors = checked.report.findings.filter { $0.severity == .error }
         #expect(Set(errors.map(\.code)) == [.invalidDate, .missingValue])
+        // The return: the template holding the unit's values as sent, each finding at its row and field.
+        var returned = LedgerDocument(form: document.form, formSet: set, unit: document.unit, period: document.period,
+                                      header: document.header, rows: document.rows, purpose: .template)
+        returned.rows["main"]![1]["deadline"] = .text("尽快")
+        // Rows 1 and 3 (from 0) were spoiled: the template lays them out where the original had them.
+        let annotations = errors.map { f in
+            TemplateBuilder.Annotation(table: "main", row: f.code == .invalidDate ? 1 : 3, field: f.location.field!, finding: f)
+        }
         let out = dir.appendingPathComponent("退回.xlsx")
-        try CorrectionWorkbook.write(source: source, findings: checked.report.findings, fileName: "鞍山.xlsx", to: out.path)
+        try CorrectionWorkbook.write(returned, annotations: annotations, findings: checked.report.findings,
+                                     fileName: "鞍山.xlsx", to: out.path)
 
         let refs = errors.compactMap { f in f.location.cellReference.map { "\(f.location.sheet!)!\($0)" } }
         #expect(refs.count == 2)
         let script = """
             import json, sys, openpyxl
             wb = openpyxl.load_workbook(sys.argv[1])
-            out = {"sheets": wb.sheetnames, "list": [list(r) for r in wb["问题清单"].iter_rows(min_row=3, values_only=True)]}
+            out = {"sheets": wb.sheetnames, "list": [list(r) for r in wb["退回修改意见"].iter_rows(min_row=3, values_only=True)]}
             marks = {}
             for ref in sys.argv[2:]:
                 sheet, cell = ref.split("!")
@@ -49,7 +58,7 @@ import TaizhangXLSX
         #expect(run.status == 0, "\(run.stderr)")
         let result = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
         let sheets = result["sheets"] as! [String]
-        #expect(sheets.first == "问题清单")
+        #expect(sheets.first == "退回修改意见")
         #expect(sheets.contains("整改工作台账"))
         #expect((result["list"] as! [[Any]]).count == 2)
         #expect(result["form"] as? String == "rectification")
