@@ -12,9 +12,11 @@ public enum CorrectionWorkbook {
     /// Writes `document` (a template holding the unit's values as they sent them) with `annotations` marked and
     /// `findings` listed, to `path`.
     public static func write(_ document: LedgerDocument, annotations: [TemplateBuilder.Annotation], findings: [Finding],
-                             fileName: String, to path: String) throws {
+                             fileName: String, extraColumns: [String: (labels: [String], rows: [[String: String]])] = [:],
+                             to path: String) throws {
         var builder = TemplateBuilder(document: document)
         builder.annotations = annotations
+        builder.extraColumns = extraColumns
         builder.returned = (fileName, findings)
         let book = try builder.build()
         defer { book.removeTemporaryFiles() }

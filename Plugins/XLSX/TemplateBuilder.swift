@@ -32,6 +32,10 @@ public struct TemplateBuilder {
     /// For an annotated return: the findings listed on a first sheet (退回修改意见), each linked to its cell, and
     /// the returned file's name.
     public var returned: (fileName: String, findings: [Finding])?
+    /// For an annotated return: the columns the unit added that the form does not know, by table id — their
+    /// labels, and each row's texts by label (rows in the order of the document's rows). Kept to the right of
+    /// the table after a blank column, each headed “原表另有：…”.
+    public var extraColumns: [String: (labels: [String], rows: [[String: String]])] = [:]
 
     /// Where a finding stands in the document: a header field (`table` nil) or a table's row (its index among
     /// the document's rows) and column.
@@ -151,6 +155,8 @@ public struct TemplateBuilder {
                                             budget: form.paper == "A3" ? TemplateBuilder.a3WidthBudget : TemplateBuilder.pageWidthBudget)
         let n = max(columns.count, 2)
         for (i, width) in widths.enumerated() { sheet.setColumn(i + 1, width: width) }
+        let extra = extraColumns[table.id].flatMap { $0.labels.isEmpty ? nil : $0 }
+        for k in extra?.labels.indices ?? 0..<0 { sheet.setColumn(columns.count + 2 + k, width: 16) }
 
         // Plan the header block first: frozen panes and print titles need the header row's number.
         let headerRows = withHeader ? headerBlockRows(form.header, pairsPerRow: n >= 4 ? 2 : 1) : []
@@ -195,6 +201,10 @@ public struct TemplateBuilder {
         let headerHeight = columns.enumerated().map { i, field in
             TemplateBuilder.lines(label(field), width: widths[i])
         }.max() ?? 1
+        if let extra {
+            headerCells.append(.empty())
+            for label in extra.labels { headerCells.append(.text("原表另有：\(label)", styles.columnHeader)) }
+        }
         try sheet.writeRow(headerCells, at: headerRow, height: max(24, Double(headerHeight) * 15 + 6))
 
         // A reference column's key typed in a new row shows the referenced row's texts (its 问题描述).
@@ -229,6 +239,10 @@ public struct TemplateBuilder {
                     cell = Cell(.formula(formula), style: styles.input(for: field))
                 }
                 cells.append(cell)
+            }
+            if let extra, r < extra.rows.count {
+                cells.append(.empty())
+                for label in extra.labels { cells.append(.text(extra.rows[r][label] ?? "", styles.text)) }
             }
             let height = r < records.count ? max(20, Double(lines) * 15 + 4) : 22
             try sheet.writeRow(cells, height: height)

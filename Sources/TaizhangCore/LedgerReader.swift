@@ -174,6 +174,8 @@ public struct LedgerReader: Sendable {
                     location: Location(file: fileName, sheet: sheetName, row: place.headerRow, column: column, columnLabel: label),
                     message: "“\(label)”列不属于本表，已忽略"))
             }
+            let extraLabels = Dictionary(place.unmapped, uniquingKeysWith: { a, _ in a })
+            input.extraColumns[table.id] = place.unmapped.map(\.1)
             var rows: [MappedRow] = []
             var ended = false
             try source.readRows(sheet: place.sheet) { row in
@@ -194,13 +196,18 @@ public struct LedgerReader: Sendable {
                 case .data: break
                 }
                 var cells: [String: MappedCell] = [:]
+                var extra: [String: CellValue] = [:]
                 for cell in row.cells {
-                    guard let key = place.mapping[cell.column] else { continue }
+                    guard let key = place.mapping[cell.column] else {
+                        if let label = extraLabels[cell.column], !cell.value.isBlank { extra[label] = cell.value }
+                        continue
+                    }
                     cells[key] = MappedCell(value: cell.value, location: Location(
                         file: fileName, sheet: sheetName, row: row.row, column: cell.column,
                         columnLabel: place.labels[cell.column]))
                 }
-                rows.append(MappedRow(location: Location(file: fileName, sheet: sheetName, row: row.row), cells: cells))
+                rows.append(MappedRow(location: Location(file: fileName, sheet: sheetName, row: row.row), cells: cells,
+                                      extra: extra))
                 return true
             }
             input.tables[table.id] = rows

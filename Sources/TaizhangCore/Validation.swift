@@ -17,10 +17,13 @@ public struct MappedRow: Hashable, Sendable {
     public var location: Location
     /// The cells by field key; a field without a cell was empty (or its column is absent).
     public var cells: [String: MappedCell]
+    /// Cells of columns the unit added that the form does not know, by their label (kept, not validated).
+    public var extra: [String: CellValue] = [:]
 
-    public init(location: Location, cells: [String: MappedCell]) {
+    public init(location: Location, cells: [String: MappedCell], extra: [String: CellValue] = [:]) {
         self.location = location
         self.cells = cells
+        self.extra = extra
     }
 }
 
@@ -36,6 +39,8 @@ public struct LedgerInput: Sendable {
     /// Rows by table id.
     public var tables: [String: [MappedRow]]
     /// Columns absent from the file, by table id (reported once, not on every row).
+    /// Labels of the columns a unit added that the form does not know, by table id, in the file's order.
+    public var extraColumns: [String: [String]] = [:]
     public var absentColumns: [String: Set<String>]
     /// Where each table is (its sheet), for findings about the table as a whole.
     public var tablePlaces: [String: Location]

@@ -130,8 +130,14 @@ extension Workflow {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {
+            // Columns the unit added are kept beside the table, not dropped.
+            var extras: [String: (labels: [String], rows: [[String: String]])] = [:]
+            for table in form.tables {
+                guard let labels = read.input.extraColumns[table.id], !labels.isEmpty else { continue }
+                extras[table.id] = (labels, (read.input.tables[table.id] ?? []).map { $0.extra.mapValues(\.displayText) })
+            }
             try CorrectionWorkbook.write(document, annotations: annotations, findings: checked.report.findings,
-                                         fileName: fileName, to: temporary.path)
+                                         fileName: fileName, extraColumns: extras, to: temporary.path)
             if rename(temporary.path, url.path) != 0 { throw WorkflowError(.cannotWrite, subject: path) }
         } catch {
             try? FileManager.default.removeItem(at: temporary)

@@ -89,6 +89,17 @@ print(json.dumps(out, ensure_ascii=False, default=str))
             .flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
         #expect((1...4).contains(pages), "\(pages) pages")
 
+        // A column the unit added (本溪's home-made layout has one) is kept beside the table, labelled.
+        let handmade = demo.appendingPathComponent("2-各单位报送/2024-06_本溪市工业和信息化局_整改工作台账（自制表）.xlsx").path
+        let kept = dir.appendingPathComponent("本溪.xlsx").path
+        _ = try Taizhang.run(["check", handmade, "--annotate", kept])
+        let extra = try ExternalProgram.python("""
+            import sys, openpyxl
+            ws = openpyxl.load_workbook(sys.argv[1])["整改工作台账"]
+            print([c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("原表另有：")])
+            """, [kept])
+        #expect(extra.stdout.contains("原表另有：联络员"), "\(extra.stdout)\(extra.stderr)")
+
         // The notice names the annotated file and the cells to fix (ingest --annotate).
         let ws = dir.appendingPathComponent("ws.sqlite").path
         let returned = dir.appendingPathComponent("退回")
