@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Installs what Taizhang needs on a fresh Debian machine (run as root): the C libraries it is built on
-# (libxml2, libzip), and the real spreadsheet clients its tests open files with (LibreOffice, gnumeric,
-# openpyxl, XlsxWriter, python-calamine, openxml-audit (ECMA-376 and Excel's rules), libxlsxwriter for the
-# benchmark). Safe to run again.
+# Installs what Taizhang needs on a fresh Debian machine (run as root). Safe to run again.
+#   install-deps.sh build   the C libraries it is built on (libxml2, libzip): all the main job needs
+#   install-deps.sh         those, and the real clients its tests open files with (LibreOffice and the fonts
+#                           and PDF tools to look at what it prints, gnumeric, openpyxl, XlsxWriter,
+#                           python-calamine, openxml-audit for ECMA-376 and Excel's rules, jsonschema,
+#                           libxlsxwriter for the benchmark)
 set -euo pipefail
+mode="${1:-test}"
 
-packages=(pkg-config libxml2-dev libzip-dev libxlsxwriter-dev libreoffice-calc-nogui gnumeric unzip zip time poppler-utils fonts-noto-cjk)
+packages=(pkg-config libxml2-dev libzip-dev)
+if [ "$mode" != "build" ]; then
+  packages+=(libxlsxwriter-dev libreoffice-calc-nogui gnumeric unzip zip time poppler-utils fonts-noto-cjk)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -16,6 +22,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+if [ "$mode" = "build" ]; then exit 0; fi
 
 python_modules=(openpyxl xlsxwriter python_calamine jsonschema openxml_audit)
 pip_names=(openpyxl xlsxwriter python-calamine jsonschema openxml-audit)

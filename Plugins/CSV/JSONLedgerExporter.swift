@@ -16,7 +16,7 @@ import TaizhangCore
 /// one record per line.
 public struct JSONLedgerExporter: LedgerExporter {
     /// The JSON format's descriptor.
-    public static let descriptor = FormatDescriptor(id: "json", name: "JSON 数据（.json）", fileExtensions: ["json"])
+    public static let descriptor = FormatDescriptor(id: "json", name: "JSON 数据（.json）", fileExtensions: ["json"], isText: true)
 
     public init() {}
 

@@ -17,7 +17,10 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "检查报送的台账文件，列出需要修改的问题",
-        discussion: "退出码：0 没有问题；1 有需要修改或注意的问题；2 文件无法读取或被拒绝。")
+        discussion: """
+            例：taizhang check 沈阳_整改工作台账.xlsx --workspace taizhang.sqlite --annotate 沈阳_退回修改.xlsx
+            退出码：0 没有问题；1 有需要修改或注意的问题；2 文件无法读取或被拒绝。
+            """)
 
     @OptionGroup var formOptions: FormOptions
     @Argument(help: "要检查的文件（.xlsx 或 .csv）") var file: String
@@ -55,7 +58,10 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "把报送的台账规范化后另存为 csv、xlsx 或 json",
-        discussion: "只导出通过检查的值；有错误的单元格留空，并在标准错误中提示。退出码：0 成功；1 有错误的单元格；2 失败。")
+        discussion: """
+            例：taizhang export 抚顺_自查台账.xlsx --to csv --encoding gb18030 -o 抚顺_自查台账.csv
+            只导出通过检查的值；有错误的单元格留空，并在标准错误中提示。退出码：0 成功；1 有错误的单元格；2 失败。
+            """)
 
     @OptionGroup var formOptions: FormOptions
     @Argument(help: "报送的文件") var file: String
@@ -80,7 +86,8 @@ struct ExportCommand: ParsableCommand {
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "显示 .xlsx 文件中各工作表的全部非空单元格（按读取程序所见的类型和值）")
+        abstract: "显示 .xlsx 文件中各工作表的全部非空单元格（按读取程序所见的类型和值）",
+        discussion: "例：taizhang inspect 营口整改台账.xlsx --json")
 
     @Argument(help: "要查看的 .xlsx 文件") var file: String
     @Flag(help: "以 JSON 输出：{\"sheets\":[{\"name\":…,\"cells\":[{\"ref\":\"A1\",\"type\":…,\"value\":…}]}]}") var json = false

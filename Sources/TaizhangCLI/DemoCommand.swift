@@ -7,7 +7,10 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "演示完整流程：生成模板、模拟各单位报送（含逾期、错误、CSV 和自制表格）、接收、查看进展、生成汇总报告",
-        discussion: "所有文件写入 DIR（默认 taizhang-demo）；其中的工作区 taizhang.sqlite 每次重新生成。DIR 须是空目录或此前演示建立的目录。")
+        discussion: """
+            例：taizhang demo taizhang-demo
+            所有文件写入 DIR（默认 taizhang-demo）；其中的工作区 taizhang.sqlite 每次重新生成。DIR 须是空目录或此前演示建立的目录。
+            """)
 
     @OptionGroup var formOptions: FormOptions
     @Argument(help: "输出目录") var directory = "taizhang-demo"

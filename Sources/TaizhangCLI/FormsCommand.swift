@@ -27,7 +27,8 @@ struct FormsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "显示一张表单的全部字段与规则")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "显示一张表单的全部字段与规则",
+                                                        discussion: "例：taizhang forms show 整改工作台账")
         @OptionGroup var formOptions: FormOptions
         @Argument(help: "表单 id 或名称（如 rectification、整改工作台账）") var form: String
         @Flag(help: "以 JSON 输出表单定义") var json = false

@@ -9,6 +9,7 @@ struct IngestCommand: ParsableCommand {
         commandName: "ingest",
         abstract: "接收报送的文件（.xlsx、.csv、报送包 .zip 或目录），检查后存入工作区",
         discussion: """
+            例：taizhang ingest 收件箱/ --workspace taizhang.sqlite --annotate 退回/
             每个文件都会原样保存：通过检查的标记为“已接收”，有错误的标记为“已退回”并保存检查结果，\
             无法读取的标记为“已拒收”。同一文件再次接收不会重复保存；同一单位同一报送期的更正版本会取代原版本（原版本保留）。
             几个人可以同时向同一工作区接收文件：后来的会等待先来的写完。先收到整改台账、后收到自查台账时，\

@@ -21,10 +21,11 @@ struct PackageCommand: ParsableCommand {
         commandName: "package",
         abstract: "生成报送包（.zip）：本单位应报送的台账原件、CSV 副本、报送函和清单，附签名",
         discussion: """
-            单位：taizhang package --unit 沈阳 --period 2024-06 -o 沈阳_2024-06.zip --key keys/shenyang.key
+            单位：taizhang package --unit 沈阳 --period 2024-06 -o 沈阳_2024-06.zip
+            （用 taizhang keys new --unit 沈阳 在工作区旁 keys/ 生成的私钥签名；也可用 --key 指定）
             报送包中有 manifest.json（单位、报送期、各表版本、每个文件的大小和 SHA-256）和 manifest.sig（对清单的 Ed25519 签名）。
             应报送的台账不齐时拒绝生成并列出所缺，除非指定 --allow-incomplete。
-            省厅：taizhang package --province --period 2024-06 -o 全省_2024-06.zip --key keys/province.key
+            省厅：taizhang package --province --period 2024-06 -o 全省_2024-06.zip
             （全省汇总报表、进展情况报告和本期收到的各单位报送包）。
             """)
 
@@ -33,13 +34,16 @@ struct PackageCommand: ParsableCommand {
     @OptionGroup var who: SenderOptions
     @Option(help: ArgumentHelp("报送期", valueName: "YYYY-MM")) var period: YearMonth
     @Option(name: .shortAndLong, help: ArgumentHelp("输出的报送包文件", valueName: "FILE.zip")) var output: String
-    @Option(help: ArgumentHelp("签名私钥文件（taizhang keys new 生成）；不指定则不签名", valueName: "FILE")) var key: String?
+    @Option(help: ArgumentHelp("签名私钥文件，默认为工作区旁 keys/ 中 taizhang keys new 生成的本单位私钥；都没有则不签名",
+                               valueName: "FILE")) var key: String?
     @Option(help: ArgumentHelp("报送函的日期，默认为今天；省厅报送包为汇总的截至日期，默认为报送期的截止日", valueName: "YYYY-MM-DD"))
     var date: CivilDate?
     @Flag(name: .customLong("allow-incomplete"), help: "应报送的台账不齐时仍然生成（清单中注明所缺）") var allowIncomplete = false
 
     func run() throws {
         let workflow = try formOptions.workflow(workspace: workspaceOptions.path)
+        let key = self.key ?? workflow.defaultKey(for: who.sender, workspace: workspaceOptions.path)
+        if let key, self.key == nil { printError("使用签名私钥 \(key)") }
         let manifest = try workflow.buildParcel(
             sender: who.sender, period: period, workspace: try workspaceOptions.open(with: workflow), keyPath: key, date: date,
             allowIncomplete: allowIncomplete, output: output)
@@ -58,6 +62,7 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "核验报送包：完整、未被改动、确由所称单位签发",
         discussion: """
+            例：taizhang verify 沈阳_2024-06.zip --keys 公钥
             逐项列出发现的问题。公钥目录默认为工作区文件所在目录下的 keys/（其中每个单位一个 <单位标识>.pub，省厅为 province.pub）。
             退出码：0 核验通过；1 有问题；2 文件无法读取。
             """)
@@ -87,7 +92,8 @@ struct KeysCommand: ParsableCommand {
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "new",
-            abstract: "为单位（或省厅）生成 Ed25519 密钥对：<单位标识>.key（私钥，仅本人可读）和 <单位标识>.pub（公钥，交省厅）")
+            abstract: "为单位（或省厅）生成 Ed25519 密钥对：<单位标识>.key（私钥，仅本人可读）和 <单位标识>.pub（公钥，交省厅）",
+            discussion: "例：taizhang keys new --unit 沈阳   （写入工作区旁的 keys/，taizhang package 会自动使用）")
         @OptionGroup var formOptions: FormOptions
         @OptionGroup var workspaceOptions: WorkspaceOptions
         @OptionGroup var who: SenderOptions

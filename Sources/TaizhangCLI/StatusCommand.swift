@@ -7,7 +7,11 @@ import TaizhangWorkflow
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "查看报送情况、逾期未整改问题、分类统计和整治成果")
+        abstract: "查看报送情况、逾期未整改问题、分类统计和整治成果",
+        discussion: """
+            例：taizhang status --period 2024-06 --as-of 2024-06-28
+                taizhang status --period 2024-06 --to json | jq '.obligations[] | select(.standing == "missing")'
+            """)
 
     @OptionGroup var formOptions: FormOptions
     @OptionGroup var workspaceOptions: WorkspaceOptions
@@ -16,7 +20,7 @@ struct StatusCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("截至日期，默认为今天", valueName: "YYYY-MM-DD"))
     var asOf: CivilDate?
     @Flag(help: "以 JSON 输出") var json = false
-    @Option(help: ArgumentHelp("另存为文件的格式：xlsx、csv、json 或 memo（与 -o 一起使用）", valueName: "FORMAT"))
+    @Option(help: ArgumentHelp("输出格式：xlsx、csv、json 或 memo；不指定 -o 时 json 和 memo 输出到标准输出", valueName: "FORMAT"))
     var to: String?
     @Option(name: .shortAndLong, help: ArgumentHelp("输出文件（csv 时为目录）", valueName: "OUT")) var output: String?
 
@@ -26,7 +30,15 @@ struct StatusCommand: ParsableCommand {
         if let to {
             // The export computes the status itself: not twice.
             let scope = workflow.statusScope(period: period, asOf: asOf)
-            guard let output, let month = scope.period else { throw ValidationError("--to 须与 -o 一起使用，并有报送期") }
+            guard let month = scope.period else { throw ValidationError("请用 --period 指定报送期") }
+            guard let output else {
+                // Text formats go to standard output (to pipe into jq or a script); a workbook needs a file.
+                if let text = try workflow.statusText(workspace: workspace, period: month, asOf: scope.asOf, format: to) {
+                    FileHandle.standardOutput.write(Data(text.utf8))
+                    return
+                }
+                throw ValidationError("\(to) 格式须用 -o 指定输出文件")
+            }
             for path in try workflow.exportStatus(workspace: workspace, period: month, asOf: scope.asOf, format: to, to: output) {
                 say("已生成 \(path)")
             }
@@ -50,7 +62,11 @@ struct ReportCommand: ParsableCommand {
 
     struct Progress: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "progress", abstract: "每月工作进展：汇总工作簿（总览、各单位台账、逾期未整改问题）和全省进展情况报告")
+            commandName: "progress", abstract: "每月工作进展：汇总工作簿（总览、各单位台账、逾期未整改问题）和全省进展情况报告",
+            discussion: """
+                例：taizhang report progress --period 2024-06 -o 报告
+                    taizhang report progress --period 2024-06 --unit 沈阳 -o 报告   （沈阳自己的进展情况报告）
+                """)
         @OptionGroup var formOptions: FormOptions
         @OptionGroup var workspaceOptions: WorkspaceOptions
         @Option(help: ArgumentHelp("报送期", valueName: "YYYY-MM")) var period: YearMonth
@@ -82,7 +98,8 @@ struct ReportCommand: ParsableCommand {
 
     struct Summary: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "summary", abstract: "整治工作总结：各单位总结汇总工作簿和各单位的总结文本")
+            commandName: "summary", abstract: "整治工作总结：各单位总结汇总工作簿和各单位的总结文本",
+            discussion: "例：taizhang report summary -o 总结")
         @OptionGroup var formOptions: FormOptions
         @OptionGroup var workspaceOptions: WorkspaceOptions
         @Option(name: .shortAndLong, help: ArgumentHelp("输出目录", valueName: "DIR")) var output: String

@@ -65,11 +65,14 @@ struct FormOptions: ParsableArguments {
 
 /// Options of the commands that use the workspace.
 struct WorkspaceOptions: ParsableArguments {
-    @Option(name: .customLong("workspace"), help: ArgumentHelp("工作区数据库文件", valueName: "PATH"))
+    @Option(name: .customLong("workspace"), help: ArgumentHelp(
+        "工作区数据库文件，默认为环境变量 TAIZHANG_WORKSPACE，或当前目录的 taizhang.sqlite", valueName: "PATH"))
     var path = WorkspaceOptions.defaultPath
 
-    /// The workspace when none is named: `taizhang.sqlite` in the current folder.
-    static let defaultPath = "taizhang.sqlite"
+    /// The workspace when none is named: `$TAIZHANG_WORKSPACE`, else `taizhang.sqlite` in the current folder.
+    static var defaultPath: String {
+        ProcessInfo.processInfo.environment["TAIZHANG_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? "taizhang.sqlite"
+    }
 
     /// Opens the workspace, for reading unless `access` says otherwise (and remembers its path for messages
     /// about it). While another process holds it, says once that it is waiting.

@@ -7,7 +7,8 @@ import TaizhangWorkflow
 struct TemplateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "template",
-        abstract: "生成一个单位某一报送期的 Excel 填报模板")
+        abstract: "生成一个单位某一报送期的 Excel 填报模板",
+        discussion: "例：taizhang template 整改工作台账 --unit 沈阳 --period 2024-07 --workspace taizhang.sqlite -o 沈阳_整改工作台账.xlsx")
 
     @OptionGroup var formOptions: FormOptions
     @Argument(help: "表单 id 或名称（如 rectification、整改工作台账）") var form: String
@@ -34,7 +35,8 @@ struct TemplateCommand: ParsableCommand {
 struct TemplatesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "templates",
-        abstract: "按报送日程为每个填报单位生成该报送期应报的全部 Excel 模板")
+        abstract: "按报送日程为每个填报单位生成该报送期应报的全部 Excel 模板",
+        discussion: "例：taizhang templates --period 2024-07 --workspace taizhang.sqlite -o 7月模板")
 
     @OptionGroup var formOptions: FormOptions
     @Option(help: ArgumentHelp("报送期", valueName: "YYYY-MM")) var period: YearMonth

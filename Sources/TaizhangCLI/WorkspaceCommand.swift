@@ -11,7 +11,8 @@ struct WorkspaceCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "check", abstract: "检查工作区是否完好（不写入工作区）；退出码 0 完好，1 已损坏")
+            commandName: "check", abstract: "检查工作区是否完好（不写入工作区）；退出码 0 完好，1 已损坏",
+            discussion: "例：taizhang workspace check --workspace taizhang.sqlite")
         @OptionGroup var formOptions: FormOptions
         @OptionGroup var workspaceOptions: WorkspaceOptions
 
@@ -25,7 +26,8 @@ struct WorkspaceCommand: ParsableCommand {
 
     struct Backup: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "backup", abstract: "把工作区备份到一个新文件（别人正在接收文件时也可以备份）")
+            commandName: "backup", abstract: "把工作区备份到一个新文件（别人正在接收文件时也可以备份）",
+            discussion: "例：taizhang workspace backup 备份/taizhang-2024-06-28.sqlite")
         @OptionGroup var formOptions: FormOptions
         @OptionGroup var workspaceOptions: WorkspaceOptions
         @Argument(help: ArgumentHelp("备份文件（不能是已有的文件）", valueName: "FILE")) var destination: String
@@ -39,7 +41,8 @@ struct WorkspaceCommand: ParsableCommand {
 
     struct Restore: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "restore", abstract: "用备份文件替换工作区（原工作区改名保留，不删除）")
+            commandName: "restore", abstract: "用备份文件替换工作区（原工作区改名保留，不删除）",
+            discussion: "例：taizhang workspace restore 备份/taizhang-2024-06-28.sqlite")
         @OptionGroup var formOptions: FormOptions
         @OptionGroup var workspaceOptions: WorkspaceOptions
         @Argument(help: ArgumentHelp("备份文件", valueName: "FILE")) var backup: String

@@ -6,11 +6,15 @@ public struct FormatDescriptor: Hashable, Sendable, Codable {
     public var name: String
     /// File extensions without the dot, the preferred one first.
     public var fileExtensions: [String]
+    /// Whether the format is text a person or a program can read on standard output (JSON, a memo), not a binary
+    /// file (a workbook).
+    public var isText: Bool
 
-    public init(id: String, name: String, fileExtensions: [String]) {
+    public init(id: String, name: String, fileExtensions: [String], isText: Bool = false) {
         self.id = id
         self.name = name
         self.fileExtensions = fileExtensions
+        self.isText = isText
     }
 }
 

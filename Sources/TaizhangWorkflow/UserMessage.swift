@@ -33,7 +33,12 @@ public enum UserMessage {
             case .fileWriteVolumeReadOnly: return "无法写入\(subject)磁盘是只读的"
             case .fileWriteFileExists: return "文件已存在\(named)"
             case .fileReadCorruptFile: return "文件已损坏\(named)"
-            default: return "文件操作失败\(file.map { "（\($0)）" } ?? "")（错误代码 \(ns.code)）"
+            default:
+                // The system's reason, when Foundation passes it on (a file where a folder should be …).
+                if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+                    return posix(Int32(underlying.code), file: file)
+                }
+                return "文件操作失败\(file.map { "（\($0)）" } ?? "")（错误代码 \(ns.code)）"
             }
         }
         if ns.domain == NSPOSIXErrorDomain {

@@ -129,6 +129,20 @@ extension Workflow {
         return try ParcelWriter.write(manifest: manifest, files: files, key: key, to: output)
     }
 
+    /// The private key `keys new` made for `sender` beside the workspace at `workspace` (`keys/<id>.key`), when
+    /// it is there: what `package` signs with unless told otherwise.
+    public func defaultKey(for sender: ParcelSender, workspace: String) -> String? {
+        let id: String
+        switch sender {
+        case .province: id = ParcelKeys.provinceID
+        case .unit(let name):
+            guard let unit = try? formSet.resolveUnit(name) else { return nil }
+            id = unit.id
+        }
+        let path = (Parcels.defaultKeysDirectory(workspace: workspace) as NSString).appendingPathComponent("\(id).key")
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
     /// Verifies a package with the public keys in `keys` (`keys/` beside `workspace` by default).
     public func verifyParcel(path: String, keys: String?, workspace: String) throws -> ParcelVerdict {
         let verifier = ParcelVerifier(formSet: formSet,

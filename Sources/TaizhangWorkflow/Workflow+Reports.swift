@@ -46,6 +46,24 @@ extension Workflow {
         return written
     }
 
+    /// The status as text in `format` for standard output: what ``exportStatus(workspace:period:asOf:format:to:)``
+    /// writes to a file, for a text format that fits in one (JSON, the memo). `nil` for a format that needs a file
+    /// (a workbook) or several (CSV tables).
+    public func statusText(workspace: Workspace, period: YearMonth, asOf: CivilDate, format: String) throws -> String? {
+        let sink = MemorySink()
+        switch try outputFormat(format) {
+        case .document(let exporter):
+            guard exporter.format.isText,
+                  let memo = try provinceMemo(workspace: workspace, period: period, recipients: [], date: asOf) else { return nil }
+            try exporter.export(memo, to: sink)
+        case .ledger(let exporter):
+            guard exporter.format.isText, !exporter.writesOneTablePerFile,
+                  let progress = try provinceProgress(workspace: workspace, period: period, asOf: asOf) else { return nil }
+            try exporter.export(try ConsolidatedReport.progress(progress, workspace: workspace, formSet: formSet), to: sink)
+        }
+        return String(decoding: sink.bytes, as: UTF8.self)
+    }
+
     /// The status written to `output` in one format: a document format writes the province's memo, a ledger
     /// format the consolidated ledger (a folder of files where the format holds one table per file).
     public func exportStatus(workspace: Workspace, period: YearMonth, asOf: CivilDate, format: String,

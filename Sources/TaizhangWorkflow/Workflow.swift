@@ -46,6 +46,20 @@ public struct Workflow: Sendable {
     /// when another process holds the workspace and this one waits for it.
     public func openWorkspace(at path: String, for access: WorkspaceAccess = .write,
                               waiting: (@Sendable () -> Void)? = nil) throws -> Workspace {
+        if access == .write {
+            // The command that may create a workspace may create its folder too.
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+                // Made step by step with mkdir(2), so that the reason it fails is the system's own.
+                var made = folder.hasPrefix("/") ? "" : "."
+                for part in folder.split(separator: "/") {
+                    made += "/" + part
+                    if mkdir(made, 0o755) != 0 && errno != EEXIST {
+                        throw WorkflowError(.workspaceFolder, subject: folder, detail: UserMessage.posix(errno, file: made))
+                    }
+                }
+            }
+        }
         do {
             return try Workspace(path: path, access: access, waiting: waiting)
         } catch let error as WorkspaceError {

@@ -38,6 +38,7 @@ public struct WorkflowError: Error, Sendable, Equatable, CustomStringConvertible
         case unitRefused = "units.refused"
         case nothingReceived = "report.nothing-received"
         case unknownEncoding = "output.unknown-encoding"
+        case workspaceFolder = "workspace.folder"
     }
 
     /// The code.
@@ -92,6 +93,7 @@ public struct WorkflowError: Error, Sendable, Equatable, CustomStringConvertible
         case .demoFolderInUse:
             return "目录“\(s)”不是空的，也不是演示程序建立的；为免覆盖其中的文件，演示未运行。请换一个目录，或加 --force"
         case .destinationExists: return "“\(s)”已存在；请换一个文件名，或先删除它"
+        case .workspaceFolder: return "无法建立工作区所在的目录“\(s)”" + (detail.map { "：\($0)" } ?? "")
         case .unknownEncoding: return "不支持的编码“\(s)”" + (detail.map { "（\($0)）" } ?? "")
         case .nothingReceived: return detail ?? "没有\(s)已接收的报送"
         case .unitRefused: return "不能加入单位“\(s)”" + (detail.map { "：\($0)" } ?? "")

@@ -15,18 +15,25 @@ import TaizhangWorkflow
         return UserMessageTests.hasLatin.firstMatch(in: stripped, range: NSRange(stripped.startIndex..., in: stripped)) != nil
     }
 
-    @Test func aWorkspaceInAMissingFolderIsNamedInChinese() throws {
+    /// A workspace whose folder cannot be made (a file stands where a folder should be): named, in Chinese.
+    /// (A missing folder is made: ingest may create a workspace, and its folder.)
+    @Test func aWorkspaceInAFolderThatCannotBeMadeIsNamedInChinese() throws {
         let workflow = try Workflow(formSet: try BuiltinForms.load())
-        let path = "/没有这个目录/\(UUID().uuidString)/ws.sqlite"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-notdir-\(UUID().uuidString)")
+        try Data("x".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let folder = file.path + "/省厅"
         do {
-            _ = try workflow.openWorkspace(at: path)
-            Issue.record("opened a workspace in a missing folder")
+            _ = try workflow.openWorkspace(at: folder + "/ws.sqlite")
+            Issue.record("opened a workspace below a file")
         } catch {
             let text = UserMessage.text(for: error)
-            #expect(text.contains(path), "\(text)")
-            #expect(text.contains("无法打开工作区"), "\(text)")
+            #expect(text.contains(folder), "\(text)")
+            #expect(text.contains("无法"), "\(text)")
             #expect(!english(text), "\(text)")
         }
+        // Read-only use of a workspace that is not there says so.
+        #expect(throws: WorkflowError.self) { _ = try workflow.openWorkspace(at: "/没有这个目录/ws.sqlite", for: .read) }
     }
 
     @Test func foundationErrorsBecomeChineseNamingTheFile() {
