@@ -38,10 +38,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let workflow = try formOptions.workflow(workspace: workspace ?? WorkspaceOptions.defaultPath)
-        let opened = try workspace.map { path in
-            TaizhangCommand.workspaceInUse = path
-            return try workflow.openWorkspace(at: path, for: .read)
-        }
+        let opened = try openNamedWorkspace(workspace, with: workflow)
         let checked = try workflow.check(file: file, hints: hints.text, references: references, workspace: opened,
                                          annotate: annotate)
         if json {

@@ -85,6 +85,13 @@ struct WorkspaceOptions: ParsableArguments {
     }
 }
 
+/// Opens the workspace a command names with an optional `--workspace` (check, template), for reading.
+func openNamedWorkspace(_ path: String?, with workflow: Workflow) throws -> Workflow.OpenWorkspace? {
+    guard let path else { return nil }
+    TaizhangCommand.workspaceInUse = path
+    return try workflow.openWorkspace(at: path, for: .read)
+}
+
 extension YearMonth: ExpressibleByArgument {
     /// A period as a person types it: `2024-06`.
     public init?(argument: String) { self.init(argument) }

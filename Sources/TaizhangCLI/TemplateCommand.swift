@@ -22,10 +22,7 @@ struct TemplateCommand: ParsableCommand {
 
     func run() throws {
         let workflow = try formOptions.workflow(workspace: workspace ?? WorkspaceOptions.defaultPath)
-        let opened = try workspace.map { path in
-            TaizhangCommand.workspaceInUse = path
-            return try workflow.openWorkspace(at: path, for: .read)
-        }
+        let opened = try openNamedWorkspace(workspace, with: workflow)
         try workflow.writeTemplate(form: form, unit: unit, period: period, to: output, workspace: opened)
         say("已生成 \(output)")
     }
@@ -48,10 +45,7 @@ struct TemplatesCommand: ParsableCommand {
 
     func run() throws {
         let workflow = try formOptions.workflow(workspace: workspace ?? WorkspaceOptions.defaultPath)
-        let opened = try workspace.map { path in
-            TaizhangCommand.workspaceInUse = path
-            return try workflow.openWorkspace(at: path, for: .read)
-        }
+        let opened = try openNamedWorkspace(workspace, with: workflow)
         let written = try workflow.writeTemplates(period: period, to: output, workspace: opened)
         say("已在 \(output) 生成 \(written.count) 个模板")
     }
