@@ -52,8 +52,13 @@ public enum ParcelKeys {
         return (privatePath, publicPath)
     }
 
-    /// Reads a private key file.
+    /// Reads a private key file. Refuses one that others may read (as ssh does): anyone who could read it could
+    /// sign as the unit.
     public static func privateKey(at path: String) throws -> Curve25519.Signing.PrivateKey {
+        if let mode = permissions(path), mode & 0o077 != 0 {
+            throw ParcelError("私钥文件“\(path)”其他人也能读取（权限 \(String(mode, radix: 8))），已拒绝使用：拿到它的人可以冒充本单位签名。"
+                + "请改为仅本人可读（chmod 600 \(path)），如已泄露请重新生成密钥")
+        }
         let raw = try keyBytes(at: path, what: "私钥")
         do {
             return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
@@ -62,8 +67,16 @@ public enum ParcelKeys {
         }
     }
 
-    /// Reads a public key file.
+    /// Reads a public key file. Refuses one that others may change, or that sits in a folder others may write
+    /// to: whoever could replace it could make their packages pass as the unit's.
     public static func publicKey(at path: String) throws -> Curve25519.Signing.PublicKey {
+        let folder = (path as NSString).deletingLastPathComponent
+        for (what, place) in [("公钥文件", path), ("公钥目录", folder.isEmpty ? "." : folder)] {
+            if let mode = permissions(place), mode & 0o022 != 0 {
+                throw ParcelError("\(what)“\(place)”其他人也能改写（权限 \(String(mode, radix: 8))），已拒绝信任其中的公钥："
+                    + "改写者可以让伪造的报送包通过核验。请改为仅本人可写（chmod go-w \(place)）")
+            }
+        }
         let raw = try keyBytes(at: path, what: "公钥")
         do {
             return try Curve25519.Signing.PublicKey(rawRepresentation: raw)
@@ -83,6 +96,13 @@ public enum ParcelKeys {
         let text = String(decoding: signatureText, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let signature = Data(base64Encoded: text), signature.count == 64 else { return false }
         return key.isValidSignature(signature, for: Data(bytes))
+    }
+
+    /// The permission bits of `path` (0644 …), or `nil` when it cannot be examined.
+    private static func permissions(_ path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & 0o777
     }
 
     private static func keyBytes(at path: String, what: String) throws -> Data {

@@ -255,3 +255,28 @@ import TaizhangStore
         #expect(verified.stdout.contains("核验通过"))
     }
 }
+
+/// Keys others could read or replace are refused (issue 13), as ssh refuses them.
+@Suite(.serialized) struct KeyPermissionTests {
+    @Test func aPrivateKeyOthersCanReadAndAPublicKeyOthersCanChangeAreRefused() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("taizhang-keyperm-\(UUID().uuidString)")
+        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(at: dir) }
+        let made = try ParcelKeys.generate(id: "shenyang", name: "沈阳市工业和信息化局", directory: dir.path)
+        #expect((try? ParcelKeys.privateKey(at: made.privateKey)) != nil, "0600: fine")
+        #expect((try? ParcelKeys.publicKey(at: made.publicKey)) != nil, "0644 in a 0755 folder: fine")
+
+        #expect(chmod(made.privateKey, 0o644) == 0)
+        #expect(throws: ParcelError.self) { _ = try ParcelKeys.privateKey(at: made.privateKey) }
+        do { _ = try ParcelKeys.privateKey(at: made.privateKey) } catch let error as ParcelError {
+            #expect(error.message.contains("chmod 600"))
+        }
+        #expect(chmod(made.publicKey, 0o666) == 0)
+        #expect(throws: ParcelError.self) { _ = try ParcelKeys.publicKey(at: made.publicKey) }
+        #expect(chmod(made.publicKey, 0o644) == 0 && chmod(dir.path, 0o777) == 0)
+        #expect(throws: ParcelError.self) { _ = try ParcelKeys.publicKey(at: made.publicKey) }
+        #expect(chmod(dir.path, 0o755) == 0)
+        #expect((try? ParcelKeys.publicKey(at: made.publicKey)) != nil)
+    }
+}
