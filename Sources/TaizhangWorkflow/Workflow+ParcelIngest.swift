@@ -78,6 +78,16 @@ extension Workflow {
                 slots.append(.package(outcome, [], []))
                 continue
             }
+            // Packages are ordered by their signed creation time: an older one than the package already taken in
+            // for the same unit and period (a replay, a resend of last week's) does not replace it.
+            if let newer = try newerPackage(than: manifest, unit: manifest.unit.id, period: period, workspace: workspace) {
+                let error = ImportError(.unsafeContent, file: name, detail: "这是\(manifest.unit.name)\(period.chinese)较早的报送包"
+                    + "（签署于 \(manifest.createdAt)），工作区中已有更新的一份“\(newer.fileName)”（签署于 \(newer.createdAt)），未接收")
+                let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: file.received,
+                                                         outcome: .refused(error)))
+                slots.append(.package(refusedOutcome(name, result, error.description), [], []))
+                continue
+            }
             let manifestJSON = String(decoding: try manifest.encoded(), as: UTF8.self)
             let result = try workspace.recordPackage(fileName: name, bytes: bytes, receivedAt: file.received,
                                                      unit: manifest.unit.id, period: period, manifest: manifestJSON)
@@ -144,6 +154,20 @@ extension Workflow {
         return outcomes
     }
 
+    /// The package already taken in for `unit` and `period` that was signed later than `manifest`, if any.
+    private func newerPackage(than manifest: ParcelManifest, unit: String, period: YearMonth,
+                              workspace: Workspace) throws -> (fileName: String, createdAt: String)? {
+        let formatter = ISO8601DateFormatter()
+        guard let created = formatter.date(from: manifest.createdAt) else { return nil }
+        for record in try workspace.currentPackages(period: period) where record.unit == unit {
+            guard let json = try workspace.reportJSON(of: record.id),
+                  let current = try? ParcelManifest.decode(Array(json.utf8)),
+                  let currentDate = formatter.date(from: current.createdAt), currentDate > created else { continue }
+            return (record.fileName, current.createdAt)
+        }
+        return nil
+    }
+
     /// Why a ledger inside a sound package is not what the package says it is, if it is not.
     private func mismatch(path: String, name: String, form: String, manifest: ParcelManifest) -> ImportError? {
         guard let (source, _) = try? FileOpener(registry: registry).open(path, displayName: name),
@@ -157,6 +181,12 @@ extension Workflow {
         if let unit = LedgerChecker(formSet: formSet).unit(of: read), unit.id != manifest.unit.id {
             return ImportError(.unsafeContent, file: name, detail: "台账的填报单位是“\(unit.name)”，"
                 + "却装在“\(manifest.unit.name)”的报送包中：签名只能证明报送包来自“\(manifest.unit.name)”，未接收")
+        }
+        // The period the ledger itself says, against the package's.
+        let said = read.expectedPeriod ?? LedgerChecker(formSet: formSet).validate(read, fileName: name, references: nil).document.period
+        if let said, let packaged = YearMonth(manifest.period), said != packaged {
+            return ImportError(.unsafeContent, file: name, detail: "台账的报送期是\(said.chinese)，"
+                + "却装在\(packaged.chinese)的报送包中，未接收；请按报送期分别报送")
         }
         return nil
     }

@@ -161,7 +161,8 @@ import TaizhangStore
         try ParcelWriter.write(
             manifest: ParcelManifest(kind: .unit, unit: .init(id: "shenyang", name: "沈阳市工业和信息化局"), period: "2024-06",
                                       campaign: Self.set.campaign.id, forms: forms, files: [], tool: "test",
-                                      createdAt: "2024-06-22T09:00:00+08:00"),
+                                      // Signed after the unit's real package (an older one would be refused as a replay).
+                                      createdAt: ISO8601DateFormatter().string(from: Date().addingTimeInterval(60))),
             files: files, key: try ParcelKeys.privateKey(at: keyDir.appendingPathComponent("shenyang.key").path), to: smuggled)
         let carried = try Self.run(["ingest", smuggled, "--workspace", provinceWS])
         #expect(carried.status == 1, "\(carried.stdout)")
@@ -278,5 +279,79 @@ import TaizhangStore
         #expect(throws: ParcelError.self) { _ = try ParcelKeys.publicKey(at: made.publicKey) }
         #expect(chmod(dir.path, 0o755) == 0)
         #expect((try? ParcelKeys.publicKey(at: made.publicKey)) != nil)
+    }
+}
+
+/// Packages are ordered by their signed creation time (issue 13): an older package for the same unit and period
+/// does not replace a newer one already taken in.
+@Suite(.serialized) struct PackageOrderTests {
+    @Test func anOlderPackageDoesNotSupersedeANewerOne() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("taizhang-replay-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: dir) }
+        let unit = dir.appendingPathComponent("沈阳"), province = dir.appendingPathComponent("省厅")
+        let inbox = unit.appendingPathComponent("inbox")
+        try fm.createDirectory(at: inbox, withIntermediateDirectories: true)
+        try fm.createDirectory(at: province, withIntermediateDirectories: true)
+        for (form, rows) in [("self-check", 4), ("rectification", 3), ("progress", 0)] {
+            try PackageCommandTests.writeCSV(form, unit: "shenyang", rows: rows, in: inbox)
+        }
+        let unitWS = unit.appendingPathComponent("ws.sqlite").path
+        let run = PackageCommandTests.run
+        #expect(try run(["ingest", inbox.path, "--workspace", unitWS, "--received", "2024-06-20"]).status == 0)
+        #expect(try run(["keys", "new", "--unit", "沈阳", "--workspace", unitWS]).status == 0)
+        let older = dir.appendingPathComponent("沈阳_2024-06_第一版.zip").path
+        let newer = dir.appendingPathComponent("沈阳_2024-06_第二版.zip").path
+        #expect(try run(["package", "--unit", "沈阳", "--period", "2024-06", "-o", older, "--workspace", unitWS]).status == 0)
+        Thread.sleep(forTimeInterval: 1.2)  // creation times are kept to the second
+        #expect(try run(["package", "--unit", "沈阳", "--period", "2024-06", "-o", newer, "--workspace", unitWS,
+                         "--date", "2024-06-21"]).status == 0)
+        let keys = unit.appendingPathComponent("keys").path
+        let provinceWS = province.appendingPathComponent("taizhang.sqlite").path
+        let first = try run(["ingest", newer, "--workspace", provinceWS, "--keys", keys])
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        let replay = try run(["ingest", older, "--workspace", provinceWS, "--keys", keys])
+        #expect(replay.status == 1, "an older package is refused: \(replay.stdout)")
+        #expect(replay.stdout.contains("较早的报送包") && replay.stdout.contains("第二版"), "\(replay.stdout)")
+        let packages = try Workspace(path: provinceWS, access: .read).currentPackages(period: PackageCommandTests.june)
+        #expect(packages.map(\.fileName) == ["沈阳_2024-06_第二版.zip"], "the newer one still counts")
+        #expect(try run(["ingest", newer, "--workspace", provinceWS, "--keys", keys]).stdout.contains("已收到过"))
+    }
+}
+
+/// A ledger must be of the period its package says (issue 13): a June package carrying a May ledger does not
+/// get it filed under May.
+@Suite(.serialized) struct MislabelledPeriodTests {
+    @Test func aLedgerOfAnotherPeriodInsideAPackageIsRefused() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("taizhang-period-\(UUID().uuidString)")
+        let keys = dir.appendingPathComponent("keys")
+        try fm.createDirectory(at: keys, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(at: dir) }
+        let set = PackageCommandTests.set
+        let made = try ParcelKeys.generate(id: "shenyang", name: "沈阳市工业和信息化局", directory: keys.path)
+        var files: [ParcelFile] = []
+        var forms: [ParcelManifest.FormEntry] = []
+        for (form, period) in [("self-check", YearMonth(year: 2024, month: 5)!), ("rectification", PackageCommandTests.june),
+                               ("progress", PackageCommandTests.june)] {
+            let document = SampleLedgers(formSet: set).document(form: set.form(form)!, unit: set.unit(id: "shenyang")!,
+                                                                period: period, rows: 2, seed: 5)
+            let sink = MemorySink()
+            try CSVExporter().export(document, to: sink)
+            files.append(ParcelFile(name: "台账/\(form).csv", bytes: sink.bytes, role: "ledger", form: form))
+            forms.append(.init(id: form, version: set.form(form)!.version, file: "台账/\(form).csv"))
+        }
+        let package = dir.appendingPathComponent("沈阳_2024-06.zip").path
+        try ParcelWriter.write(
+            manifest: ParcelManifest(kind: .unit, unit: .init(id: "shenyang", name: "沈阳市工业和信息化局"), period: "2024-06",
+                                      campaign: set.campaign.id, forms: forms, files: [], tool: "test",
+                                      createdAt: ISO8601DateFormatter().string(from: Date())),
+            files: files, key: try ParcelKeys.privateKey(at: made.privateKey), to: package)
+        let ws = dir.appendingPathComponent("taizhang.sqlite").path
+        let run = try PackageCommandTests.run(["ingest", package, "--workspace", ws, "--keys", keys.path])
+        #expect(run.status == 1, "\(run.stdout)")
+        #expect(run.stdout.contains("台账的报送期是2024年5月，却装在2024年6月的报送包中"), "\(run.stdout)")
+        let stored = try Workspace(path: ws, access: .read).submissions()
+        #expect(!stored.contains { $0.period == YearMonth(year: 2024, month: 5)! && $0.state == .accepted })
     }
 }
