@@ -142,7 +142,11 @@ public struct ParcelVerifier: Sendable {
         }
         let manifest: ParcelManifest
         do {
+            try StrictManifestJSON.check(manifestBytes)
             manifest = try ParcelManifest.decode(manifestBytes)
+        } catch let refusal as StrictManifestJSON.Refusal {
+            problem(refusal.code, "清单文件 manifest.json 有歧义：\(refusal.message)", place: ParcelManifest.manifestName)
+            return verdict
         } catch {
             problem("manifest.malformed", "清单文件 manifest.json 不是有效的报送包清单（\(Self.describe(error))）",
                     place: ParcelManifest.manifestName)

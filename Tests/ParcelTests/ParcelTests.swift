@@ -312,3 +312,35 @@ import TaizhangZip
         #expect(!ParcelKeys.isValid(signatureText: signature, of: Array("清单 ".utf8), key: publicKey))
     }
 }
+
+/// A manifest two readers could read differently is refused (issue 13): a key given twice, a key the format
+/// does not define — even when the sender signed it.
+@Suite struct StrictManifestTests {
+    typealias P = PackageVerdictTests
+
+    func package(manifestText: String, fixture: P.Fixture, name: String) throws -> String {
+        let bytes = Array(manifestText.utf8)
+        let path = fixture.path(name)
+        let zip = try ZipWriter(path: path)
+        try zip.addData(name: ParcelManifest.manifestName, bytes: bytes)
+        try zip.addData(name: ParcelManifest.signatureName, bytes: try ParcelKeys.sign(bytes, with: try fixture.key("shenyang")))
+        try zip.close()
+        return path
+    }
+
+    @Test func duplicateAndUnknownKeysAreRefusedWithCodes() throws {
+        let fixture = try P.Fixture()
+        defer { try? FileManager.default.removeItem(at: fixture.dir) }
+        let good = String(decoding: try P.manifest().encoded(), as: UTF8.self)
+        let twice = good.replacingOccurrences(of: "\"period\" : \"2024-06\",", with: "\"period\" : \"2024-05\",\n  \"period\" : \"2024-06\",")
+        #expect(twice != good, "the manifest text has the expected shape")
+        let unknown = good.replacingOccurrences(of: "\"tool\" :", with: "\"note\" : \"额外\",\n  \"tool\" :")
+        let nested = good.replacingOccurrences(of: "\"id\" : \"shenyang\",", with: "\"id\" : \"shenyang\",\n    \"id\" : \"dalian\",")
+        for (text, code, name) in [(twice, "manifest.duplicate-key", "twice.zip"), (unknown, "manifest.unknown-key", "unknown.zip"),
+                                   (nested, "manifest.duplicate-key", "nested.zip")] {
+            let verdict = try P.verify(try package(manifestText: text, fixture: fixture, name: name), keys: fixture.keys)
+            #expect(!verdict.isSound)
+            #expect(verdict.problems.map(\.code).contains(code), "\(name): \(verdict.problems.map(\.code))")
+        }
+    }
+}
