@@ -176,9 +176,16 @@ public struct ParcelVerifier: Sendable {
                 }
                 continue
             }
+            // The signed manifest says how big the file is: an entry that claims otherwise is not inflated, and
+            // none is inflated past that size (a zip bomb inside a package costs no more than the manifest allows).
+            if entry.declaredSize != UInt64(max(0, file.size)) {
+                problem("file.size", "文件“\(file.name)”在压缩包中记载的大小为 \(entry.declaredSize) 字节，与清单记载的 \(file.size) 字节不符，未解压",
+                        place: file.name)
+                continue
+            }
             let bytes: [UInt8]
             do {
-                bytes = try zip.readAll(entry)
+                bytes = try zip.readAll(entry, limit: max(0, file.size))
             } catch let error as ZipError {
                 if error.code == .tooLarge {
                     problem("entry.too-large", "文件“\(file.name)”解压后过大（超过 \(limits.maxEntryBytes >> 20) MB 或报送包总量超限），可能是恶意构造的压缩文件，已停止读取",

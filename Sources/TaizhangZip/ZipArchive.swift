@@ -103,8 +103,9 @@ public final class ZipReader {
         return EntryStream(reader: self, entry: entry, file: file)
     }
 
-    /// Reads a whole (small) entry into memory, within the caps.
-    public func readAll(_ entry: Entry) throws -> [UInt8] {
+    /// Reads a whole (small) entry into memory, within the caps, and stopping after `limit` bytes when one is
+    /// given (the size a signed manifest promises: no more is ever inflated, whatever the entry claims).
+    public func readAll(_ entry: Entry, limit: Int? = nil) throws -> [UInt8] {
         let stream = try open(entry)
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
@@ -112,6 +113,7 @@ public final class ZipReader {
             let n = try chunk.withUnsafeMutableBytes { try stream.read(into: $0) }
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])
+            if let limit, bytes.count > limit { break }
         }
         return bytes
     }

@@ -344,3 +344,30 @@ import TaizhangZip
         }
     }
 }
+
+/// A package never costs more to verify than its signed manifest allows (issue 13): an entry bigger than the
+/// size the manifest promises is not inflated.
+@Suite struct SignedSizeTests {
+    typealias P = PackageVerdictTests
+
+    @Test func anEntryBiggerThanItsSignedSizeIsNotInflated() throws {
+        let fixture = try P.Fixture()
+        defer { try? FileManager.default.removeItem(at: fixture.dir) }
+        var manifest = P.manifest()
+        let small = Array("小文件\n".utf8)
+        manifest.files = [ParcelManifest.FileEntry(name: "台账/2024-06_沈阳_self-check.csv", size: small.count,
+                                                   sha256: ParcelDigest.sha256(Data(small)), role: "ledger", form: "self-check")]
+        let manifestBytes = try manifest.encoded()
+        let path = fixture.path("bomb.zip")
+        let zip = try ZipWriter(path: path)
+        try zip.addData(name: ParcelManifest.manifestName, bytes: manifestBytes)
+        try zip.addData(name: ParcelManifest.signatureName, bytes: try ParcelKeys.sign(manifestBytes, with: try fixture.key("shenyang")))
+        try zip.addData(name: "台账/2024-06_沈阳_self-check.csv", bytes: [UInt8](repeating: 0x30, count: 64 << 20))
+        try zip.close()
+        let started = Date()
+        let verdict = try P.verify(path, keys: fixture.keys)
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(verdict.problems.contains { $0.code == "file.size" }, "\(verdict.problems.map(\.code))")
+        #expect(verdict.contents.isEmpty, "nothing of it was taken")
+    }
+}
