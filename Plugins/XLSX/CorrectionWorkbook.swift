@@ -10,10 +10,11 @@ public enum CorrectionWorkbook {
     public static let findingsSheet = TemplateBuilder.returnedSheetName
 
     /// Writes `document` (a template holding the unit's values as they sent them) with `annotations` marked and
-    /// `findings` listed, to `path`.
+    /// `findings` listed, to `sink` (as ``XLSXExporter`` writes: saved in the workbook's scratch folder, then
+    /// copied).
     public static func write(_ document: LedgerDocument, annotations: [TemplateBuilder.Annotation], findings: [Finding],
                              fileName: String, extraColumns: [String: (labels: [String], rows: [[String: String]])] = [:],
-                             to path: String) throws {
+                             to sink: any ByteSink) throws {
         var builder = TemplateBuilder(document: document)
         builder.annotations = annotations
         builder.extraColumns = extraColumns
@@ -21,6 +22,8 @@ public enum CorrectionWorkbook {
         let book = try builder.build()
         defer { book.removeTemporaryFiles() }
         book.properties.title = "退回修改：\(fileName)"
-        try book.save(to: path)
+        let saved = book.temporaryDirectory + "/workbook.xlsx"
+        try book.save(to: saved)
+        try XLSXExporter.copy(file: saved, to: sink)
     }
 }

@@ -317,6 +317,9 @@ public struct Form: Hashable, Sendable, Codable, Identifiable {
     /// The header field with `key`.
     public func headerField(_ key: String) -> Field? { header.first { $0.key == key } }
 
+    /// Whether a column of this form refers to another form's keys (its verdict depends on that ledger).
+    public var refersToOtherForms: Bool { tables.contains { $0.columns.contains { $0.references != nil } } }
+
     /// The header fields with `role`, in order.
     public func headerFields(role: String) -> [Field] { header.filter { $0.role == role } }
 

@@ -171,6 +171,21 @@ public struct FormSet: Sendable, Hashable {
     /// The form with `id`.
     public func form(_ id: String) -> Form? { forms.first { $0.id == id } }
 
+    /// The keys other forms' reference columns point at (the 自查台账's 问题编号), each once, in form order.
+    public var referenceTargets: [FieldReference] {
+        var targets: [FieldReference] = []
+        for target in forms.flatMap({ $0.tables.flatMap(\.columns) }).compactMap(\.references) where !targets.contains(target) {
+            targets.append(target)
+        }
+        return targets
+    }
+
+    /// The forms whose ledgers others refer to (the 自查台账).
+    public var referencedForms: Set<String> { Set(referenceTargets.map(\.form)) }
+
+    /// The forms with a column referring to another form's keys (the 整改工作台账).
+    public var referringForms: Set<String> { Set(forms.filter(\.refersToOtherForms).map(\.id)) }
+
     /// The first form with a header field of `role` (the progress report is the form with `result-total`).
     public func form(withHeaderRole role: String) -> Form? {
         forms.first { !$0.headerFields(role: role).isEmpty }

@@ -31,20 +31,6 @@ public struct Reverdict: Sendable, Equatable {
 }
 
 extension Workspace {
-    /// The forms whose columns refer to another form's keys, and the forms they refer to.
-    static func referenceGraph(_ formSet: FormSet) -> (referring: Set<String>, targets: [FieldReference]) {
-        var referring = Set<String>()
-        var targets: [FieldReference] = []
-        for form in formSet.forms {
-            for column in form.tables.flatMap(\.columns) {
-                guard let target = column.references else { continue }
-                referring.insert(form.id)
-                if !targets.contains(target) { targets.append(target) }
-            }
-        }
-        return (referring, targets)
-    }
-
     /// The keys of every current ledger of `unit` that other forms refer to (the self-check ledger's 问题编号,
     /// all periods together: the ledger grows month by month), with the basis they came from.
     public func references(unit: String, formSet: FormSet) throws -> References {
@@ -56,16 +42,25 @@ extension Workspace {
         try references(unit: unit, formSet: formSet).index
     }
 
+    /// The current submissions of `unit`'s referenced ledgers, by form (a form with none is absent), and the
+    /// basis they make: what a verdict is reached against, read without the rows.
+    static func basis(_ db: Database, unit: String, formSet: FormSet) throws -> (ids: [String: [Int64]], text: String) {
+        var ids: [String: [Int64]] = [:]
+        for form in formSet.referencedForms {
+            let found = try Int64.fetchAll(db, sql: """
+                SELECT id FROM current_submissions WHERE unit = ? AND form = ?
+                """, arguments: [unit, form])
+            if !found.isEmpty { ids[form] = found }
+        }
+        return (ids, Set(ids.values.joined()).sorted().map(String.init).joined(separator: ","))
+    }
+
     static func references(_ db: Database, unit: String, formSet: FormSet) throws -> References {
         var index = ReferenceIndex()
-        var basis: [Int64] = []
-        for target in referenceGraph(formSet).targets {
-            let ids = try Int64.fetchAll(db, sql: """
-                SELECT id FROM current_submissions WHERE unit = ? AND form = ?
-                """, arguments: [unit, target.form])
+        let basis = try Workspace.basis(db, unit: unit, formSet: formSet)
+        for target in formSet.referenceTargets {
             // No ledger at all is "not known yet" (checked when it comes), not "known to be empty".
-            guard !ids.isEmpty else { continue }
-            basis += ids
+            guard basis.ids[target.form] != nil else { continue }
             // Every period's ledger, oldest first: a later period's row of the same problem replaces an earlier.
             var keys = Set<String>()
             let decoder = JSONDecoder()
@@ -81,13 +76,13 @@ extension Workspace {
             }
             index.add(form: target.form, field: target.field, keys: keys)
         }
-        return References(index: index, basis: Set(basis).sorted().map(String.init).joined(separator: ","))
+        return References(index: index, basis: basis.text)
     }
 
     /// The checked submissions (accepted or returned) of forms that refer to others, whose verdict was reached
     /// against other referenced ledgers than the unit's current ones. Oldest first.
     public func staleVerdicts(formSet: FormSet) throws -> [StaleVerdict] {
-        let referring = Workspace.referenceGraph(formSet).referring
+        let referring = formSet.referringForms
         guard !referring.isEmpty else { return [] }
         return try queue.read { db in
             var bases: [String: String] = [:]
@@ -99,7 +94,7 @@ extension Workspace {
                 ORDER BY id
                 """, arguments: StatementArguments(referring.sorted())) {
                 let unit: String = row["unit"]
-                let basis = try bases[unit] ?? Workspace.references(db, unit: unit, formSet: formSet).basis
+                let basis = try bases[unit] ?? Workspace.basis(db, unit: unit, formSet: formSet).text
                 bases[unit] = basis
                 if (row["checked_against"] as String?) != basis {
                     stale.append(StaleVerdict(submission: Workspace.record(from: row), basis: basis))
@@ -123,7 +118,7 @@ extension Workspace {
             }
             let before = Workspace.record(from: row)
             guard let unit = before.unit, let form = before.form,
-                  try Workspace.references(db, unit: unit, formSet: formSet).basis == basis else { return nil }
+                  try Workspace.basis(db, unit: unit, formSet: formSet).text == basis else { return nil }
             let state: SubmissionState = report.isAccepted && before.period != nil ? .accepted : .rejected
             let changed = state != before.state || report.errorCount != before.errorCount
                 || report.warningCount != before.warningCount

@@ -90,7 +90,6 @@ extension Workflow {
     @discardableResult
     func writeAnnotatedWorkbook(read: LedgerReader.Result, checked: CheckedLedger, fileName: String, to path: String,
                                 protecting inputs: [String] = []) throws -> Int {
-        try OutputGuard.check(path, inputs: inputs)
         let form = read.input.form
         // The values as the unit wrote them: text stays text, numbers and dates as read.
         func raw(_ value: CellValue) -> Value? {
@@ -126,22 +125,15 @@ extension Workflow {
                 annotations.append(.init(table: table.id, row: index, field: field, finding: finding))
             }
         }
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            // Columns the unit added are kept beside the table, not dropped.
-            var extras: [String: (labels: [String], rows: [[String: String]])] = [:]
-            for table in form.tables {
-                guard let labels = read.input.extraColumns[table.id], !labels.isEmpty else { continue }
-                extras[table.id] = (labels, (read.input.tables[table.id] ?? []).map { $0.extra.mapValues(\.displayText) })
-            }
+        // Columns the unit added are kept beside the table, not dropped.
+        var extras: [String: (labels: [String], rows: [[String: String]])] = [:]
+        for table in form.tables {
+            guard let labels = read.input.extraColumns[table.id], !labels.isEmpty else { continue }
+            extras[table.id] = (labels, (read.input.tables[table.id] ?? []).map { $0.extra.mapValues(\.displayText) })
+        }
+        try AtomicFileSink.write(path, protecting: inputs) { sink in
             try CorrectionWorkbook.write(document, annotations: annotations, findings: checked.report.findings,
-                                         fileName: fileName, extraColumns: extras, to: temporary.path)
-            if rename(temporary.path, url.path) != 0 { throw WorkflowError(.cannotWrite, subject: path) }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+                                         fileName: fileName, extraColumns: extras, to: sink)
         }
         return Set(annotations.map { "\($0.table ?? "")|\($0.row ?? -1)|\($0.field)" }).count
     }

@@ -133,9 +133,8 @@ extension Workflow {
                             snapshots.withLock { $0[unit] = references }
                             return references
                         }
-                        let refers = read.input.form.tables.contains { $0.columns.contains { $0.references != nil } }
                         parsed = .read(read, checker.validate(read, fileName: name, references: references?.index),
-                                       unit: unit, bytes, basis: refers ? references?.basis : nil)
+                                       unit: unit, bytes, basis: read.input.form.refersToOtherForms ? references?.basis : nil)
                     } catch let error as ImportError {
                         parsed = .refused(error, bytes)
                     } catch {
@@ -150,7 +149,7 @@ extension Workflow {
 
         // Phase 2: validate and record, referenced forms first, reports reconciled with ledgers last, otherwise
         // in the order given.
-        let referenced = Set(formSet.forms.flatMap { $0.tables.flatMap(\.columns) }.compactMap(\.references?.form))
+        let referenced = formSet.referencedForms
         let all = results.withLock { $0 }
         let order = files.indices.sorted { a, b in
             func rank(_ i: Int) -> Int {

@@ -85,14 +85,13 @@ extension Workflow {
         let day = date ?? reportDay(for: period)
         if let progress = try provinceProgress(workspace: workspace, period: period, asOf: day),
            let rect = progress.rectification.first(where: { $0.unit.id == unit.id }) {
-            let selfCheck = try unitProblems(workspace: workspace, unit: unit.id, period: period)
+            let selfCheck = progress.problemsByUnit[unit.id] ?? (0, 0)
             context["problem_total"] = .number(selfCheck.total)
             context["problems_new"] = .number(selfCheck.new)
             context["rect_total"] = .number(rect.total)
             context["rect_done"] = .number(rect.done)
             context["rect_rate"] = .text(rect.rate.map { String($0) } ?? "0")
-            let overdue = try CampaignStatus.compute(workspace: workspace, formSet: formSet, asOf: day, period: period)
-                .overdue.filter { $0.unit == unit.id }
+            let overdue = progress.status.overdue.filter { $0.unit == unit.id }
             context["overdue_count"] = .number(overdue.count)
             context["overdue_ids"] = .text(overdue.map(\.problemID).joined(separator: "、"))
         }
@@ -105,21 +104,5 @@ extension Workflow {
             written.append(file)
         }
         return written
-    }
-
-    /// A unit's problems in its self-check ledgers up to `period`, and those found in `period`.
-    private func unitProblems(workspace: Workspace, unit: String, period: YearMonth) throws -> (total: Int, new: Int) {
-        guard let form = formSet.forms.first(where: { $0.tables.first?.column(role: "problem-type") != nil }),
-              let table = form.tables.first, let key = table.key else { return (0, 0) }
-        var problems: [String: TaizhangCore.Record] = [:]
-        for document in try workspace.currentDocuments(form: form, formSet: formSet)
-        where document.unit?.id == unit && (document.period ?? period) <= period {
-            for record in document.rows[table.id] ?? [] {
-                if let id = record[key]?.displayText { problems[id] = record }
-            }
-        }
-        let found = table.column(role: "found-date")
-        let new = problems.values.filter { record in found.flatMap { record[$0.key]?.date?.yearMonth } == period }.count
-        return (problems.count, new)
     }
 }

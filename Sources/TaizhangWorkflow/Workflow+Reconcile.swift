@@ -37,10 +37,8 @@ extension Workflow {
         guard let rules = form.reconcile else { return nil }
         var facts = ReconciliationFacts()
         for rule in rules.ledgerCounts {
-            let ledger = (documents[rule.form] ?? [])
-                .filter { $0.unit?.id == unit && ($0.period.map { $0 <= period } ?? false) }
-                .max { ($0.period ?? period) < ($1.period ?? period) }
-            guard let ledger else { continue }
+            guard let ledger = CampaignStatus.latestPerUnit(documents[rule.form] ?? [], upTo: period)
+                .first(where: { $0.unit?.id == unit }) else { continue }
             facts.counts[rule.field] = ledger.rows.values.joined().filter { record in
                 record[rule.count.field].map { rule.count.in.contains($0.conditionText) } ?? false
             }.count

@@ -14,9 +14,8 @@ extension Workflow {
         var document = LedgerDocument(form: form, formSet: formSet, unit: unit, period: period, purpose: .template)
         guard let workspace else { return document }
         func latest(_ form: Form) throws -> LedgerDocument? {
-            try workspace.currentDocuments(form: form, formSet: formSet)
-                .filter { $0.unit?.id == unit.id && ($0.period.map { $0 <= period } ?? false) }
-                .max { ($0.period ?? period) < ($1.period ?? period) }
+            CampaignStatus.latestPerUnit(try workspace.currentDocuments(form: form, formSet: formSet), upTo: period)
+                .first { $0.unit?.id == unit.id }
         }
         if form.tables.contains(where: { $0.key != nil }), let carried = try latest(form) {
             for table in form.tables where table.key != nil {

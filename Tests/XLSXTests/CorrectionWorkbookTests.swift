@@ -35,8 +35,10 @@ import TaizhangXLSX
             TemplateBuilder.Annotation(table: "main", row: f.code == .invalidDate ? 1 : 3, field: f.location.field!, finding: f)
         }
         let out = dir.appendingPathComponent("退回.xlsx")
+        let written = MemorySink()
         try CorrectionWorkbook.write(returned, annotations: annotations, findings: checked.report.findings,
-                                     fileName: "鞍山.xlsx", to: out.path)
+                                     fileName: "鞍山.xlsx", to: written)
+        try Data(written.bytes).write(to: out)
 
         let refs = errors.compactMap { f in f.location.cellReference.map { "\(f.location.sheet!)!\($0)" } }
         #expect(refs.count == 2)

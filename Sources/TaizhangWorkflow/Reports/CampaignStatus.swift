@@ -145,20 +145,11 @@ public struct CampaignStatus: Sendable {
         overdue.sort { ($0.daysOverdue, $1.unit) > ($1.daysOverdue, $0.unit) }
 
         // The problems of the self-check ledgers (all periods; a later period's row wins).
-        if let form = formSet.forms.first(where: { $0.tables.first?.column(role: "problem-type") != nil }),
-           let table = form.tables.first, let keyField = table.key {
-            var problems: [String: TaizhangCore.Record] = [:]
-            for document in try workspace.currentDocuments(form: form, formSet: formSet)
-            where (document.period ?? asOf.yearMonth) <= asOf.yearMonth {
-                for record in document.rows[table.id] ?? [] {
-                    guard let key = record[keyField]?.displayText else { continue }
-                    problems["\(document.unit?.id ?? "")/\(key)"] = record
-                }
-            }
+        if let (table, problems) = try self.problems(workspace: workspace, formSet: formSet, upTo: asOf.yearMonth) {
             for role in ["problem-type", "category", "source"] {
                 guard let field = table.column(role: role), let list = field.list.flatMap(formSet.list) else { continue }
                 var counts: [String: Int] = [:]
-                for record in problems.values { counts[record[field.key]?.displayText ?? "", default: 0] += 1 }
+                for problem in problems { counts[problem.record[field.key]?.displayText ?? "", default: 0] += 1 }
                 tallies.append(tally(field.label, order: list.allItems.map(\.value), counts: counts))
             }
         }
@@ -178,6 +169,25 @@ public struct CampaignStatus: Sendable {
         }
         return CampaignStatus(asOf: asOf, period: period, obligations: obligations, overdue: overdue,
                               tallies: tallies, results: results)
+    }
+
+    /// The problems the units' self-check ledgers (the form whose table has a `problem-type` column) hold up to
+    /// `month`: every period's rows, a later period's row of a problem replacing an earlier one. With the table
+    /// they are rows of; `nil` when the form set has no such ledger.
+    static func problems(workspace: Workspace, formSet: FormSet, upTo month: YearMonth) throws
+        -> (table: FormTable, problems: [(unit: String, record: TaizhangCore.Record)])? {
+        guard let form = formSet.forms.first(where: { $0.tables.first?.column(role: "problem-type") != nil }),
+              let table = form.tables.first, let keyField = table.key else { return nil }
+        var byKey: [String: (unit: String, record: TaizhangCore.Record)] = [:]
+        // Documents come ordered by unit and period, so a later period's row is met last.
+        for document in try workspace.currentDocuments(form: form, formSet: formSet) where (document.period ?? month) <= month {
+            let unit = document.unit?.id ?? ""
+            for record in document.rows[table.id] ?? [] {
+                guard let key = record[keyField]?.displayText else { continue }
+                byKey["\(unit)/\(key)"] = (unit, record)
+            }
+        }
+        return (table, byKey.keys.sorted().map { byKey[$0]! })
     }
 
     /// 解决突出问题（累计，个） → 解决突出问题（个）.

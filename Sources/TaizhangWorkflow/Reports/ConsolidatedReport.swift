@@ -10,7 +10,7 @@ public enum ConsolidatedReport {
     /// 追责问责 and 容错免责, and whether each unit's figures reconcile), 问题查摆, 整改落实 —, then
     /// every unit's rows of each form and the overdue rectifications.
     public static func progress(_ p: ProvinceProgress, workspace: Workspace, formSet: FormSet) throws -> LedgerDocument {
-        let status = try CampaignStatus.compute(workspace: workspace, formSet: formSet, asOf: p.asOf, period: p.period)
+        let status = p.status
         let owedForms = formSet.forms.filter { form in status.obligations.contains { $0.form == form.id } }
         var tables: [FormTable] = []
         var rows: [String: [Record]] = [:]

@@ -59,6 +59,10 @@ public struct ProvinceProgress: Sendable {
     public var problemTallies: [ProblemTally]
     public var problemTotal: Int
     public var problemsNew: Int
+    /// Each unit's problems, and those found this period, by unit id.
+    public var problemsByUnit: [String: (total: Int, new: Int)]
+    /// The status the figures come from (standings, overdue rectifications).
+    public var status: CampaignStatus
     /// Every unit with a rectification ledger (or owing one), in the official order.
     public var rectification: [UnitRectification]
     /// The status values in the list's order, and which count as done.
@@ -108,29 +112,26 @@ extension Workflow {
         // 二、问题查摆: the self-check ledgers (every period up to this one; a later row of a problem wins).
         var tallies: [ProvinceProgress.ProblemTally] = []
         var problemTotal = 0, problemsNew = 0
-        if let selfCheck = formSet.forms.first(where: { $0.tables.first?.column(role: "problem-type") != nil }),
-           let table = selfCheck.tables.first, let key = table.key {
-            var problems: [String: TaizhangCore.Record] = [:]
-            for document in try workspace.currentDocuments(form: selfCheck, formSet: formSet)
-            where (document.period ?? period) <= period {
-                for record in document.rows[table.id] ?? [] {
-                    guard let id = record[key]?.displayText else { continue }
-                    problems["\(document.unit?.id ?? "")/\(id)"] = record
-                }
-            }
-            let found = table.column(role: "found-date")
+        var problemsByUnit: [String: (total: Int, new: Int)] = [:]
+        if let (table, found) = try CampaignStatus.problems(workspace: workspace, formSet: formSet, upTo: period) {
+            let problems = found.map(\.record)
+            let foundDate = table.column(role: "found-date")
             func isNew(_ record: TaizhangCore.Record) -> Bool {
-                found.flatMap { record[$0.key]?.date?.yearMonth } == period
+                foundDate.flatMap { record[$0.key]?.date?.yearMonth } == period
             }
             problemTotal = problems.count
-            problemsNew = problems.values.filter(isNew).count
+            problemsNew = problems.filter(isNew).count
+            for problem in found {
+                let counts = problemsByUnit[problem.unit] ?? (0, 0)
+                problemsByUnit[problem.unit] = (counts.total + 1, counts.new + (isNew(problem.record) ? 1 : 0))
+            }
             for role in ["problem-type", "source", "category"] {
                 guard let field = table.column(role: role), let list = field.list.flatMap(formSet.list) else { continue }
                 var rows: [(String, Int, Int)] = list.allItems.map { item in
-                    let matching = problems.values.filter { $0[field.key]?.displayText == item.value }
+                    let matching = problems.filter { $0[field.key]?.displayText == item.value }
                     return (item.value, matching.count, matching.filter(isNew).count)
                 }
-                let unlisted = problems.values.filter { r in !list.allItems.contains { $0.value == r[field.key]?.displayText } }
+                let unlisted = problems.filter { r in !list.allItems.contains { $0.value == r[field.key]?.displayText } }
                 if !unlisted.isEmpty { rows.append(("（未填）", unlisted.count, unlisted.filter(isNew).count)) }
                 tallies.append(ProvinceProgress.ProblemTally(title: field.label, rows: rows))
             }
@@ -186,6 +187,7 @@ extension Workflow {
             peopleFields: people, standings: standings,
             divisionsConfigured: units.contains { $0.kind == "division" },
             problemTallies: tallies, problemTotal: problemTotal, problemsNew: problemsNew,
+            problemsByUnit: problemsByUnit, status: status,
             rectification: rectification, statusValues: statusValues, results: results,
             unreconciled: try unreconciledReports(period: period, workspace: workspace))
     }
