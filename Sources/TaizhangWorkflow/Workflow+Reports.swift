@@ -46,20 +46,38 @@ extension Workflow {
         return written
     }
 
+    /// The status in one output format: the province's memo for a document format, the consolidated ledger
+    /// for a ledger format; `nil` when the form set has no progress form.
+    private enum StatusOutput {
+        case memo(OfficialDocument, any DocumentExporter)
+        case ledger(LedgerDocument, any LedgerExporter)
+    }
+
+    private func statusOutput(workspace: Workspace, period: YearMonth, asOf: CivilDate, format: String) throws -> StatusOutput? {
+        switch try outputFormat(format) {
+        case .document(let exporter):
+            return try provinceMemo(workspace: workspace, period: period, recipients: [], date: asOf).map { .memo($0, exporter) }
+        case .ledger(let exporter):
+            return try provinceProgress(workspace: workspace, period: period, asOf: asOf).map {
+                .ledger(try ConsolidatedReport.progress($0, workspace: workspace, formSet: formSet), exporter)
+            }
+        }
+    }
+
     /// The status as text in `format` for standard output: what ``exportStatus(workspace:period:asOf:format:to:)``
     /// writes to a file, for a text format that fits in one (JSON, the memo). `nil` for a format that needs a file
     /// (a workbook) or several (CSV tables).
     public func statusText(workspace: Workspace, period: YearMonth, asOf: CivilDate, format: String) throws -> String? {
         let sink = MemorySink()
-        switch try outputFormat(format) {
-        case .document(let exporter):
-            guard exporter.format.isText,
-                  let memo = try provinceMemo(workspace: workspace, period: period, recipients: [], date: asOf) else { return nil }
+        switch try statusOutput(workspace: workspace, period: period, asOf: asOf, format: format) {
+        case .memo(let memo, let exporter)?:
+            guard exporter.format.isText else { return nil }
             try exporter.export(memo, to: sink)
-        case .ledger(let exporter):
-            guard exporter.format.isText, !exporter.writesOneTablePerFile,
-                  let progress = try provinceProgress(workspace: workspace, period: period, asOf: asOf) else { return nil }
-            try exporter.export(try ConsolidatedReport.progress(progress, workspace: workspace, formSet: formSet), to: sink)
+        case .ledger(let document, let exporter)?:
+            guard exporter.format.isText, !exporter.writesOneTablePerFile else { return nil }
+            try exporter.export(document, to: sink)
+        case nil:
+            return nil
         }
         return String(decoding: sink.bytes, as: UTF8.self)
     }
@@ -68,19 +86,17 @@ extension Workflow {
     /// format the consolidated ledger (a folder of files where the format holds one table per file).
     public func exportStatus(workspace: Workspace, period: YearMonth, asOf: CivilDate, format: String,
                              to output: String) throws -> [String] {
-        switch try outputFormat(format) {
-        case .document(let exporter):
-            guard let memo = try provinceMemo(workspace: workspace, period: period, recipients: [], date: asOf) else { return [] }
+        switch try statusOutput(workspace: workspace, period: period, asOf: asOf, format: format) {
+        case .memo(let memo, let exporter)?:
             try write(memo, with: exporter, to: output)
             return [output]
-        case .ledger(let exporter):
-            guard let progress = try provinceProgress(workspace: workspace, period: period, asOf: asOf) else { return [] }
-            let document = try ConsolidatedReport.progress(progress, workspace: workspace, formSet: formSet)
-            if exporter.writesOneTablePerFile {
-                return try write(document, with: exporter, directory: output, baseName: "\(period.iso)_进展情况")
-            }
+        case .ledger(let document, let exporter)? where exporter.writesOneTablePerFile:
+            return try write(document, with: exporter, directory: output, baseName: "\(period.iso)_进展情况")
+        case .ledger(let document, let exporter)?:
             try AtomicFileSink.write(output) { try exporter.export(document, to: $0) }
             return [output]
+        case nil:
+            return []
         }
     }
 
