@@ -23,7 +23,8 @@ struct PackageCommand: ParsableCommand {
         discussion: """
             单位：taizhang package --unit 沈阳 --period 2024-06 -o 沈阳_2024-06.zip
             （用 taizhang keys new --unit 沈阳 在工作区旁 keys/ 生成的私钥签名；也可用 --key 指定）
-            报送包中有 manifest.json（单位、报送期、各表版本、每个文件的大小和 SHA-256）和 manifest.sig（对清单的 Ed25519 签名）。
+            报送包中有 manifest.json（单位、报送期、本期第几份、各表版本、每个文件的大小和 SHA-256）和 manifest.sig（对清单的 Ed25519 签名）。
+            同一单位同一报送期的报送包按份数先后排序：省厅不接收比已收到的更早的一份。内容和 --date 相同时生成的文件逐字节相同。
             应报送的台账不齐时拒绝生成并列出所缺，除非指定 --allow-incomplete。
             省厅：taizhang package --province --period 2024-06 -o 全省_2024-06.zip
             （全省汇总报表、进展情况报告和本期收到的各单位报送包）。
@@ -44,13 +45,21 @@ struct PackageCommand: ParsableCommand {
         let workflow = try formOptions.workflow(workspace: workspaceOptions.path)
         let key = self.key ?? workflow.defaultKey(for: who.sender, workspace: workspaceOptions.path)
         if let key, self.key == nil { printError("使用签名私钥 \(key)") }
+        // Read first (a mistyped path is refused, not created), then written: the package's number is kept there.
+        _ = try workspaceOptions.open(with: workflow)
         let manifest = try workflow.buildParcel(
-            sender: who.sender, period: period, workspace: try workspaceOptions.open(with: workflow), keyPath: key, date: date,
-            allowIncomplete: allowIncomplete, output: output)
-        say("已生成报送包 \(output)（\(manifest.unit.name)，\(period.chinese)，\(manifest.files.count) 个文件）")
+            sender: who.sender, period: period, workspace: try workspaceOptions.open(with: workflow, for: .write),
+            keyPath: key, date: date, allowIncomplete: allowIncomplete, output: output)
+        say("已生成报送包 \(output)（\(manifest.unit.name)，\(period.chinese)，本期第 \(manifest.sequence ?? 1) 份，"
+            + "\(manifest.files.count) 个文件）")
         for file in manifest.files { say("  \(file.name)  \(file.size) 字节") }
         if let missing = manifest.missing, !missing.isEmpty {
-            say("注意：报送包不完整，缺少" + missing.map { "《\(workflow.formSet.form($0)?.title ?? $0)》" }.joined(separator: "、"))
+            if manifest.kind == .province {
+                say("注意：尚未收到以下单位\(period.chinese)的报送包（已在清单中注明）："
+                    + missing.map { workflow.formSet.unit(id: $0)?.shortName ?? $0 }.joined(separator: "、"))
+            } else {
+                say("注意：报送包不完整，缺少" + missing.map { "《\(workflow.formSet.form($0)?.title ?? $0)》" }.joined(separator: "、"))
+            }
         }
         if key == nil { printError("taizhang：未指定 --key，报送包没有签名，省厅核验时将不予通过") }
     }

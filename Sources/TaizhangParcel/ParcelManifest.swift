@@ -92,15 +92,22 @@ public struct ParcelManifest: Codable, Sendable, Equatable {
     public var forms: [FormEntry]
     /// Every file except the manifest and its signature, in entry order.
     public var files: [FileEntry]
-    /// Forms owed for the period that the sender packaged without (`--allow-incomplete`).
+    /// What the sender says is not in the package: for a unit, the forms owed for the period that it packaged
+    /// without (`--allow-incomplete`); for the province, the units owing the period whose packages it has not
+    /// received.
     public var missing: [String]?
+    /// The sender's count of packages for this period (1, 2, …), kept by its workspace: with ``createdAt``, the
+    /// order in which packages of the same sender and period supersede each other. `nil` in packages written
+    /// before it was introduced.
+    public var sequence: Int?
     /// The tool that wrote it (`taizhang 0.1.0`).
     public var tool: String
-    /// When it was made (ISO 8601 with offset).
+    /// When it was made (ISO 8601 with offset): `package --date` at midnight in Beijing, or the moment it was
+    /// made. The zip entries all carry one fixed time, so this is the only creation time in a package.
     public var createdAt: String
 
     public init(kind: Kind, unit: Sender, period: String, campaign: String, forms: [FormEntry], files: [FileEntry],
-                missing: [String]? = nil, tool: String, createdAt: String) {
+                missing: [String]? = nil, sequence: Int? = nil, tool: String, createdAt: String) {
         self.kind = kind
         self.unit = unit
         self.period = period
@@ -108,6 +115,7 @@ public struct ParcelManifest: Codable, Sendable, Equatable {
         self.forms = forms
         self.files = files
         self.missing = missing
+        self.sequence = sequence
         self.tool = tool
         self.createdAt = createdAt
     }
@@ -118,6 +126,16 @@ public struct ParcelManifest: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(self)) + [0x0A]
+    }
+
+    /// Whether this package comes after `other` (same sender and period): the higher sequence number, or with
+    /// equal or absent numbers the later creation time. `nil` when neither tells (equal, or unreadable times).
+    public func isNewer(than other: ParcelManifest) -> Bool? {
+        if let mine = sequence, let theirs = other.sequence, mine != theirs { return mine > theirs }
+        let formatter = ISO8601DateFormatter()
+        guard let mine = formatter.date(from: createdAt), let theirs = formatter.date(from: other.createdAt),
+              mine != theirs else { return nil }
+        return mine > theirs
     }
 
     /// Decodes a manifest.

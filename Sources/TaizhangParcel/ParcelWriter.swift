@@ -28,12 +28,20 @@ public struct ParcelFile: Sendable {
 /// Writes a submission package: `manifest.json`, `manifest.sig` (when a key is given), then the files sorted by
 /// name (byte order), so the same contents always give entries in the same order.
 public enum ParcelWriter {
-    /// Writes the package to `path` and returns its manifest. The manifest's `files` are filled in here from
-    /// `files` (size, SHA-256); whatever `files` the given manifest had is replaced.
-    @discardableResult
-    public static func write(manifest: ParcelManifest, files: [ParcelFile], key: Curve25519.Signing.PrivateKey?,
-                             to path: String) throws -> ParcelManifest {
+    /// The manifest with its `files` filled in from `files` (in entry order, with sizes and SHA-256), as
+    /// ``write(manifest:files:key:to:)`` writes it.
+    public static func listing(_ manifest: ParcelManifest, files: [ParcelFile]) throws -> ParcelManifest {
         var manifest = manifest
+        let sorted = try ordered(files)
+        manifest.files = sorted.map {
+            ParcelManifest.FileEntry(name: $0.name, size: $0.bytes.count, sha256: ParcelDigest.sha256(Data($0.bytes)),
+                                      role: $0.role, form: $0.form, unit: $0.unit)
+        }
+        return manifest
+    }
+
+    /// The files in entry order (byte order of their names), refusing unusable names.
+    private static func ordered(_ files: [ParcelFile]) throws -> [ParcelFile] {
         let sorted = files.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
         var seen = Set<String>()
         for file in sorted {
@@ -43,10 +51,16 @@ public enum ParcelWriter {
                 throw ParcelError("报送包中的文件名“\(file.name)”不可用（重名、保留名或指向包外）")
             }
         }
-        manifest.files = sorted.map {
-            ParcelManifest.FileEntry(name: $0.name, size: $0.bytes.count, sha256: ParcelDigest.sha256(Data($0.bytes)),
-                                      role: $0.role, form: $0.form, unit: $0.unit)
-        }
+        return sorted
+    }
+
+    /// Writes the package to `path` and returns its manifest. The manifest's `files` are filled in here from
+    /// `files` (size, SHA-256); whatever `files` the given manifest had is replaced.
+    @discardableResult
+    public static func write(manifest: ParcelManifest, files: [ParcelFile], key: Curve25519.Signing.PrivateKey?,
+                             to path: String) throws -> ParcelManifest {
+        let manifest = try listing(manifest, files: files)
+        let sorted = try ordered(files)
         let manifestBytes = try manifest.encoded()
         do {
             let zip = try ZipWriter(path: path, compressionLevel: 6)

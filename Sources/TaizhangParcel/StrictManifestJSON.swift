@@ -1,7 +1,9 @@
 import Foundation
 
 /// What a manifest may not be, beyond valid JSON: two readers must never read it differently. A key given twice
-/// (JSON decoders disagree on which wins) and a key the format does not define are refused.
+/// (JSON decoders disagree on which wins), a key the format does not define, and a number that is not a whole
+/// number between 0 and 2^53 − 1 (what every JSON reader holds exactly; sizes and counts are never negative) are
+/// refused.
 enum StrictManifestJSON {
     /// Why the manifest is refused: a code for the problem list and the Chinese reason.
     struct Refusal: Error {
@@ -11,8 +13,8 @@ enum StrictManifestJSON {
 
     /// The keys each object of a manifest may have, by its path (`""` top level, `unit`, `forms[]`, `files[]`).
     static let allowed: [String: Set<String>] = [
-        "": ["format", "formatVersion", "kind", "unit", "period", "campaign", "forms", "files", "missing", "tool",
-             "createdAt"],
+        "": ["format", "formatVersion", "kind", "unit", "period", "campaign", "forms", "files", "missing", "sequence",
+             "tool", "createdAt"],
         "unit": ["id", "name"],
         "forms[]": ["id", "version", "file"],
         "files[]": ["name", "size", "sha256", "role", "form", "unit"],
@@ -52,7 +54,23 @@ enum StrictManifestJSON {
                 }
             case UInt8(ascii: "\""): _ = string()
             default:
-                while i < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(bytes[i]) { i += 1 }
+                let start = i
+                while i < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D]
+                    .contains(bytes[i]) { i += 1 }
+                let token = bytes[start..<i]
+                if let first = token.first, first == UInt8(ascii: "-") || (0x30...0x39).contains(first) {
+                    try number(token, path: path)
+                }
+            }
+        }
+
+        /// A number token: digits only (no sign, fraction or exponent), at most 2^53 − 1.
+        func number(_ token: ArraySlice<UInt8>, path: String) throws {
+            let text = String(decoding: token, as: UTF8.self)
+            let digitsOnly = token.allSatisfy { (0x30...0x39).contains($0) }
+            guard digitsOnly, token.count <= 16, let value = Int64(text), value <= (1 << 53) - 1 else {
+                throw Refusal(code: "manifest.number",
+                              message: "字段“\(path)”的数值“\(text.prefix(40))”超出清单允许的范围（应为 0 到 9007199254740991 的整数）")
             }
         }
 

@@ -20,10 +20,41 @@ extension Workspace {
         }
     }
 
+    /// The number of the package `sender` is making for `period` whose contents are `fingerprint`: the number it
+    /// was given when the same contents were packaged before, else one more than the last (from 1). Recorded in
+    /// one IMMEDIATE transaction, so two clerks packaging at once get different numbers.
+    public func packageSequence(sender: String, period: YearMonth, fingerprint: String, madeAt: Date) throws -> Int {
+        try writeImmediately { db -> Int in
+            if let known = try Int.fetchOne(db, sql: """
+                SELECT sequence FROM sent_packages WHERE sender = ? AND period = ? AND fingerprint = ?
+                """, arguments: [sender, period.iso, fingerprint]) {
+                return known
+            }
+            let next = (try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM sent_packages WHERE sender = ? AND period = ?",
+                                         arguments: [sender, period.iso]) ?? 0) + 1
+            try db.execute(sql: """
+                INSERT INTO sent_packages (sender, period, sequence, fingerprint, made_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [sender, period.iso, next, fingerprint, Workspace.timestamp(madeAt).iso])
+            return next
+        }
+    }
+
+    /// Why a package was not recorded: the one that counts now for its unit and period came later.
+    public struct OlderPackage: Error, Sendable {
+        /// The package that counts now.
+        public var current: Int64
+        /// Its file name.
+        public var fileName: String
+        /// Its manifest JSON.
+        public var manifest: String
+    }
+
     /// Records a sound package of `unit` for `period` (its bytes whole; `manifest` is its manifest JSON).
-    /// The same bytes twice are recorded once.
+    /// The same bytes twice are recorded once. `isNewer` is asked, inside the same transaction, whether the
+    /// package comes after the one that counts now (given that one's manifest JSON); when it says no, nothing is
+    /// recorded and ``OlderPackage`` is thrown (two clerks ingesting two versions at once cannot both win).
     public func recordPackage(fileName: String, bytes: Data, receivedAt: Date, unit: String, period: YearMonth,
-                              manifest: String) throws -> IngestResult {
+                              manifest: String, isNewer: (String) -> Bool = { _ in true }) throws -> IngestResult {
         let hash = Workspace.sha256(bytes)
         let identity = Workspace.identity(of: bytes, fileName: fileName)
         let received = Workspace.timestamp(receivedAt)
@@ -31,10 +62,14 @@ extension Workspace {
             if let row = try Row.fetchOne(db, sql: "SELECT id, state FROM submissions WHERE identity = ?", arguments: [identity]) {
                 return .alreadyKnown(id: row["id"], state: SubmissionState(rawValue: row["state"]) ?? .refused)
             }
-            let previous = try Int64.fetchOne(db, sql: """
-                SELECT id FROM current_submissions WHERE recognition = 'package' AND unit = ? AND period = ?
+            let current = try Row.fetchOne(db, sql: """
+                SELECT id, file_name, report FROM current_submissions WHERE recognition = 'package' AND unit = ? AND period = ?
                 ORDER BY id DESC LIMIT 1
                 """, arguments: [unit, period.iso])
+            if let current, !isNewer(current["report"]) {
+                throw OlderPackage(current: current["id"], fileName: current["file_name"], manifest: current["report"])
+            }
+            let previous: Int64? = current?["id"]
             try db.execute(sql: """
                 INSERT INTO submissions (sha256, identity, file_name, size, content, received_at, received_date, state,
                     unit, period, recognition, report, supersedes)

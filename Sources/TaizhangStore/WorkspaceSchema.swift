@@ -107,6 +107,21 @@ extension Workspace {
                 CREATE INDEX verdict_history_by_submission ON verdict_history(submission_id);
                 """)
         }
+        migrator.registerMigration("v4: the packages this workspace sends, numbered") { db in
+            // A sender's packages for one period are numbered 1, 2, … (the number is signed into the manifest, so
+            // the receiver knows which came last). The same contents packaged again keep their number.
+            try db.execute(sql: """
+                CREATE TABLE sent_packages (
+                    sender TEXT NOT NULL,
+                    period TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    made_at TEXT NOT NULL,
+                    PRIMARY KEY (sender, period, sequence),
+                    UNIQUE (sender, period, fingerprint)
+                )
+                """)
+        }
         return migrator
     }
 

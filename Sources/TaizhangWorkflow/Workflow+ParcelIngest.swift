@@ -33,10 +33,9 @@ extension Workflow {
         let scratchDirectory = try ScratchDirectory(purpose: "ingest")
         defer { scratchDirectory.remove() }
         let scratch = URL(fileURLWithPath: scratchDirectory.path)
-        let verifier = ParcelVerifier(
-            formSet: formSet, keysDirectory: keys ?? Parcels.defaultKeysDirectory(workspace: workspace.path))
+        let verifier = parcelVerifier(keys: keys ?? Parcels.defaultKeysDirectory(workspace: workspace.path))
         // Each package becomes one outcome line, followed by the outcomes of its ledgers; plain files keep theirs.
-        enum Slot { case plain(Int), package(IngestOutcome, [Int], [IngestOutcome]) }
+        enum Slot { case plain(Int), package(IngestOutcome, [Int]) }
         var slots: [Slot] = []
         var plain: [IncomingFile] = []
         for (n, file) in files.enumerated() {
@@ -50,7 +49,7 @@ extension Workflow {
                 let error = ImportError(.unreadable, file: name, detail: IncomingBytes.notRegularFile(file.path) ?? "无法读取文件")
                 let result = try workspace.record(Intake(fileName: name, bytes: Data(), receivedAt: file.received,
                                                          outcome: .refused(error)))
-                slots.append(.package(refusedOutcome(name, result, error.description), [], []))
+                slots.append(.package(refusedOutcome(name, result, error.description), []))
                 continue
             }
             let verdict: ParcelVerdict
@@ -59,7 +58,7 @@ extension Workflow {
             } catch let error as ImportError {
                 let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: file.received,
                                                          outcome: .refused(error)))
-                slots.append(.package(refusedOutcome(name, result, error.description), [], []))
+                slots.append(.package(refusedOutcome(name, result, error.description), []))
                 continue
             }
             guard verdict.isSound, let manifest = verdict.manifest, manifest.kind == .unit,
@@ -75,22 +74,31 @@ extension Workflow {
                     outcome.line += verdict.problems.map { "\n          \(TextSafety.printable($0.message))（\($0.code)）" }.joined()
                     outcome.firstFindings = Array(verdict.problems.prefix(3).map(\.description))
                 }
-                slots.append(.package(outcome, [], []))
+                slots.append(.package(outcome, []))
                 continue
             }
-            // Packages are ordered by their signed creation time: an older one than the package already taken in
-            // for the same unit and period (a replay, a resend of last week's) does not replace it.
-            if let newer = try newerPackage(than: manifest, unit: manifest.unit.id, period: period, workspace: workspace) {
+            // Packages are ordered by their signed sequence number and creation time: one that comes before the
+            // package already taken in for the same unit and period (a replay, a resend of last week's) does not
+            // replace it. Asked inside the recording transaction, so two versions ingested at once cannot both win.
+            let manifestJSON = String(decoding: try manifest.encoded(), as: UTF8.self)
+            let result: IngestResult
+            do {
+                result = try workspace.recordPackage(
+                    fileName: name, bytes: bytes, receivedAt: file.received, unit: manifest.unit.id, period: period,
+                    manifest: manifestJSON, isNewer: { current in
+                        guard let current = try? ParcelManifest.decode(Array(current.utf8)) else { return true }
+                        return manifest.isNewer(than: current) ?? false
+                    })
+            } catch let older as Workspace.OlderPackage {
+                let current = try? ParcelManifest.decode(Array(older.manifest.utf8))
                 let error = ImportError(.unsafeContent, file: name, detail: "这是\(manifest.unit.name)\(period.chinese)较早的报送包"
-                    + "（签署于 \(manifest.createdAt)），工作区中已有更新的一份“\(newer.fileName)”（签署于 \(newer.createdAt)），未接收")
+                    + "（\(Self.describeOrder(manifest))），工作区中已有更新的一份“\(older.fileName)”"
+                    + "（\(current.map(Self.describeOrder) ?? "")），未接收")
                 let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: file.received,
                                                          outcome: .refused(error)))
-                slots.append(.package(refusedOutcome(name, result, error.description), [], []))
+                slots.append(.package(refusedOutcome(name, result, error.description), []))
                 continue
             }
-            let manifestJSON = String(decoding: try manifest.encoded(), as: UTF8.self)
-            let result = try workspace.recordPackage(fileName: name, bytes: bytes, receivedAt: file.received,
-                                                     unit: manifest.unit.id, period: period, manifest: manifestJSON)
             var outcome = IngestOutcome(file: TextSafety.printable(name), verdict: .accepted(supersedes: nil), submission: 0,
                                         unit: manifest.unit.id, form: nil, period: manifest.period, rows: nil,
                                         errors: 0, warnings: 0, firstFindings: [], line: "")
@@ -110,7 +118,6 @@ extension Workflow {
             // The original ledgers, written under fresh names in a private folder (entry names are never used as
             // paths), keep their entry's last component as the name they are recorded under.
             var indexes: [Int] = []
-            var refusedLedgers: [IngestOutcome] = []
             let folder = scratch.appendingPathComponent("\(n)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for form in manifest.forms {
@@ -121,28 +128,20 @@ extension Workflow {
                       !base.hasPrefix(".") else { continue }
                 let path = folder.appendingPathComponent(base.replacingOccurrences(of: "/", with: "_"))
                 try Data(bytes).write(to: path)
-                // The signature vouches for the sender only: a ledger inside that claims another unit, or is not
-                // the form the manifest says, is refused rather than taken as that unit's submission.
-                if let mismatch = mismatch(path: path.path, name: base, form: form.id, manifest: manifest) {
-                    let result = try workspace.record(Intake(fileName: base, bytes: Data(bytes), receivedAt: file.received,
-                                                             outcome: .refused(mismatch)))
-                    refusedLedgers.append(refusedOutcome(base, result, mismatch.description))
-                    continue
-                }
                 indexes.append(plain.count)
                 plain.append(IncomingFile(path: path.path, received: file.received))
             }
             outcome.source = file.path
-            slots.append(.package(outcome, indexes, refusedLedgers))
+            slots.append(.package(outcome, indexes))
         }
         let ledgers = plain.isEmpty ? [] : try ingestLedgers(plain, workspace: workspace, progress: progress, recorded: nil)
         var outcomes: [IngestOutcome] = []
         for slot in slots {
             switch slot {
             case .plain(let i): outcomes.append(ledgers[i])
-            case .package(let outcome, let members, let refused):
+            case .package(let outcome, let members):
                 outcomes.append(outcome)
-                outcomes += (members.map { ledgers[$0] } + refused).map { o in
+                outcomes += members.map { ledgers[$0] }.map { o in
                     var o = o
                     o.insideParcel = true
                     o.source = nil
@@ -154,39 +153,40 @@ extension Workflow {
         return outcomes
     }
 
-    /// The package already taken in for `unit` and `period` that was signed later than `manifest`, if any.
-    private func newerPackage(than manifest: ParcelManifest, unit: String, period: YearMonth,
-                              workspace: Workspace) throws -> (fileName: String, createdAt: String)? {
-        let formatter = ISO8601DateFormatter()
-        guard let created = formatter.date(from: manifest.createdAt) else { return nil }
-        for record in try workspace.currentPackages(period: period) where record.unit == unit {
-            guard let json = try workspace.reportJSON(of: record.id),
-                  let current = try? ParcelManifest.decode(Array(json.utf8)),
-                  let currentDate = formatter.date(from: current.createdAt), currentDate > created else { continue }
-            return (record.fileName, current.createdAt)
-        }
-        return nil
+    /// A package's place in its sender's order, in Chinese: its number and creation time.
+    static func describeOrder(_ manifest: ParcelManifest) -> String {
+        (manifest.sequence.map { "第 \($0) 份，" } ?? "") + "签署于 \(manifest.createdAt)"
     }
 
-    /// Why a ledger inside a sound package is not what the package says it is, if it is not.
-    private func mismatch(path: String, name: String, form: String, manifest: ParcelManifest) -> ImportError? {
-        guard let (source, _) = try? FileOpener(registry: registry).open(path, displayName: name),
+    /// Why a ledger inside a package is not what the manifest says it is (the signature vouches for the sender
+    /// only): another form, another unit, or another period, read from the ledger itself. `nil` when it is, or
+    /// when it cannot be read (ingesting it reports why).
+    func ledgerMismatch(_ bytes: [UInt8], entry: ParcelManifest.FileEntry, form: String,
+                        manifest: ParcelManifest) -> ParcelProblem? {
+        let name = (entry.name as NSString).lastPathComponent
+        guard let directory = try? ScratchDirectory(purpose: "inspect") else { return nil }
+        defer { directory.remove() }
+        let ext = (name as NSString).pathExtension
+        let path = directory.file("ledger" + (ext.isEmpty ? "" : "." + ext))
+        guard (try? Data(bytes).write(to: URL(fileURLWithPath: path))) != nil,
+              let (source, _) = try? FileOpener(registry: registry).open(path, displayName: name),
               let read = try? LedgerReader(formSet: formSet).read(source, fileName: name) else {
-            return nil  // unreadable: the ingest refuses it with the reason
+            return nil
         }
+        let title = formSet.form(form)?.title ?? form
         if read.input.form.id != form {
-            return ImportError(.unsafeContent, file: name, detail: "报送包清单说这是《\(formSet.form(form)?.title ?? form)》，"
-                + "文件内容却是《\(read.input.form.title)》，未接收")
+            return ParcelProblem("ledger.form", "清单说“\(name)”是《\(title)》，文件内容却是《\(read.input.form.title)》",
+                                 place: entry.name)
         }
         if let unit = LedgerChecker(formSet: formSet).unit(of: read), unit.id != manifest.unit.id {
-            return ImportError(.unsafeContent, file: name, detail: "台账的填报单位是“\(unit.name)”，"
-                + "却装在“\(manifest.unit.name)”的报送包中：签名只能证明报送包来自“\(manifest.unit.name)”，未接收")
+            return ParcelProblem("ledger.unit", "台账“\(name)”的填报单位是“\(unit.name)”，却装在“\(manifest.unit.name)”的报送包中："
+                + "签名只能证明报送包来自“\(manifest.unit.name)”", place: entry.name)
         }
-        // The period the ledger itself says, against the package's.
-        let said = read.expectedPeriod ?? LedgerChecker(formSet: formSet).validate(read, fileName: name, references: nil).document.period
+        let said = read.expectedPeriod
+            ?? LedgerChecker(formSet: formSet).validate(read, fileName: name, references: nil).document.period
         if let said, let packaged = YearMonth(manifest.period), said != packaged {
-            return ImportError(.unsafeContent, file: name, detail: "台账的报送期是\(said.chinese)，"
-                + "却装在\(packaged.chinese)的报送包中，未接收；请按报送期分别报送")
+            return ParcelProblem("ledger.period", "台账“\(name)”的报送期是\(said.chinese)，却装在\(packaged.chinese)的报送包中；"
+                + "请按报送期分别报送", place: entry.name)
         }
         return nil
     }

@@ -41,19 +41,26 @@ extension Workflow {
                 throw WorkflowError(.keyMismatch, detail: "私钥“\(keyPath)”与公钥“\(pub)”不是一对：请用本单位自己的私钥签署报送包")
             }
         }
-        switch sender {
+        // The creation time: the given day (so the same inputs and the same --date give the same bytes), or now.
+        let createdAt = date.map { "\($0.iso)T00:00:00+08:00" } ?? clock.timestamp
+        let (manifest, files) = switch sender {
         case .province:
-            return try provincePackage(period: period, date: date ?? reportDay(for: period), key: key,
-                                       workspace: workspace, output: output)
+            try provincePackage(period: period, date: date ?? reportDay(for: period), createdAt: createdAt,
+                                workspace: workspace)
         case .unit:
-            let unit = formSet.unit(id: senderID)!
-            return try unitPackage(unit: unit, period: period, date: date ?? clock.today, key: key,
-                                   allowIncomplete: allowIncomplete, workspace: workspace, output: output)
+            try unitPackage(unit: formSet.unit(id: senderID)!, period: period, date: date ?? clock.today,
+                            createdAt: createdAt, allowIncomplete: allowIncomplete, workspace: workspace)
         }
+        // Numbered by this workspace, per sender and period; the same contents keep their number.
+        var numbered = try ParcelWriter.listing(manifest, files: files)
+        let fingerprint = ParcelDigest.sha256(Data(try numbered.encoded()))
+        numbered.sequence = try workspace.packageSequence(sender: senderID, period: period, fingerprint: fingerprint,
+                                                          madeAt: clock.now)
+        return try ParcelWriter.write(manifest: numbered, files: files, key: key, to: output)
     }
 
-    private func unitPackage(unit: ReportingUnit, period: YearMonth, date: CivilDate, key: Curve25519.Signing.PrivateKey?,
-                             allowIncomplete: Bool, workspace: Workspace, output: String) throws -> ParcelManifest {
+    private func unitPackage(unit: ReportingUnit, period: YearMonth, date: CivilDate, createdAt: String,
+                             allowIncomplete: Bool, workspace: Workspace) throws -> (ParcelManifest, [ParcelFile]) {
         var files: [ParcelFile] = []
         var forms: [ParcelManifest.FormEntry] = []
         var missing: [(String, CivilDate)] = []
@@ -94,12 +101,12 @@ extension Workflow {
         let manifest = ParcelManifest(
             kind: .unit, unit: .init(id: unit.id, name: unit.name), period: period.iso, campaign: formSet.campaign.id,
             forms: forms, files: [], missing: missing.isEmpty ? nil : missing.map(\.0),
-            tool: "taizhang \(TaizhangVersion.current)", createdAt: clock.timestamp)
-        return try ParcelWriter.write(manifest: manifest, files: files, key: key, to: output)
+            tool: "taizhang \(TaizhangVersion.current)", createdAt: createdAt)
+        return (manifest, files)
     }
 
-    private func provincePackage(period: YearMonth, date: CivilDate, key: Curve25519.Signing.PrivateKey?,
-                                 workspace: Workspace, output: String) throws -> ParcelManifest {
+    private func provincePackage(period: YearMonth, date: CivilDate, createdAt: String,
+                                 workspace: Workspace) throws -> (ParcelManifest, [ParcelFile]) {
         let directory = try ScratchDirectory(purpose: "package")
         defer { directory.remove() }
         let written = try progressReport(workspace: workspace, period: period, asOf: date, formats: ["xlsx", "memo"],
@@ -112,8 +119,10 @@ extension Workflow {
             let role = (name as NSString).pathExtension == memoExtension ? "memo" : "report"
             files.append(ParcelFile(name: "报告/\(name)", bytes: Array(bytes), role: role))
         }
+        var carried = Set<String>()
         for record in try workspace.currentPackages(period: period) {
             guard let unitID = record.unit, let bytes = try workspace.content(of: record.id) else { continue }
+            carried.insert(unitID)
             let unitName = formSet.unit(id: unitID)?.shortName ?? unitID
             files.append(ParcelFile(name: "单位报送包/\(period.iso)_\(unitName).zip", bytes: Array(bytes),
                                      role: "unit-package", unit: unitID))
@@ -122,11 +131,16 @@ extension Workflow {
         if let units = WorkspaceForms.unitsFile(workspace: workspace.path), let bytes = FileManager.default.contents(atPath: units) {
             files.append(ParcelFile(name: "单位名单/\(FormSet.unitsFile)", bytes: Array(bytes), role: "units"))
         }
+        // The units that owe the period and whose packages have not come: said in the signed manifest, so that
+        // the package is known to be incomplete rather than stripped.
+        let absent = formSet.units.filter {
+            !carried.contains($0.id) && !formSet.campaign.owed(unitKind: $0.kind, period: period).isEmpty
+        }.map(\.id)
         let manifest = ParcelManifest(
             kind: .province, unit: .init(id: ParcelKeys.provinceID, name: formSet.campaign.issuer), period: period.iso,
-            campaign: formSet.campaign.id, forms: [], files: [], tool: "taizhang \(TaizhangVersion.current)",
-            createdAt: clock.timestamp)
-        return try ParcelWriter.write(manifest: manifest, files: files, key: key, to: output)
+            campaign: formSet.campaign.id, forms: [], files: [], missing: absent.isEmpty ? nil : absent,
+            tool: "taizhang \(TaizhangVersion.current)", createdAt: createdAt)
+        return (manifest, files)
     }
 
     /// The private key `keys new` made for `sender` beside the workspace at `workspace` (`keys/<id>.key`), when
@@ -143,11 +157,18 @@ extension Workflow {
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
-    /// Verifies a package with the public keys in `keys` (`keys/` beside `workspace` by default).
+    /// Verifies a package with the public keys in `keys` (`keys/` beside `workspace` by default), each ledger in
+    /// it read to see that it is of the unit, form and period the manifest says.
     public func verifyParcel(path: String, keys: String?, workspace: String) throws -> ParcelVerdict {
-        let verifier = ParcelVerifier(formSet: formSet,
-                                       keysDirectory: keys ?? Parcels.defaultKeysDirectory(workspace: workspace))
-        return try verifier.verify(path: path)
+        try parcelVerifier(keys: keys ?? Parcels.defaultKeysDirectory(workspace: workspace)).verify(path: path)
+    }
+
+    /// The verifier `verify` and `ingest` use: the forms, the keys, and the ledger reader for what is inside.
+    func parcelVerifier(keys: String) -> ParcelVerifier {
+        let workflow = self
+        return ParcelVerifier(formSet: formSet, keysDirectory: keys, ledgerInspector: { bytes, entry, form, manifest in
+            workflow.ledgerMismatch(bytes, entry: entry, form: form, manifest: manifest)
+        })
     }
 
     /// Makes a signing key pair for a unit or the province in `directory` (`keys/` beside `workspace` by

@@ -166,9 +166,12 @@ import TaizhangStore
             files: files, key: try ParcelKeys.privateKey(at: keyDir.appendingPathComponent("shenyang.key").path), to: smuggled)
         let carried = try Self.run(["ingest", smuggled, "--workspace", provinceWS])
         #expect(carried.status == 1, "\(carried.stdout)")
-        #expect(carried.stdout.contains("台账的填报单位是“大连市工业和信息化局”"), "\(carried.stdout)")
+        // The whole package is refused with a coded problem (issue 13): nothing in it is taken in.
+        #expect(carried.stdout.contains("台账“self-check.csv”的填报单位是“大连市工业和信息化局”"), "\(carried.stdout)")
+        #expect(carried.stdout.contains("(ledger.unit)") || carried.stdout.contains("（ledger.unit）"), "\(carried.stdout)")
         let afterSmuggling = try Workspace(path: provinceWS).submissions()
-        #expect(afterSmuggling.contains { $0.fileName == "self-check.csv" && $0.state == .refused })
+        #expect(afterSmuggling.contains { $0.fileName == "夹带.zip" && $0.state == .refused })
+        #expect(!afterSmuggling.contains { $0.fileName == "self-check.csv" })
         #expect(!afterSmuggling.contains { $0.unit == "dalian" })
 
         // The province's own package: report, memo, the unit's package, signed with the province's key.
@@ -179,11 +182,37 @@ import TaizhangStore
         #expect(built.status == 0, "\(built.stdout)\(built.stderr)")
         let up = try Self.run(["verify", upward, "--workspace", provinceWS])
         #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
+        // Completeness across units: the thirteen other cities owe June and sent nothing; the province said so in
+        // its signed manifest, so they are noticed, not faults.
+        #expect(built.stdout.contains("尚未收到以下单位2024年6月的报送包") && built.stdout.contains("大连"), "\(built.stdout)")
+        #expect(up.stdout.contains("注意：省级报送包中没有“大连市工业和信息化局”2024年6月的报送包（清单中已注明未收到）"), "\(up.stdout)")
+        // The same inputs and the same --date give the same bytes (the zip's times are fixed; the creation
+        // time is the date, in the signed manifest only), and the same number.
+        let again = province.appendingPathComponent("全省_2024-06_again.zip").path
+        let rebuilt = try Self.run(["package", "--province", "--period", "2024-06", "-o", again, "--workspace", provinceWS,
+                                    "--key", province.appendingPathComponent("keys/province.key").path, "--date", "2024-06-28"])
+        #expect(rebuilt.status == 0 && rebuilt.stdout.contains("本期第 1 份"), "\(rebuilt.stdout)")
+        #expect(fm.contents(atPath: again) == fm.contents(atPath: upward), "reproducible package bytes")
         let provinceVerdict = try ParcelVerifier(formSet: Self.set, keysDirectory: province.appendingPathComponent("keys").path)
             .verify(path: upward)
         let roles = provinceVerdict.manifest?.files.map(\.role) ?? []
         #expect(roles.contains("report") && roles.contains("memo"))
         #expect(provinceVerdict.manifest?.files.filter { $0.role == "unit-package" }.map(\.unit) == ["shenyang"])
+        #expect(provinceVerdict.manifest?.missing?.contains("dalian") == true)
+        #expect(provinceVerdict.notices.map(\.code).contains("units.missing"))
+
+        // A province manifest that leaves a unit out without saying so: a coded problem.
+        var silent = try #require(provinceVerdict.manifest)
+        silent.missing = nil
+        let silentPath = province.appendingPathComponent("全省_未注明.zip").path
+        try ParcelWriter.write(
+            manifest: silent,
+            files: silent.files.map { ParcelFile(name: $0.name, bytes: provinceVerdict.contents[$0.name] ?? [], role: $0.role,
+                                                 form: $0.form, unit: $0.unit) },
+            key: try ParcelKeys.privateKey(at: province.appendingPathComponent("keys/province.key").path), to: silentPath)
+        let silentVerdict = try Self.run(["verify", silentPath, "--workspace", provinceWS, "--json"])
+        #expect(silentVerdict.status == 1)
+        #expect(silentVerdict.stdout.contains("\"units.missing\""), "\(silentVerdict.stdout)")
         // Without the unit's public key the unit package inside no longer verifies.
         try fm.removeItem(at: province.appendingPathComponent("keys/shenyang.pub"))
         let nested = try Self.run(["verify", upward, "--workspace", provinceWS, "--json"])
@@ -282,8 +311,8 @@ import TaizhangStore
     }
 }
 
-/// Packages are ordered by their signed creation time (issue 13): an older package for the same unit and period
-/// does not replace a newer one already taken in.
+/// Packages are ordered by their signed sequence number, then creation time (issue 13): an older package for the
+/// same unit and period does not replace a newer one already taken in; an identical one is a no-op.
 @Suite(.serialized) struct PackageOrderTests {
     @Test func anOlderPackageDoesNotSupersedeANewerOne() throws {
         let fm = FileManager.default
@@ -302,17 +331,29 @@ import TaizhangStore
         #expect(try run(["keys", "new", "--unit", "沈阳", "--workspace", unitWS]).status == 0)
         let older = dir.appendingPathComponent("沈阳_2024-06_第一版.zip").path
         let newer = dir.appendingPathComponent("沈阳_2024-06_第二版.zip").path
-        #expect(try run(["package", "--unit", "沈阳", "--period", "2024-06", "-o", older, "--workspace", unitWS]).status == 0)
-        Thread.sleep(forTimeInterval: 1.2)  // creation times are kept to the second
-        #expect(try run(["package", "--unit", "沈阳", "--period", "2024-06", "-o", newer, "--workspace", unitWS,
-                         "--date", "2024-06-21"]).status == 0)
+        let first = try run(["package", "--unit", "沈阳", "--period", "2024-06", "-o", older, "--workspace", unitWS,
+                             "--date", "2024-06-21"])
+        #expect(first.stdout.contains("本期第 1 份"), "\(first.stdout)")
+        // Packaged again unchanged: the same number and, with the same --date, the same bytes.
+        let same = dir.appendingPathComponent("沈阳_2024-06_重做.zip").path
+        #expect(try run(["package", "--unit", "沈阳", "--period", "2024-06", "-o", same, "--workspace", unitWS,
+                         "--date", "2024-06-21"]).stdout.contains("本期第 1 份"))
+        #expect(fm.contents(atPath: same) == fm.contents(atPath: older))
+        // A correction to the self-check ledger, then the second package: number 2, though its date is earlier
+        // (the number, counted by the sender's workspace, orders packages before their dates do).
+        try PackageCommandTests.writeCSV("self-check", unit: "shenyang", rows: 5, in: inbox)
+        #expect(try run(["ingest", inbox.path, "--workspace", unitWS, "--received", "2024-06-21"]).status == 0)
+        let second = try run(["package", "--unit", "沈阳", "--period", "2024-06", "-o", newer, "--workspace", unitWS,
+                              "--date", "2024-06-20"])
+        #expect(second.stdout.contains("本期第 2 份"), "\(second.stdout)")
         let keys = unit.appendingPathComponent("keys").path
         let provinceWS = province.appendingPathComponent("taizhang.sqlite").path
-        let first = try run(["ingest", newer, "--workspace", provinceWS, "--keys", keys])
-        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        let taken = try run(["ingest", newer, "--workspace", provinceWS, "--keys", keys])
+        #expect(taken.status == 0, "\(taken.stdout)\(taken.stderr)")
         let replay = try run(["ingest", older, "--workspace", provinceWS, "--keys", keys])
         #expect(replay.status == 1, "an older package is refused: \(replay.stdout)")
-        #expect(replay.stdout.contains("较早的报送包") && replay.stdout.contains("第二版"), "\(replay.stdout)")
+        #expect(replay.stdout.contains("较早的报送包（第 1 份") && replay.stdout.contains("第二版") && replay.stdout.contains("第 2 份"),
+                "both are named: \(replay.stdout)")
         let packages = try Workspace(path: provinceWS, access: .read).currentPackages(period: PackageCommandTests.june)
         #expect(packages.map(\.fileName) == ["沈阳_2024-06_第二版.zip"], "the newer one still counts")
         #expect(try run(["ingest", newer, "--workspace", provinceWS, "--keys", keys]).stdout.contains("已收到过"))
@@ -350,7 +391,12 @@ import TaizhangStore
         let ws = dir.appendingPathComponent("taizhang.sqlite").path
         let run = try PackageCommandTests.run(["ingest", package, "--workspace", ws, "--keys", keys.path])
         #expect(run.status == 1, "\(run.stdout)")
-        #expect(run.stdout.contains("台账的报送期是2024年5月，却装在2024年6月的报送包中"), "\(run.stdout)")
+        #expect(run.stdout.contains("台账“self-check.csv”的报送期是2024年5月，却装在2024年6月的报送包中"), "\(run.stdout)")
+        #expect(run.stdout.contains("（ledger.period）"), "\(run.stdout)")
+        // verify says the same, with the code.
+        let verified = try PackageCommandTests.run(["verify", package, "--keys", keys.path, "--json"])
+        #expect(verified.status == 1)
+        #expect(verified.stdout.contains("\"ledger.period\""), "\(verified.stdout)")
         let stored = try Workspace(path: ws, access: .read).submissions()
         #expect(!stored.contains { $0.period == YearMonth(year: 2024, month: 5)! && $0.state == .accepted })
     }
