@@ -11,3 +11,7 @@ out="${1:-taizhang-demo}"
 if [ -d /etc/bash_completion.d ] || mkdir -p /etc/bash_completion.d 2>/dev/null; then
   .build/release/taizhang --generate-completion-script bash > /etc/bash_completion.d/taizhang 2>/dev/null || true
 fi
+# The manual page (taizhang manual writes it; man taizhang reads it).
+if mkdir -p /usr/local/share/man/man1 2>/dev/null; then
+  .build/release/taizhang manual > /usr/local/share/man/man1/taizhang.1 2>/dev/null || true
+fi

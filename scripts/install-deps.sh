@@ -10,7 +10,7 @@ mode="${1:-test}"
 
 packages=(pkg-config libxml2-dev libzip-dev)
 if [ "$mode" != "build" ]; then
-  packages+=(libxlsxwriter-dev libreoffice-calc-nogui gnumeric unzip zip time poppler-utils fonts-noto-cjk)
+  packages+=(libxlsxwriter-dev libreoffice-calc-nogui gnumeric unzip zip time poppler-utils fonts-noto-cjk groff-base)
 fi
 missing=()
 for p in "${packages[@]}"; do

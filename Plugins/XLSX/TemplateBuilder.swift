@@ -139,6 +139,7 @@ public struct TemplateBuilder {
         let optionsSheet = try book.addSheet(TemplateBuilder.optionsSheetName)
         optionsSheet.isHidden = true
         try options.write(to: optionsSheet, style: styles.plain)
+        options.defineCascadeNames(in: book)
         optionsSheet.protection = SheetProtection()
         return book
     }
@@ -151,8 +152,20 @@ public struct TemplateBuilder {
         let columns = table.columns
         // A template may carry rows forward (last month's ledger, to update and add to).
         let records = document.rows[table.id] ?? []
-        let widths = TemplateBuilder.fitted(columns.map { columnWidth($0, records: records) }, columns: columns,
-                                            budget: form.paper == "A3" ? TemplateBuilder.a3WidthBudget : TemplateBuilder.pageWidthBudget)
+        let portrait = form.orientation == "portrait"
+        var a3 = form.paper == "A3"
+        let natural = columns.map { columnWidth($0, records: records) }
+        func budget(a3: Bool) -> Double {
+            a3 ? (portrait ? TemplateBuilder.pageWidthBudget : TemplateBuilder.a3WidthBudget)
+                : (portrait ? TemplateBuilder.portraitWidthBudget : TemplateBuilder.pageWidthBudget)
+        }
+        var widths = TemplateBuilder.fitted(natural, columns: columns, budget: budget(a3: a3))
+        // A table A4 cannot hold legibly even with its text columns narrowed (a consolidated ledger with its unit
+        // column) prints on A3.
+        if !a3 && widths.reduce(0, +) > budget(a3: false) + 0.5 {
+            a3 = true
+            widths = TemplateBuilder.fitted(natural, columns: columns, budget: budget(a3: true))
+        }
         let n = max(columns.count, 2)
         for (i, width) in widths.enumerated() { sheet.setColumn(i + 1, width: width) }
         let extra = extraColumns[table.id].flatMap { $0.labels.isEmpty ? nil : $0 }
@@ -170,9 +183,10 @@ public struct TemplateBuilder {
         sheet.freeze(rows: headerRow)
         // A report's statistics block fills most of a page: its table starts the next page, so that the table's
         // header row is never left alone at the foot of the first.
-        if withHeader && form.layout == .report && headerRows.count >= 6 { sheet.pageBreaksBefore.insert(headerRow) }
-        sheet.printSetup = PrintSetup(titleRows: headerRow...headerRow)
-        sheet.printSetup?.a3 = form.paper == "A3"
+        // (Upright, the block and the table share the first page.)
+        if withHeader && form.layout == .report && headerRows.count >= 6 && !portrait { sheet.pageBreaksBefore.insert(headerRow) }
+        sheet.printSetup = PrintSetup(landscape: !portrait, titleRows: headerRow...headerRow)
+        sheet.printSetup?.a3 = a3
 
         // Title.
         // Each sheet of a workbook with several tables says which one it is.
@@ -357,40 +371,70 @@ public struct TemplateBuilder {
 
     private func writeInstructions(_ sheet: Worksheet, styles: Styles) throws(ExportError) {
         let form = document.form
-        // 86 width units: A4 portrait at 9 pt or more (see ``pageWidthBudget``).
-        let textWidth = 62.0
-        sheet.setColumn(1, width: 18)
+        // 86 width units: A4 portrait at 9 pt or more (see ``portraitWidthBudget``). The label column is as wide
+        // as the longest label needs (18 to 30), so that labels take one line and the sheet stays on one page.
+        let fields = form.header + form.tables.flatMap(\.columns)
+        let labelWidth = Double(min(30, max(18, (fields.map { DisplayWidth.columns($0.label) }.max() ?? 0) + 2)))
+        let textWidth = TemplateBuilder.portraitWidthBudget - 6 - labelWidth
+        sheet.setColumn(1, width: labelWidth)
         sheet.setColumn(2, width: 6)
         sheet.setColumn(3, width: textWidth)
-        sheet.printSetup = PrintSetup(landscape: false)
-        try sheet.writeRow([.text(form.title + "填表说明", styles.title), .empty(styles.title), .empty(styles.title)], height: 36)
-        sheet.merge(CellRange(firstRow: 1, firstColumn: 1, lastRow: 1, lastColumn: 3))
-        var row = 2
+
+        // The rows are planned first: whether the sheet is scaled to one page is said before its first row.
+        enum Line { case title(String), note(String, Double), gap, columns, section(String), field(Field, String, Double) }
+        var lines: [Line] = [.title(form.title + "填表说明")]
         for (i, line) in form.instructions.enumerated() {
-            try sheet.writeRow([.text("\(i + 1). \(line)", styles.note)],
-                               height: Double(TemplateBuilder.lines(line, width: 18 + 6 + textWidth - 2)) * 15 + 6)
-            sheet.merge(CellRange(firstRow: row, firstColumn: 1, lastRow: row, lastColumn: 3))
-            row += 1
+            lines.append(.note("\(i + 1). \(line)",
+                               Double(TemplateBuilder.lines(line, width: TemplateBuilder.portraitWidthBudget - 2)) * 15 + 6))
         }
-        row += 1
-        try sheet.writeRow([.text("栏目", styles.columnHeader), .text("必填", styles.columnHeader), .text("填写要求", styles.columnHeader)],
-                           at: row, height: 22)
-        row += 1
+        lines += [.gap, .columns]
         var sections: [(String, [Field])] = []
         if !form.header.isEmpty { sections.append(("表头", form.header)) }
         for table in form.tables { sections.append(("表格“\(table.title)”", table.columns)) }
         for (title, fields) in sections {
-            try sheet.writeRow([.text(title, styles.label), .empty(styles.label), .empty(styles.label)], height: 22)
-            sheet.merge(CellRange(firstRow: row, firstColumn: 1, lastRow: row, lastColumn: 3))
-            row += 1
+            lines.append(.section(title))
             for field in fields {
                 let text = describe(field)
+                lines.append(.field(field, text, max(20, Double(max(TemplateBuilder.lines(text, width: textWidth),
+                                                                    TemplateBuilder.lines(field.label, width: labelWidth))) * 15 + 6)))
+            }
+        }
+        let total = lines.reduce(0.0) { sum, line in
+            switch line {
+            case .title: sum + 36
+            case .note(_, let height), .field(_, _, let height): sum + height
+            case .gap: sum + 15
+            case .columns, .section: sum + 22
+            }
+        }
+        // One page when it fits at 9 pt or more.
+        var printSetup = PrintSetup(landscape: false)
+        printSetup.fitToOnePage = total <= TemplateBuilder.onePortraitPage
+        sheet.printSetup = printSetup
+
+        var row = 1
+        for line in lines {
+            switch line {
+            case .title(let title):
+                try sheet.writeRow([.text(title, styles.title), .empty(styles.title), .empty(styles.title)], height: 36)
+                sheet.merge(CellRange(firstRow: row, firstColumn: 1, lastRow: row, lastColumn: 3))
+            case .note(let text, let height):
+                try sheet.writeRow([.text(text, styles.note)], height: height)
+                sheet.merge(CellRange(firstRow: row, firstColumn: 1, lastRow: row, lastColumn: 3))
+            case .gap:
+                break
+            case .columns:
+                try sheet.writeRow([.text("栏目", styles.columnHeader), .text("必填", styles.columnHeader),
+                                    .text("填写要求", styles.columnHeader)], at: row, height: 22)
+            case .section(let title):
+                try sheet.writeRow([.text(title, styles.label), .empty(styles.label), .empty(styles.label)], height: 22)
+                sheet.merge(CellRange(firstRow: row, firstColumn: 1, lastRow: row, lastColumn: 3))
+            case .field(let field, let text, let height):
                 let required = field.required ? "是" : (field.requiredWhen != nil ? "视情况" : "否")
                 try sheet.writeRow([.text(field.label, styles.text), .text(required, styles.centered), .text(text, styles.text)],
-                                   height: max(20, Double(max(TemplateBuilder.lines(text, width: textWidth),
-                                                              TemplateBuilder.lines(field.label, width: 18))) * 15 + 6))
-                row += 1
+                                   height: height)
             }
+            row += 1
         }
     }
 
@@ -411,7 +455,9 @@ public struct TemplateBuilder {
             if !clauses.isEmpty { parts.append(clauses.joined(separator: "，") + "。") }
         case .integer:
             var s = help.contains("填") ? "" : "填写整数"
-            if let min = field.min { s += (s.isEmpty ? "" : "，") + "不小于 \(XMLWriter.numberText(min))" }
+            // A lower bound the help already gives ("不小于本月数"; "没有的填 0" for a count from 0) is not repeated.
+            let saysMin = help.contains("不小于") || (field.min == 0 && help.contains("填 0"))
+            if let min = field.min, !saysMin { s += (s.isEmpty ? "" : "，") + "不小于 \(XMLWriter.numberText(min))" }
             if let max = field.max { s += (s.isEmpty ? "" : "，") + "不大于 \(XMLWriter.numberText(max))" }
             if !s.isEmpty { parts.append(s + "。") }
         case .decimal:
@@ -625,6 +671,11 @@ public struct TemplateBuilder {
     static let pageWidthBudget = 130.0
     /// The same on A3 landscape (1,118 pt across).
     static let a3WidthBudget = 190.0
+    /// The same on A4 portrait (523 pt across).
+    static let portraitWidthBudget = 86.0
+    /// The most points of row heights a sheet may have to print on one A4 portrait page with its 11 pt text at
+    /// 9 pt or more (734 pt between the margins, scaled by no less than 9/11), less a little for rounding.
+    static let onePortraitPage = 880.0
 
     /// `widths` narrowed to ``pageWidthBudget`` where they exceed it: the text columns (which wrap) give up
     /// their width in proportion, down to 10 each; the others keep theirs.
@@ -689,15 +740,16 @@ private struct Styles {
         centered = book.style(CellFormat(fontName: font, border: true, horizontal: .center, vertical: .top))
         inputText = book.style(CellFormat(fontName: font, border: true, wrap: true, locked: false))
         inputWrapped = book.style(CellFormat(fontName: font, border: true, vertical: .top, wrap: true, locked: false))
-        inputCentered = book.style(CellFormat(fontName: font, border: true, horizontal: .center, locked: false))
+        // Choices wrap: a long 具体情形 shows whole in its column (the row is as tall as it needs).
+        inputCentered = book.style(CellFormat(fontName: font, border: true, horizontal: .center, wrap: true, locked: false))
         date = book.style(CellFormat(fontName: font, border: true, horizontal: .center, numberFormat: CellFormat.isoDate, locked: false))
         number = book.style(CellFormat(fontName: font, border: true, horizontal: .right, numberFormat: "0", locked: false))
         decimal = book.style(CellFormat(fontName: font, border: true, horizontal: .right, numberFormat: "0.0#", locked: false))
         headerText = book.style(CellFormat(fontName: font, border: true, horizontal: .left, wrap: true, locked: false))
         headerLong = book.style(CellFormat(fontName: font, border: true, horizontal: .left, vertical: .top, wrap: true, locked: false))
         headerDate = book.style(CellFormat(fontName: font, border: true, horizontal: .left, numberFormat: CellFormat.isoDate, locked: false))
-        headerNumber = book.style(CellFormat(fontName: font, border: true, horizontal: .left, numberFormat: "0", locked: false))
-        headerDecimal = book.style(CellFormat(fontName: font, border: true, horizontal: .left, numberFormat: "0.0#", locked: false))
+        headerNumber = book.style(CellFormat(fontName: font, border: true, horizontal: .right, numberFormat: "0", locked: false))
+        headerDecimal = book.style(CellFormat(fontName: font, border: true, horizontal: .right, numberFormat: "0.0#", locked: false))
         // An annotated return's faulty cells: red for errors, yellow for warnings (still input cells).
         markError = book.style(CellFormat(fontName: font, fill: "FFC7CE", border: true, vertical: .top, wrap: true, locked: false))
         markWarning = book.style(CellFormat(fontName: font, fill: "FFEB9C", border: true, vertical: .top, wrap: true, locked: false))
@@ -808,15 +860,30 @@ struct OptionsLayout {
         return "\(sheet)!$\(column)$2:$\(column)$\(max(2, columns[index].values.count + 1))"
     }
 
-    /// An OFFSET/MATCH formula that yields the items under the parent value in `parentCell` (`$E10`).
-    /// Parent values such as 执法不规范、不公正 are not valid defined names, so INDIRECT is not used.
+    /// The defined name of the items under the `k`th parent value of cascading list `id` (`选项_situations_2`):
+    /// parent values such as 执法不规范、不公正 are not valid names, so the names are numbered in the order of the
+    /// heads on the options sheet.
+    static func cascadeName(list id: String, group k: Int) -> String {
+        let safe = String(id.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+        return "\(TemplateBuilder.optionsSheetName)_\(safe)_\(k + 1)"
+    }
+
+    /// Defines, for every cascading list, one name per parent value, each naming exactly that value's items.
+    func defineCascadeNames(in book: Workbook) {
+        for (id, c) in cascades.sorted(by: { $0.key < $1.key }) {
+            for k in 0..<c.count { book.defineName(Self.cascadeName(list: id, group: k), formula: range(column: c.first + k)) }
+        }
+    }
+
+    /// The items under the parent value in `parentCell` (`$E10`): the named range of that value, found by its
+    /// place among the heads — `INDIRECT("选项_situations_"&MATCH(…))`, the construct Excel's and WPS's own
+    /// guides give for a 二级联动 dropdown (no OFFSET/COUNTA arithmetic over a ragged block).
     func cascadeFormula(list id: String, parentCell: String) -> String? {
         guard let c = cascades[id] else { return nil }
         let firstColumn = CellRange.columnName(c.first + 1)
         let lastColumn = CellRange.columnName(c.first + c.count)
-        let anchor = "\(sheet)!$\(firstColumn)$2"
-        let match = "MATCH(\(parentCell),\(sheet)!$\(firstColumn)$1:$\(lastColumn)$1,0)-1"
-        return "OFFSET(\(anchor),0,\(match),COUNTA(OFFSET(\(anchor),0,\(match),\(c.depth),1)),1)"
+        let prefix = String(Self.cascadeName(list: id, group: 0).dropLast())
+        return "INDIRECT(\"\(prefix)\"&MATCH(\(parentCell),\(sheet)!$\(firstColumn)$1:$\(lastColumn)$1,0))"
     }
 
     func write(to sheet: Worksheet, style: CellStyle) throws(ExportError) {

@@ -192,6 +192,8 @@ public struct PrintSetup: Hashable, Sendable {
     public var a3 = false
     /// Scale to fit the width of one page (any number of pages tall).
     public var fitToWidth: Bool
+    /// With ``fitToWidth``: scale to one page tall as well (for a sheet known to fit one page legibly).
+    public var fitToOnePage = false
     /// Rows repeated at the top of every page, 1-based.
     public var titleRows: ClosedRange<Int>?
     /// The footer, in Excel's header/footer codes (`&C第 &P 页 共 &N 页`).

@@ -280,7 +280,7 @@ public final class Worksheet {
             if setup.a3 { w.attribute("paperSize", 8) } else if setup.a4 { w.attribute("paperSize", 9) }
             if setup.fitToWidth {
                 w.attribute("fitToWidth", 1)
-                w.attribute("fitToHeight", 0)
+                w.attribute("fitToHeight", setup.fitToOnePage ? 1 : 0)
             }
             w.attribute("orientation", setup.landscape ? "landscape" : "portrait")
             w.end()

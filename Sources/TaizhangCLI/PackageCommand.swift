@@ -45,7 +45,10 @@ struct PackageCommand: ParsableCommand {
         let workflow = try formOptions.workflow(workspace: workspaceOptions.path)
         let key = self.key ?? workflow.defaultKey(for: who.sender, workspace: workspaceOptions.path)
         if let key, self.key == nil { printError("使用签名私钥 \(key)") }
-        // Read first (a mistyped path is refused, not created), then written: the package's number is kept there.
+        // The output checked before anything is opened for writing (a typo in -o must leave the workspace as it
+        // was); the workspace read first (a mistyped path is refused, not created), then opened for writing: the
+        // package's number is kept there.
+        try OutputGuard.check(output, inputs: [workspaceOptions.path] + (key.map { [$0] } ?? []))
         _ = try workspaceOptions.open(with: workflow)
         let manifest = try workflow.buildParcel(
             sender: who.sender, period: period, workspace: try workspaceOptions.open(with: workflow, for: .write),

@@ -37,4 +37,27 @@ enum ParserMessages {
             return text
         }.joined(separator: "\n")
     }
+
+    /// The parser's help screens with its English headings and built-in texts put in Chinese.
+    static func help(_ text: String) -> String {
+        var out = text
+        for (english, chinese) in helpPhrases { out = out.replacingOccurrences(of: english, with: chinese) }
+        if let regex = try? NSRegularExpression(pattern: #"\(default: ([^)]*)\)"#) {
+            out = regex.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "（默认：$1）")
+        }
+        return out
+    }
+
+    /// What the parser writes in its help screens, and its Chinese.
+    static let helpPhrases: [(String, String)] = [
+        ("OVERVIEW: ", "概述："),
+        ("USAGE: ", "用法："),
+        ("ARGUMENTS:", "参数："),
+        ("OPTIONS:", "选项："),
+        ("SUBCOMMANDS:", "子命令："),
+        ("  See 'taizhang help <subcommand>' for detailed help.", "  各子命令的详细说明：taizhang help <子命令>"),
+        ("Show the version.", "显示版本号"),
+        ("Show help information.", "显示帮助信息"),
+        ("(default)", "（默认）"),
+    ]
 }

@@ -17,6 +17,7 @@ public struct TaizhangCommand: ParsableCommand {
             FormsCommand.self, TemplateCommand.self, TemplatesCommand.self, InspectCommand.self, CheckCommand.self,
             ExportCommand.self, IngestCommand.self, StatusCommand.self, ReportCommand.self, DemoCommand.self,
             PackageCommand.self, VerifyCommand.self, KeysCommand.self, WorkspaceCommand.self, UnitsCommand.self,
+            ManualCommand.self,
         ])
 
     public init() {}
@@ -36,7 +37,7 @@ public struct TaizhangCommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success {  // --help, --version
-                print(fullMessage(for: error))
+                print(ParserMessages.help(fullMessage(for: error)))
                 Foundation.exit(0)
             }
             if code == .validationFailure {  // the arguments, not the work: the parser's own message

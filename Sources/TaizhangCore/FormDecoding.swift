@@ -156,7 +156,7 @@ extension FormTable {
 
 extension Form {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, version, title, shortTitle, layout, header, tables, rules, instructions, reconcile, paper
+        case id, version, title, shortTitle, layout, header, tables, rules, instructions, reconcile, paper, orientation
     }
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -182,6 +182,12 @@ extension Form {
             throw DecodingError.dataCorruptedError(forKey: .paper, in: c, debugDescription: "未知的纸张“\(paper)”（可用：A4、A3）")
         }
         self.paper = paper
+        let orientation = try c.decodeIfPresent(String.self, forKey: .orientation) ?? "landscape"
+        guard ["landscape", "portrait"].contains(orientation) else {
+            throw DecodingError.dataCorruptedError(forKey: .orientation, in: c,
+                                                   debugDescription: "未知的方向“\(orientation)”（可用：landscape 横向、portrait 纵向）")
+        }
+        self.orientation = orientation
     }
 }
 

@@ -298,6 +298,9 @@ public struct Form: Hashable, Sendable, Codable, Identifiable {
     public var reconcile: FormReconciliation?
     /// The paper its sheets print on: `A4` (the default) or `A3` for a ledger too wide to be legible on A4.
     public var paper: String = "A4"
+    /// How its sheets lie on the paper: `landscape` (the default) or `portrait` for a report whose statistics
+    /// and table fit one upright page.
+    public var orientation: String = "landscape"
 
     public init(id: String, version: String, title: String, shortTitle: String, layout: FormLayout,
                 header: [Field], tables: [FormTable], rules: [FormRule] = [], instructions: [String] = [],

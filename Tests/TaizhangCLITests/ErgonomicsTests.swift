@@ -48,6 +48,34 @@ import TaizhangTestSupport
                         ["template"], ["templates"], ["units", "add"], ["workspace", "backup"]] {
             let help = try Taizhang.run(command + ["--help"])
             #expect(help.stdout.contains("例：") || help.stdout.contains("单位：taizhang"), "\(command)")
+            // The parser's own headings and texts are in Chinese too.
+            for english in ["OVERVIEW", "USAGE", "OPTIONS", "Show help information", "(default:"] {
+                #expect(!help.stdout.contains(english), "\(command): \(english) in \(help.stdout)")
+            }
+            #expect(help.stdout.contains("用法：") && help.stdout.contains("显示帮助信息"), "\(command)")
         }
+    }
+
+    /// The manual page: every subcommand with its Chinese abstract (the argument parser's own renderer keeps
+    /// only ASCII), and groff renders it without an error.
+    @Test func theManualPageHasEveryCommandInChinese() throws {
+        let manual = try Taizhang.run(["manual"])
+        #expect(manual.status == 0, "\(manual.stderr)")
+        let text = manual.stdout
+        #expect(text.hasPrefix(#".\" -*- coding: UTF-8 -*-"#))
+        #expect(text.contains(".TH TAIZHANG 1"))
+        for (command, abstract) in [("ingest", "接收报送的文件"), ("package", "生成报送包"), ("verify", "核验报送包"),
+                                    ("workspace backup", ""), ("keys new", "Ed25519 密钥对"), ("status", "")] {
+            #expect(text.contains(".SS \"taizhang \(command)\""), "\(command)")
+            #expect(abstract.isEmpty || text.contains(abstract), "\(command): \(abstract)")
+        }
+        #expect(!text.contains("Show help information") && !text.contains("taizhang manual\"\n"), "built-ins in Chinese, hidden commands left out")
+        let dir = try Taizhang.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let page = dir.appendingPathComponent("taizhang.1")
+        try Data(text.utf8).write(to: page)
+        let rendered = try ExternalProgram.run("/usr/bin/groff", ["-k", "-man", "-Tutf8", page.path])
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+        #expect(rendered.stdout.contains("核验报送包") && rendered.stdout.contains("TAIZHANG(1)"), "\(rendered.stdout.prefix(400))")
     }
 }

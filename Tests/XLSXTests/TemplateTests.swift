@@ -48,6 +48,7 @@ out["rows"] = rows
 opt = wb["选项"]
 out["options"] = [[("" if v is None else str(v)) for v in r] for r in opt.iter_rows(values_only=True)]
 out["instructions"] = [[("" if v is None else str(v)) for v in r] for r in wb["填表说明"].iter_rows(values_only=True)]
+out["names"] = {n: dn.attr_text for n, dn in wb.defined_names.items()}
 out["locked_A1"] = ws["A1"].protection.locked
 out["comments"] = {c.coordinate: c.comment.text for row in ws.iter_rows(min_row=1, max_row=40) for c in row if c.comment}
 out["unlocked_inputs"] = [c.coordinate for row in ws.iter_rows(min_row=1, max_row=40) for c in row if c.has_style and not c.protection.locked]
@@ -94,7 +95,7 @@ print(json.dumps(out, ensure_ascii=False))
             #expect(info["freeze"] as? String == "A\(headerRow + 1)")
             #expect(info["print_titles"] as? String == "$\(headerRow):$\(headerRow)")
             #expect((info["autofilter"] as? String)?.hasPrefix("A\(headerRow):") == true)
-            #expect(info["landscape"] as? String == "landscape")
+            #expect(info["landscape"] as? String == form.orientation, "as the form's data says (the progress report: portrait)")
             #expect(info["paper"] as? Int == (c.form == "rectification" ? 8 : 9), "A3 for the wide 整改工作台账, A4 otherwise")
             #expect((info["fit_width"] as! [Any?]).compactMap { $0 as? Int } == [1, 1, 0] ||
                     (info["fit_width"] as! [Any?]).compactMap { $0 as? Bool } == [true])
@@ -135,7 +136,9 @@ print(json.dumps(out, ensure_ascii=False))
                     #expect(v?[0] as? String == "list", "\(c.form).\(field.key)")
                     let formula = v?[2] as? String ?? ""
                     if let parentKey = field.dependsOn {
-                        #expect(formula.hasPrefix("OFFSET('选项'!"), "\(formula)")
+                        // A named range per parent value, found by INDIRECT (no OFFSET: issue 15).
+                        #expect(formula.hasPrefix("INDIRECT(\"选项_"), "\(formula)")
+                        #expect(!formula.contains("OFFSET"))
                         // MATCH looks up the parent column's cell in this row among the group heads.
                         let parentColumn = CellRange.columnName(table.columns.firstIndex { $0.key == parentKey }! + 1)
                         #expect(formula.contains("MATCH($\(parentColumn)\(headerRow + 1),"), "\(formula)")
@@ -150,7 +153,15 @@ print(json.dumps(out, ensure_ascii=False))
                             let values = options.dropFirst().map { $0[first + k] }.filter { !$0.isEmpty }
                             #expect(values == list.items(under: group.parent).map(\.value))
                         }
-                        #expect(formula.contains("'选项'!$\(heads.1)$2,"))
+                        // Each numbered name covers exactly its group's items, in the order of the heads.
+                        let names = info["names"] as! [String: String]
+                        let prefix = try #require(formula.firstMatch(of: /INDIRECT\("([^"]+)"&/)).1
+                        for (k, group) in list.groups.enumerated() {
+                            let column = CellRange.columnName(first + k + 1)
+                            let count = list.items(under: group.parent).count
+                            #expect(names["\(prefix)\(k + 1)"] == "'选项'!$\(column)$2:$\(column)$\(count + 1)",
+                                    "\(prefix)\(k + 1): \(names)")
+                        }
                     } else {
                         // A range on the hidden sheet: its column is headed by the list's title and holds its values.
                         let range = try #require(formula.firstMatch(of: /^'选项'!\$([A-Z]+)\$2:\$[A-Z]+\$(\d+)$/), "\(formula)")
@@ -358,5 +369,63 @@ print(json.dumps(out, ensure_ascii=False))
         #expect(cells.contains("沈阳市工业和信息化局") && cells.contains("2024-07"))
         let headerIndex = try #require(rows.firstIndex { $0.prefix(3) == ["序号", "*名称", "是否完成"] })
         #expect(rows.count == headerIndex + 1 + 3)
+    }
+}
+
+/// The cascading 具体情形 dropdown's construct (issue 15): a named range per 问题类型, found with INDIRECT.
+/// LibreOffice and Gnumeric evaluate the validation's own formula, for every 问题类型, to exactly that type's
+/// items (a cell beside the ledger asks for the list's length and first and last item).
+@Suite(.serialized) struct CascadeTests {
+    @Test func theSpreadsheetProgramsEvaluateTheCascadeToEachTypesItems() throws {
+        let dir = try WriterSupport.temporaryDirectory("cascade")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let set = try WriterSupport.formSet()
+        let form = set.form("self-check")!
+        let path = dir + "/self-check.xlsx"
+        try WriterSupport.export(try WriterSupport.template("self-check"), to: path)
+        let table = form.tables[0]
+        let child = try #require(table.columns.first { $0.dependsOn != nil })
+        let list = try #require(set.list(child.list!))
+        // The validation formula of the first input row, with its parent cell pointed at a checking cell.
+        let script = #"""
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.worksheets[0]
+column, parents = sys.argv[2], json.loads(sys.argv[3])
+formula = next(dv.formula1 for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith(column))
+check = wb.create_sheet("检验", 0)
+for i, parent in enumerate(parents, start=1):
+    check.cell(i, 1, parent)
+    own = formula.split("MATCH(")[0] + "MATCH($A%d," % i + formula.split("MATCH(")[1].split(",", 1)[1]
+    check.cell(i, 2, "=ROWS(%s)" % own)
+    check.cell(i, 3, "=INDEX(%s,1)" % own)
+    check.cell(i, 4, "=INDEX(%s,ROWS(%s))" % (own, own))
+wb.active = 0
+for sheet in wb.worksheets: sheet.sheet_view.tabSelected = sheet is check
+wb.save(sys.argv[4])
+print(formula)
+"""#
+        let column = CellRange.columnName(table.columns.firstIndex { $0.key == child.key }! + 1)
+        let parents = list.groups.map(\.parent)
+        let checked = dir + "/checked.xlsx"
+        let formula = try WriterSupport.python(script, [path, column, String(decoding: try JSONEncoder().encode(parents), as: UTF8.self), checked])
+        #expect(formula.contains("INDIRECT(") && !formula.contains("OFFSET"), "\(formula)")
+        func expectLists(_ csv: String, _ program: String) {
+            let lines = csv.split(whereSeparator: \.isNewline).map(String.init)
+            for (k, group) in list.groups.enumerated() {
+                let items = list.items(under: group.parent).map(\.value)
+                let line = k < lines.count ? lines[k] : ""
+                #expect(line.contains(",\(items.count),"), "\(program): \(group.parent) → \(line)")
+                #expect(line.contains(items.first!) && line.contains(items.last!), "\(program): \(group.parent) → \(line)")
+            }
+        }
+        let lo = try WriterSupport.run("/usr/bin/soffice", [
+            "-env:UserInstallation=file://\(dir)/lo-profile", "--headless", "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", dir + "/lo", checked], timeout: 180)
+        #expect(lo.status == 0, "\(lo.err)")
+        expectLists(try String(contentsOfFile: dir + "/lo/checked.csv", encoding: .utf8), "LibreOffice")
+        let g = try WriterSupport.run("/usr/bin/ssconvert", ["--recalc", checked, dir + "/gnumeric.csv"])
+        #expect(g.status == 0, "\(g.err)")
+        expectLists(try String(contentsOfFile: dir + "/gnumeric.csv", encoding: .utf8), "Gnumeric")
     }
 }
