@@ -87,7 +87,7 @@ public struct XLSXImporter: Importer {
 }
 
 /// An opened .xlsx workbook: its sheets, custom properties and date system; rows are streamed on demand.
-public final class XLSXSheetSource: SheetSource {
+public final class XLSXSheetSource: WorkbookSource {
     public let properties: [String: String]
     public let sheets: [SheetInfo]
     /// The workbook's date system (`workbookPr date1904`).

@@ -4,6 +4,7 @@ import TaizhangCore
 import TaizhangForms
 import TaizhangMemo
 import TaizhangStore
+import TaizhangXLS
 import TaizhangXLSX
 
 /// The application: every use case Taizhang offers, over one form set and one set of plugins.
@@ -86,7 +87,7 @@ extension PluginRegistry {
     public static var standard: PluginRegistry {
         PluginRegistry(
             exporters: [XLSXExporter(), CSVExporter(), JSONLedgerExporter()],
-            importers: [XLSXImporter(), CSVImporter()],
+            importers: [XLSImporter(), XLSXImporter(), CSVImporter()],
             documentExporters: [MemoExporter()])
     }
 }
