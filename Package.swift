@@ -43,6 +43,7 @@ let package = Package(
         // MARK: Format plugins (one folder each under Plugins/)
         .target(name: "TaizhangXLSX", dependencies: ["TaizhangCore", "CLibXML2", "TaizhangZip"], path: "Plugins/XLSX"),
         .target(name: "TaizhangXLS", dependencies: ["TaizhangCore", "TaizhangXLSX"], path: "Plugins/XLS"),
+        .target(name: "TaizhangODS", dependencies: ["TaizhangCore", "TaizhangXLSX", "TaizhangZip"], path: "Plugins/ODS"),
         .target(name: "TaizhangCSV", dependencies: ["TaizhangCore"], path: "Plugins/CSV"),
         .target(name: "TaizhangMemo", dependencies: ["TaizhangCore"], path: "Plugins/Memo"),
 
@@ -78,7 +79,7 @@ let package = Package(
             name: "TaizhangWorkflow",
             dependencies: [
                 "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
-                "TaizhangXLSX", "TaizhangXLS", "TaizhangCSV", "TaizhangMemo", "TaizhangParcel", "TaizhangZip",
+                "TaizhangXLSX", "TaizhangXLS", "TaizhangODS", "TaizhangCSV", "TaizhangMemo", "TaizhangParcel", "TaizhangZip",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/TaizhangWorkflow"),
@@ -146,6 +147,13 @@ let package = Package(
                 "TaizhangPluginTesting",
             ],
             path: "Tests/XLSTests", exclude: ["dump_cells.py"]),
+        .testTarget(
+            name: "ODSTests",
+            dependencies: [
+                "TaizhangTestSupport", "TaizhangODS", "TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangSamples",
+                "TaizhangPluginTesting",
+            ],
+            path: "Tests/ODSTests", exclude: ["dump_cells.py"]),
         .testTarget(
             name: "CSVTests", dependencies: ["TaizhangTestSupport", "TaizhangCSV", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/CSVTests"),

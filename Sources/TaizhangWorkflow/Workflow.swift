@@ -3,6 +3,7 @@ import TaizhangCSV
 import TaizhangCore
 import TaizhangForms
 import TaizhangMemo
+import TaizhangODS
 import TaizhangStore
 import TaizhangXLS
 import TaizhangXLSX
@@ -87,7 +88,7 @@ extension PluginRegistry {
     public static var standard: PluginRegistry {
         PluginRegistry(
             exporters: [XLSXExporter(), CSVExporter(), JSONLedgerExporter()],
-            importers: [XLSImporter(), XLSXImporter(), CSVImporter()],
+            importers: [XLSImporter(), ODSImporter(), XLSXImporter(), CSVImporter()],
             documentExporters: [MemoExporter()])
     }
 }
