@@ -42,6 +42,8 @@ let package = Package(
 
         // MARK: Format plugins (one folder each under Plugins/)
         .target(name: "TaizhangXLSX", dependencies: ["TaizhangCore", "CLibXML2", "TaizhangZip"], path: "Plugins/XLSX"),
+        .target(name: "TaizhangXLS", dependencies: ["TaizhangCore", "TaizhangXLSX"], path: "Plugins/XLS"),
+        .target(name: "TaizhangODS", dependencies: ["TaizhangCore", "TaizhangXLSX", "TaizhangZip"], path: "Plugins/ODS"),
         .target(name: "TaizhangCSV", dependencies: ["TaizhangCore"], path: "Plugins/CSV"),
         .target(name: "TaizhangMemo", dependencies: ["TaizhangCore"], path: "Plugins/Memo"),
 
@@ -77,7 +79,7 @@ let package = Package(
             name: "TaizhangWorkflow",
             dependencies: [
                 "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
-                "TaizhangXLSX", "TaizhangCSV", "TaizhangMemo", "TaizhangParcel", "TaizhangZip",
+                "TaizhangXLSX", "TaizhangXLS", "TaizhangODS", "TaizhangCSV", "TaizhangMemo", "TaizhangParcel", "TaizhangZip",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/TaizhangWorkflow"),
@@ -138,6 +140,20 @@ let package = Package(
         .testTarget(
             name: "XLSXTests", dependencies: ["TaizhangTestSupport", "TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/XLSXTests"),
+        .testTarget(
+            name: "XLSTests",
+            dependencies: [
+                "TaizhangTestSupport", "TaizhangXLS", "TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangSamples",
+                "TaizhangPluginTesting",
+            ],
+            path: "Tests/XLSTests", exclude: ["dump_cells.py"]),
+        .testTarget(
+            name: "ODSTests",
+            dependencies: [
+                "TaizhangTestSupport", "TaizhangODS", "TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangSamples",
+                "TaizhangPluginTesting",
+            ],
+            path: "Tests/ODSTests", exclude: ["dump_cells.py"]),
         .testTarget(
             name: "CSVTests", dependencies: ["TaizhangTestSupport", "TaizhangCSV", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/CSVTests"),

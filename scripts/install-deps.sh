@@ -3,7 +3,7 @@
 #   install-deps.sh build   the C libraries it is built on (libxml2, libzip): all the main job needs
 #   install-deps.sh         those, and the real clients its tests open files with (LibreOffice and the fonts
 #                           and PDF tools to look at what it prints, gnumeric, openpyxl, XlsxWriter,
-#                           python-calamine, openxml-audit for ECMA-376 and Excel's rules, jsonschema,
+#                           python-calamine, xlrd (legacy .xls agreement), openxml-audit for ECMA-376 and Excel's rules, jsonschema,
 #                           libxlsxwriter for the benchmark)
 set -euo pipefail
 mode="${1:-test}"
@@ -25,8 +25,8 @@ fi
 
 if [ "$mode" = "build" ]; then exit 0; fi
 
-python_modules=(openpyxl xlsxwriter python_calamine jsonschema openxml_audit)
-pip_names=(openpyxl xlsxwriter python-calamine jsonschema openxml-audit)
+python_modules=(openpyxl xlsxwriter python_calamine jsonschema openxml_audit xlrd)
+pip_names=(openpyxl xlsxwriter python-calamine jsonschema openxml-audit xlrd)
 need=()
 for i in "${!python_modules[@]}"; do
   python3 -c "import ${python_modules[$i]}" >/dev/null 2>&1 || need+=("${pip_names[$i]}")

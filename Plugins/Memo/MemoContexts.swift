@@ -1,3 +1,4 @@
+import Foundation
 import TaizhangCore
 
 /// Builds the data (``MemoContext``) the memo templates read, from ledger documents, findings and packages.
@@ -117,7 +118,9 @@ public enum MemoContexts {
     /// The return-for-correction notice (退回修改通知) of one file: `file_name`, `form_title`,
     /// `errors` and `warnings` (each `{where, message}`: the place as a clerk finds it, with `：`, or empty,
     /// and the message ending with a full stop), `error_count`, `warning_count`, `deadline_text`
-    /// (empty when no deadline), `contact` and `contact_phone` (empty when not given). Informational findings
+    /// (empty when no deadline), `contact` and `contact_phone` (empty when not given), `annotated_file` and
+    /// `marked_cells`, and `sent_format` (`.xls`, `.ods`: the sent file's format when the annotated return, always
+    /// .xlsx, is in another; else empty). Informational findings
     /// are left out.
     public static func correctionNotice(findings: [Finding], fileName: String, form: Form, unit: ReportingUnit,
                                         formSet: FormSet, deadline: CivilDate? = nil, contact: String? = nil,
@@ -126,6 +129,11 @@ public enum MemoContexts {
         var context = campaign(formSet)
         context["annotated_file"] = .text(annotatedFile ?? "")
         context["marked_cells"] = .number(markedCells)
+        // The annotated return is always a workbook (.xlsx): a unit that sent .xls, .et or .ods is told so.
+        let sentExtension = (fileName as NSString).pathExtension.lowercased()
+        let annotatedExtension = ((annotatedFile ?? "") as NSString).pathExtension.lowercased()
+        context["sent_format"] = .text(annotatedFile != nil && !sentExtension.isEmpty && sentExtension != annotatedExtension
+                                       && sentExtension != "xlsm" ? "." + sentExtension : "")
         context["unit_name"] = .text(unit.name)
         context["unit_short"] = .text(unit.shortName)
         context["file_name"] = .text(fileName)

@@ -87,7 +87,7 @@ public struct XLSXImporter: Importer {
 }
 
 /// An opened .xlsx workbook: its sheets, custom properties and date system; rows are streamed on demand.
-public final class XLSXSheetSource: SheetSource {
+public final class XLSXSheetSource: WorkbookSource {
     public let properties: [String: String]
     public let sheets: [SheetInfo]
     /// The workbook's date system (`workbookPr date1904`).
@@ -187,7 +187,7 @@ public final class XLSXSheetSource: SheetSource {
 
 extension ZipError {
     /// Runs `body`, reporting an archive's error as the workbook's `ImportError` (same code, file and entry).
-    static func mapped<T>(_ body: () throws -> T) throws -> T {
+    package static func mapped<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as ZipError {
             throw ImportError(code: error.code.rawValue, file: error.file, detail: error.detail, place: error.place)
         }
@@ -196,5 +196,5 @@ extension ZipError {
 
 extension ImportLimits {
     /// The caps as the zip reader takes them.
-    var zip: ZipLimits { ZipLimits(maxEntryBytes: maxPartBytes, maxTotalBytes: maxTotalBytes) }
+    package var zip: ZipLimits { ZipLimits(maxEntryBytes: maxPartBytes, maxTotalBytes: maxTotalBytes) }
 }

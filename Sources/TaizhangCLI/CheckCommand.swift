@@ -23,7 +23,7 @@ struct CheckCommand: ParsableCommand {
             """)
 
     @OptionGroup var formOptions: FormOptions
-    @Argument(help: "要检查的文件（.xlsx 或 .csv）") var file: String
+    @Argument(help: "要检查的文件（.xlsx、.xls、.et、.ods 或 .csv）") var file: String
     @OptionGroup var hints: LedgerHintOptions
     @Option(name: .customLong("reference"), help: ArgumentHelp(
         "本单位被引用的台账（如自查台账），用来核对问题编号；可多次指定", valueName: "FILE"))
@@ -83,10 +83,10 @@ struct ExportCommand: ParsableCommand {
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "显示 .xlsx 文件中各工作表的全部非空单元格（按读取程序所见的类型和值）",
+        abstract: "显示工作簿（.xlsx、.xls、.et、.ods）中各工作表的全部非空单元格（按读取程序所见的类型和值）",
         discussion: "例：taizhang inspect 营口整改台账.xlsx --json")
 
-    @Argument(help: "要查看的 .xlsx 文件") var file: String
+    @Argument(help: "要查看的工作簿文件") var file: String
     @Flag(help: "以 JSON 输出：{\"sheets\":[{\"name\":…,\"cells\":[{\"ref\":\"A1\",\"type\":…,\"value\":…}]}]}") var json = false
 
     func run() throws {

@@ -7,7 +7,7 @@ import TaizhangWorkflow
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "接收报送的文件（.xlsx、.csv、报送包 .zip 或目录），检查后存入工作区",
+        abstract: "接收报送的文件（.xlsx、.xls、.et、.ods、.csv、报送包 .zip 或目录），检查后存入工作区；退回修改的工作簿一律为 .xlsx",
         discussion: """
             例：taizhang ingest 收件箱/ --workspace taizhang.sqlite --annotate 退回/
             每个文件都会原样保存：通过检查的标记为“已接收”，有错误的标记为“已退回”并保存检查结果，\

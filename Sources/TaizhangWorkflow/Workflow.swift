@@ -3,7 +3,9 @@ import TaizhangCSV
 import TaizhangCore
 import TaizhangForms
 import TaizhangMemo
+import TaizhangODS
 import TaizhangStore
+import TaizhangXLS
 import TaizhangXLSX
 
 /// The application: every use case Taizhang offers, over one form set and one set of plugins.
@@ -86,7 +88,7 @@ extension PluginRegistry {
     public static var standard: PluginRegistry {
         PluginRegistry(
             exporters: [XLSXExporter(), CSVExporter(), JSONLedgerExporter()],
-            importers: [XLSXImporter(), CSVImporter()],
+            importers: [XLSImporter(), ODSImporter(), XLSXImporter(), CSVImporter()],
             documentExporters: [MemoExporter()])
     }
 }

@@ -63,6 +63,6 @@ import TaizhangCore
         #expect(result.status == 2)
         #expect(result.out.isEmpty)
         #expect(result.err.contains("报表.xls"))
-        #expect(result.err.contains("请另存为 .xlsx 格式后重新报送"))
+        #expect(result.err.contains("另存为 .xlsx 格式"))  // a damaged .xls: read by the XLS plugin, refused with advice
     }
 }

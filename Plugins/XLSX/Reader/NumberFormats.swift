@@ -1,9 +1,9 @@
 /// Which number formats show a number as a date or time.
-enum NumberFormats {
+package enum NumberFormats {
     /// Whether a built-in number format id is a date or time format. Besides the common 14–22 and
     /// 45–47, this includes the East-Asian built-ins 27–36 and 50–58 (31 is `yyyy"年"m"月"d"日"`),
     /// which many readers miss.
-    static func isBuiltinDate(_ id: Int) -> Bool {
+    package static func isBuiltinDate(_ id: Int) -> Bool {
         switch id {
         case 14...22, 27...36, 45...47, 50...58: return true
         default: return false
@@ -14,7 +14,7 @@ enum NumberFormats {
     /// outside quoted text, `\`-escapes, `_`/`*` padding and `[...]` brackets (colours such as `[Red]`,
     /// locales such as `[$-804]`, conditions). Elapsed-time formats (`[h]:mm`) are durations, not dates,
     /// and are not counted. Only the first section (positive numbers) is considered.
-    static func isDateFormatCode(_ code: String) -> Bool {
+    package static func isDateFormatCode(_ code: String) -> Bool {
         var iterator = code.utf8.makeIterator()
         var inQuotes = false
         while let byte = iterator.next() {

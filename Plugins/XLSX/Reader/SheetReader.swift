@@ -4,6 +4,15 @@ import TaizhangCore
 /// A merged range of cells as the reader reports it: the writer's ``CellRange``.
 public typealias MergedRange = CellRange
 
+/// A workbook opened by one of the spreadsheet readers (.xlsx, .xls, .ods): besides its rows, its date system
+/// and the merged ranges of each sheet (what `taizhang inspect` shows).
+public protocol WorkbookSource: SheetSource {
+    /// The workbook's date system.
+    var dateSystem: ExcelDateSystem { get }
+    /// The merged ranges of sheet `index`, in file order.
+    func mergedRanges(sheet index: Int) throws -> [MergedRange]
+}
+
 /// Streams the rows of one worksheet part.
 struct SheetReader {
     let x: XMLReader

@@ -20,12 +20,12 @@ import TaizhangZip
 ///
 /// Names are compared as interned `xmlChar` pointers from the parser's dictionary (see ``intern(_:)``),
 /// so walking a sheet creates no Swift strings for element or attribute names.
-final class XMLReader {
+package final class XMLReader {
     /// An interned name: compare with `==` against ``localName``, ``namespaceURI`` and attribute names.
-    typealias Name = UnsafePointer<UInt8>?
+    package typealias Name = UnsafePointer<UInt8>?
 
     /// Event kinds (numbered as libxml2's `xmlReaderTypes`).
-    enum Kind: Int32 {
+    package enum Kind: Int32 {
         case element = 1, text = 3, cdata = 4, entityReference = 5, processingInstruction = 7, comment = 8
         case documentType = 10, whitespace = 13, significantWhitespace = 14, endElement = 15
     }
@@ -42,7 +42,7 @@ final class XMLReader {
     private var scratch: [UInt8] = []
 
     /// Opens a parser over `stream`.
-    init(stream: ZipReader.EntryStream, fileName: String) throws {
+    package init(stream: ZipReader.EntryStream, fileName: String) throws {
         self.partName = stream.entry.name
         self.fileName = fileName
         self.stream = stream
@@ -95,23 +95,23 @@ final class XMLReader {
     }
 
     /// The interned form of `name` in this parser's dictionary.
-    func intern(_ name: String) -> Name {
+    package func intern(_ name: String) -> Name {
         name.withCString { xmlDictLookup(context.pointee.dict, UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), -1) }
     }
 
     /// Records attributes only for elements with these local names (all elements when never called).
     /// Attribute values of other elements are not copied, which speeds up parts with many attributes
     /// the reader does not need (LibreOffice's rich-text run properties, row properties).
-    func recordAttributes(only names: [String]) {
+    package func recordAttributes(only names: [String]) {
         state.pointee.wanted = names.map { intern($0) }
     }
 
     /// The current event's kind (raw value of ``Kind``).
-    @inline(__always) var kind: Int32 { state.pointee.current.kind }
+    @inline(__always) package var kind: Int32 { state.pointee.current.kind }
 
     /// Moves to the next event; `false` at the end of the document.
     @inline(__always)
-    func read() throws -> Bool {
+    package func read() throws -> Bool {
         let s = state
         while s.pointee.position >= s.pointee.eventCount {
             if s.pointee.finished { return false }
@@ -138,22 +138,22 @@ final class XMLReader {
     }
 
     /// The local name of the current element (interned).
-    @inline(__always) var localName: Name { state.pointee.current.name }
+    @inline(__always) package var localName: Name { state.pointee.current.name }
     /// The namespace URI of the current element, or `nil`.
-    @inline(__always) var namespaceURI: Name { state.pointee.current.namespace }
+    @inline(__always) package var namespaceURI: Name { state.pointee.current.namespace }
     /// Always `false`: `<x/>` is reported as a start and an end event.
-    @inline(__always) var isEmptyElement: Bool { false }
+    @inline(__always) package var isEmptyElement: Bool { false }
     /// The depth of the current element (its end event has the same depth); text is one deeper.
-    @inline(__always) var depth: Int32 { state.pointee.current.depth }
+    @inline(__always) package var depth: Int32 { state.pointee.current.depth }
     /// The text of the current text event, NUL-terminated, valid until the next ``read()``.
-    @inline(__always) var value: UnsafePointer<UInt8>? {
+    @inline(__always) package var value: UnsafePointer<UInt8>? {
         let current = state.pointee.current
         return current.kind == Kind.text.rawValue ? UnsafePointer(state.pointee.arena + Int(current.first)) : nil
     }
 
     /// Calls `body` with each attribute of the current element: local name, namespace URI, value.
     @inline(__always)
-    func forEachAttribute(_ body: (Name, Name, UnsafePointer<UInt8>) throws -> Void) rethrows {
+    package func forEachAttribute(_ body: (Name, Name, UnsafePointer<UInt8>) throws -> Void) rethrows {
         let current = state.pointee.current
         guard current.kind == Kind.element.rawValue else { return }
         let attributes = state.pointee.attributes, arena = state.pointee.arena
@@ -167,7 +167,7 @@ final class XMLReader {
     }
 
     /// The value of the attribute with local name `name` (any namespace) as a string.
-    func attribute(_ name: Name) -> String? {
+    package func attribute(_ name: Name) -> String? {
         var result: String?
         forEachAttribute { local, _, value in
             if result == nil, local == name { result = String(cString: value) }
@@ -177,7 +177,7 @@ final class XMLReader {
 
     /// Reads the text content of the current element up to its end, skipping child elements whose
     /// local name is in `skipping` (with their content). Leaves the reader on the end element.
-    func text(skipping: [Name] = []) throws -> String {
+    package func text(skipping: [Name] = []) throws -> String {
         if isEmptyElement { return "" }
         let start = depth
         var bytes: [UInt8] = []
@@ -265,7 +265,7 @@ final class XMLReader {
     }
 
     /// Skips the rest of the current element (its children); leaves the reader on its end element.
-    func skipElement() throws {
+    package func skipElement() throws {
         if isEmptyElement { return }
         let start = depth
         while try read() {
@@ -277,15 +277,15 @@ final class XMLReader {
     var line: Int { Int(context.pointee.input?.pointee.line ?? 0) }
 
     /// An error that names this part.
-    func malformed(_ detail: String, place: String? = nil) -> ImportError {
+    package func malformed(_ detail: String, place: String? = nil) -> ImportError {
         ImportError(.malformed, file: fileName, detail: detail, place: place ?? partName)
     }
 
     /// The most bytes one text may have: far above Excel's 32,767 characters (at most 4 bytes each in UTF-8).
-    static let maxTextBytes = 1 << 20
+    package static let maxTextBytes = 1 << 20
 
     /// The error for a text longer than ``maxTextBytes``.
-    func tooLongText() -> ImportError {
+    package func tooLongText() -> ImportError {
         malformed("文本内容超过 Excel 单元格的上限（32767 个字符），文件可能已损坏或是恶意构造的")
     }
 

@@ -4,15 +4,16 @@ import TaizhangXLSX
 
 /// What `taizhang inspect` prints, streamed sheet by sheet.
 public enum InspectText {
-    /// Prints every sheet of the workbook at `file` to `out`, as text or as JSON. Throws `ImportError` for a
-    /// file that cannot be read.
-    public static func inspect(file: String, json: Bool, to out: BufferedOutput) throws {
-        let source = try XLSXImporter().openWorkbook(ImportSource(path: file))
+    /// Prints every sheet of the file at `file` (a workbook in any format the standard plugins read) to `out`,
+    /// as text or as JSON. Throws `ImportError` for a file that cannot be read.
+    public static func inspect(file: String, json: Bool, to out: BufferedOutput,
+                               registry: PluginRegistry = .standard) throws {
+        let source = try FileOpener(registry: registry).open(file).source
         if json { try self.json(source, to: out) } else { try text(source, to: out) }
     }
 
     /// The JSON form: `{"sheets":[{"name":"…","cells":[{"ref":"A1","type":"string","value":"…"}]}]}`.
-    public static func json(_ source: XLSXSheetSource, to out: BufferedOutput) throws {
+    public static func json(_ source: any SheetSource, to out: BufferedOutput) throws {
         out.write("{\"sheets\":[")
         for (index, sheet) in source.sheets.enumerated() {
             if index > 0 { out.write(",") }
@@ -34,7 +35,7 @@ public enum InspectText {
     }
 
     /// The text form: one block per sheet, one line per cell (reference, type, value).
-    public static func text(_ source: XLSXSheetSource, to out: BufferedOutput) throws {
+    public static func text(_ source: any SheetSource, to out: BufferedOutput) throws {
         for (index, sheet) in source.sheets.enumerated() {
             var count = 0
             out.write("工作表“\(sheet.name)”\(sheet.isHidden ? "（隐藏）" : "")\n")
@@ -48,7 +49,7 @@ public enum InspectText {
                 }
                 return true
             }
-            let merged = try source.mergedRanges(sheet: index)
+            let merged = try (source as? any WorkbookSource)?.mergedRanges(sheet: index) ?? []
             if !merged.isEmpty { out.write("  合并单元格：\(merged.map(\.description).joined(separator: "、"))\n") }
             out.write("  共 \(count) 个非空单元格\n\n")
         }
