@@ -40,8 +40,14 @@ let package = Package(
         // MARK: Zip archives (the only libzip code): OOXML packages and official submission packages
         .target(name: "TaizhangZip", dependencies: ["CLibZip"], path: "Sources/TaizhangZip"),
 
+        // MARK: OOXML writing shared by the OOXML plugins: the XML writer (the only libxml2 writing code) and the
+        // package parts every OOXML file has (content types, relationships, document properties)
+        .target(name: "TaizhangOOXML", dependencies: ["TaizhangCore", "CLibXML2"], path: "Sources/TaizhangOOXML"),
+
         // MARK: Format plugins (one folder each under Plugins/)
-        .target(name: "TaizhangXLSX", dependencies: ["TaizhangCore", "CLibXML2", "TaizhangZip"], path: "Plugins/XLSX"),
+        .target(
+            name: "TaizhangXLSX", dependencies: ["TaizhangCore", "CLibXML2", "TaizhangZip", "TaizhangOOXML"],
+            path: "Plugins/XLSX"),
         .target(name: "TaizhangCSV", dependencies: ["TaizhangCore"], path: "Plugins/CSV"),
         .target(name: "TaizhangMemo", dependencies: ["TaizhangCore"], path: "Plugins/Memo"),
 
@@ -136,7 +142,8 @@ let package = Package(
             ],
             path: "Tests/ParcelTests"),
         .testTarget(
-            name: "XLSXTests", dependencies: ["TaizhangTestSupport", "TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
+            name: "XLSXTests",
+            dependencies: ["TaizhangTestSupport", "TaizhangXLSX", "TaizhangOOXML", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/XLSXTests"),
         .testTarget(
             name: "CSVTests", dependencies: ["TaizhangTestSupport", "TaizhangCSV", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],

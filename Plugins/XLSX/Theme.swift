@@ -1,4 +1,5 @@
 import TaizhangCore
+import TaizhangOOXML
 
 /// The theme part (`xl/theme/theme1.xml`): the colours, fonts and formatting styles a workbook's theme
 /// references resolve to. Excel expects every workbook to have one (without it, it may offer to repair the
