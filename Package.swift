@@ -49,6 +49,9 @@ let package = Package(
             name: "TaizhangXLSX", dependencies: ["TaizhangCore", "CLibXML2", "TaizhangZip", "TaizhangOOXML"],
             path: "Plugins/XLSX"),
         .target(name: "TaizhangCSV", dependencies: ["TaizhangCore"], path: "Plugins/CSV"),
+        .target(
+            name: "TaizhangDOCX", dependencies: ["TaizhangCore", "TaizhangOOXML", "TaizhangZip", "TaizhangMemo"],
+            path: "Plugins/DOCX"),
         .target(name: "TaizhangMemo", dependencies: ["TaizhangCore"], path: "Plugins/Memo"),
 
         // MARK: The workspace store (SQLite through GRDB; SHA-256 through swift-crypto)
@@ -83,7 +86,7 @@ let package = Package(
             name: "TaizhangWorkflow",
             dependencies: [
                 "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
-                "TaizhangXLSX", "TaizhangCSV", "TaizhangMemo", "TaizhangParcel", "TaizhangZip",
+                "TaizhangXLSX", "TaizhangCSV", "TaizhangMemo", "TaizhangDOCX", "TaizhangParcel", "TaizhangZip",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/TaizhangWorkflow"),
@@ -151,5 +154,11 @@ let package = Package(
         .testTarget(
             name: "MemoTests", dependencies: ["TaizhangTestSupport", "TaizhangMemo", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/MemoTests", exclude: ["Golden"]),
+        .testTarget(
+            name: "DOCXTests",
+            dependencies: [
+                "TaizhangTestSupport", "TaizhangDOCX", "TaizhangMemo", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting",
+            ],
+            path: "Tests/DOCXTests"),
     ]
 )

@@ -15,6 +15,11 @@ public struct ContentTypesPart {
         public static let relationships = "application/vnd.openxmlformats-package.relationships+xml"
         public static let vml = "application/vnd.openxmlformats-officedocument.vmlDrawing"
         public static let theme = "application/vnd.openxmlformats-officedocument.theme+xml"
+        public static let document = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+        public static let wordStyles = "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
+        public static let settings = "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"
+        public static let fontTable = "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"
+        public static let footer = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
     }
 
     public private(set) var overrides: [(part: String, type: String)] = []

@@ -14,6 +14,9 @@ public struct RelationshipsPart {
         public static let comments = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
         public static let vmlDrawing = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
         public static let theme = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
+        public static let settings = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings"
+        public static let fontTable = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
+        public static let footer = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
     }
 
     public private(set) var relationships: [(id: String, type: String, target: String)] = []

@@ -1,6 +1,7 @@
 import Foundation
 import TaizhangCSV
 import TaizhangCore
+import TaizhangDOCX
 import TaizhangForms
 import TaizhangMemo
 import TaizhangStore
@@ -87,7 +88,7 @@ extension PluginRegistry {
         PluginRegistry(
             exporters: [XLSXExporter(), CSVExporter(), JSONLedgerExporter()],
             importers: [XLSXImporter(), CSVImporter()],
-            documentExporters: [MemoExporter()])
+            documentExporters: [MemoExporter(), DOCXExporter()])
     }
 }
 
