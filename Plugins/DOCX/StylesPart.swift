@@ -15,6 +15,7 @@ enum StylesPart {
             w.start("w:rFonts")
             w.attribute("w:ascii", layout.latinFont); w.attribute("w:eastAsia", font)
             w.attribute("w:hAnsi", layout.latinFont); w.attribute("w:cs", layout.latinFont)
+            w.attribute("w:hint", "eastAsia")  // quotes and other shared characters full-width, in the Chinese font
             w.end()
             if let color { w.start("w:color"); w.attribute("w:val", color); w.end() }
             w.start("w:spacing"); w.attribute("w:val", layout.condensing); w.end()
@@ -53,6 +54,8 @@ enum StylesPart {
             if !isDefault { w.start("w:basedOn"); w.attribute("w:val", "Normal"); w.end() }
             w.start("w:qFormat"); w.end()
             w.start("w:pPr")
+            // LibreOffice reads hanging punctuation from the style, not the document defaults.
+            if isDefault { w.start("w:overflowPunct"); w.attribute("w:val", 0); w.end() }
             paragraph?()
             if let outline { w.start("w:outlineLvl"); w.attribute("w:val", outline); w.end() }
             w.end()

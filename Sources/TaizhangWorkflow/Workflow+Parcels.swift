@@ -18,10 +18,15 @@ extension Workflow {
     /// manifest; it is refused when ledgers are missing unless `allowIncomplete`. The province's holds the
     /// consolidated workbook and progress memo (as of the period's deadline unless `date`) and every unit package
     /// received for the period. The signing key, when given, must match the sender's public key beside the
-    /// workspace when that key is there.
+    /// workspace when that key is there. `letterFormat` is the document format of a unit's cover letter and
+    /// of the province's progress memo (`memo`, `docx`).
     public func buildParcel(sender: ParcelSender, period: YearMonth, workspace: Workspace, keyPath: String?,
-                             date: CivilDate? = nil, allowIncomplete: Bool = false,
+                             date: CivilDate? = nil, allowIncomplete: Bool = false, letterFormat: String = "memo",
                              output: String) throws -> ParcelManifest {
+        guard registry.documentExporter(letterFormat) != nil else {
+            throw WorkflowError(.unknownFormat, subject: letterFormat,
+                                detail: registry.documentExporters.keys.sorted().joined(separator: "、"))
+        }
         try OutputGuard.check(output, inputs: [keyPath, workspace.path].compactMap { $0 })
         let key = try keyPath.map { path -> Curve25519.Signing.PrivateKey in
             do { return try ParcelKeys.privateKey(at: path) } catch {
@@ -44,16 +49,18 @@ extension Workflow {
         switch sender {
         case .province:
             return try provincePackage(period: period, date: date ?? reportDay(for: period), key: key,
-                                       workspace: workspace, output: output)
+                                       letterFormat: letterFormat, workspace: workspace, output: output)
         case .unit:
             let unit = formSet.unit(id: senderID)!
             return try unitPackage(unit: unit, period: period, date: date ?? clock.today, key: key,
-                                   allowIncomplete: allowIncomplete, workspace: workspace, output: output)
+                                   allowIncomplete: allowIncomplete, letterFormat: letterFormat, workspace: workspace,
+                                   output: output)
         }
     }
 
     private func unitPackage(unit: ReportingUnit, period: YearMonth, date: CivilDate, key: Curve25519.Signing.PrivateKey?,
-                             allowIncomplete: Bool, workspace: Workspace, output: String) throws -> ParcelManifest {
+                             allowIncomplete: Bool, letterFormat: String, workspace: Workspace,
+                             output: String) throws -> ParcelManifest {
         var files: [ParcelFile] = []
         var forms: [ParcelManifest.FormEntry] = []
         var missing: [(String, CivilDate)] = []
@@ -89,7 +96,7 @@ extension Workflow {
         }
         let memo = try memos.coverLetter(unit: unit, period: period, files: forms.map { ($0.file as NSString).lastPathComponent },
                                          formSet: formSet, date: date)
-        let letter = try documentBytes(memo, format: "memo")
+        let letter = try documentBytes(memo, format: letterFormat)
         files.append(ParcelFile(name: "报送函.\(letter.ext)", bytes: letter.bytes, role: "cover-letter"))
         let manifest = ParcelManifest(
             kind: .unit, unit: .init(id: unit.id, name: unit.name), period: period.iso, campaign: formSet.campaign.id,
@@ -99,12 +106,12 @@ extension Workflow {
     }
 
     private func provincePackage(period: YearMonth, date: CivilDate, key: Curve25519.Signing.PrivateKey?,
-                                 workspace: Workspace, output: String) throws -> ParcelManifest {
+                                 letterFormat: String, workspace: Workspace, output: String) throws -> ParcelManifest {
         let directory = try ScratchDirectory(purpose: "package")
         defer { directory.remove() }
-        let written = try progressReport(workspace: workspace, period: period, asOf: date, formats: ["xlsx", "memo"],
+        let written = try progressReport(workspace: workspace, period: period, asOf: date, formats: ["xlsx", letterFormat],
                                          directory: directory.path)
-        let memoExtension = registry.documentExporter("memo")?.format.fileExtensions[0]
+        let memoExtension = registry.documentExporter(letterFormat)?.format.fileExtensions[0]
         var files: [ParcelFile] = []
         for path in written {
             guard let bytes = FileManager.default.contents(atPath: path) else { continue }
