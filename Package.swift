@@ -40,11 +40,20 @@ let package = Package(
         // MARK: Zip archives (the only libzip code): OOXML packages and official submission packages
         .target(name: "TaizhangZip", dependencies: ["CLibZip"], path: "Sources/TaizhangZip"),
 
+        // MARK: OOXML writing shared by the OOXML plugins: the XML writer (the only libxml2 writing code) and the
+        // package parts every OOXML file has (content types, relationships, document properties)
+        .target(name: "TaizhangOOXML", dependencies: ["TaizhangCore", "CLibXML2"], path: "Sources/TaizhangOOXML"),
+
         // MARK: Format plugins (one folder each under Plugins/)
-        .target(name: "TaizhangXLSX", dependencies: ["TaizhangCore", "CLibXML2", "TaizhangZip"], path: "Plugins/XLSX"),
+        .target(
+            name: "TaizhangXLSX", dependencies: ["TaizhangCore", "CLibXML2", "TaizhangZip", "TaizhangOOXML"],
+            path: "Plugins/XLSX"),
         .target(name: "TaizhangXLS", dependencies: ["TaizhangCore", "TaizhangXLSX"], path: "Plugins/XLS"),
         .target(name: "TaizhangODS", dependencies: ["TaizhangCore", "TaizhangXLSX", "TaizhangZip"], path: "Plugins/ODS"),
         .target(name: "TaizhangCSV", dependencies: ["TaizhangCore"], path: "Plugins/CSV"),
+        .target(
+            name: "TaizhangDOCX", dependencies: ["TaizhangCore", "TaizhangOOXML", "TaizhangZip", "TaizhangMemo"],
+            path: "Plugins/DOCX"),
         .target(name: "TaizhangMemo", dependencies: ["TaizhangCore"], path: "Plugins/Memo"),
 
         // MARK: The workspace store (SQLite through GRDB; SHA-256 through swift-crypto)
@@ -79,7 +88,8 @@ let package = Package(
             name: "TaizhangWorkflow",
             dependencies: [
                 "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples",
-                "TaizhangXLSX", "TaizhangXLS", "TaizhangODS", "TaizhangCSV", "TaizhangMemo", "TaizhangParcel", "TaizhangZip",
+                "TaizhangXLSX", "TaizhangXLS", "TaizhangODS", "TaizhangCSV", "TaizhangMemo", "TaizhangDOCX", "TaizhangParcel",
+                "TaizhangZip",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/TaizhangWorkflow"),
@@ -138,7 +148,8 @@ let package = Package(
             ],
             path: "Tests/ParcelTests"),
         .testTarget(
-            name: "XLSXTests", dependencies: ["TaizhangTestSupport", "TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
+            name: "XLSXTests",
+            dependencies: ["TaizhangTestSupport", "TaizhangXLSX", "TaizhangOOXML", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/XLSXTests"),
         .testTarget(
             name: "XLSTests",
@@ -160,5 +171,11 @@ let package = Package(
         .testTarget(
             name: "MemoTests", dependencies: ["TaizhangTestSupport", "TaizhangMemo", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/MemoTests", exclude: ["Golden"]),
+        .testTarget(
+            name: "DOCXTests",
+            dependencies: [
+                "TaizhangTestSupport", "TaizhangDOCX", "TaizhangMemo", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting",
+            ],
+            path: "Tests/DOCXTests"),
     ]
 )

@@ -10,7 +10,8 @@ mode="${1:-test}"
 
 packages=(pkg-config libxml2-dev libzip-dev)
 if [ "$mode" != "build" ]; then
-  packages+=(libxlsxwriter-dev libreoffice-calc-nogui gnumeric unzip zip time poppler-utils fonts-noto-cjk groff-base)
+  packages+=(libxlsxwriter-dev libreoffice-calc-nogui libreoffice-writer-nogui gnumeric unzip zip time poppler-utils
+             fonts-noto-cjk fonts-arphic-ukai groff-base)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -24,6 +25,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 if [ "$mode" = "build" ]; then exit 0; fi
+
+# The official fonts the Word documents name (仿宋_GB2312, 楷体_GB2312, 黑体 …) are not in Debian: tell fontconfig
+# which installed fonts stand in for them (Noto CJK, AR PL UKai), so LibreOffice renders them alike everywhere.
+fonts_conf=/etc/fonts/conf.d/65-taizhang-official-fonts.conf
+if ! cmp -s "$(dirname "$0")/fonts/65-taizhang-official-fonts.conf" "$fonts_conf"; then
+  install -m 0644 "$(dirname "$0")/fonts/65-taizhang-official-fonts.conf" "$fonts_conf"
+  fc-cache -f >/dev/null 2>&1 || true
+fi
 
 python_modules=(openpyxl xlsxwriter python_calamine jsonschema openxml_audit xlrd)
 pip_names=(openpyxl xlsxwriter python-calamine jsonschema openxml-audit xlrd)

@@ -1,4 +1,5 @@
 import TaizhangCore
+import TaizhangOOXML
 
 /// Cell comments: the comments part (`xl/commentsN.xml`) and the VML drawing Excel needs to show them
 /// (`xl/drawings/vmlDrawingN.vml`).

@@ -1,4 +1,5 @@
 import TaizhangCore
+import TaizhangOOXML
 
 /// A data validation rule on a range of cells.
 public struct DataValidation: Hashable, Sendable {

@@ -1,4 +1,5 @@
 import TaizhangCore
+import TaizhangOOXML
 import TaizhangZip
 
 /// Assembles a workbook's parts into the .xlsx package: finishes the streamed sheet and shared-string
@@ -63,10 +64,12 @@ struct Packager {
             let zip = try ZipWriter(path: path, compressionLevel: compressionLevel)
             try zip.addData(name: "[Content_Types].xml", bytes: try types.write())
             try zip.addData(name: "_rels/.rels", bytes: try rootRels.write())
-            try zip.addData(name: "docProps/app.xml", bytes: try DocPropsPart.app(book.properties, sheetNames: book.sheets.map(\.name)))
+            try zip.addData(name: "docProps/app.xml", bytes: try DocPropsPart.app(
+                book.properties, application: "Microsoft Excel",
+                titles: .init(heading: "工作表", names: book.sheets.map(\.name)), appVersion: "16.0300"))
             try zip.addData(name: "docProps/core.xml", bytes: try DocPropsPart.core(book.properties))
             if !book.properties.custom.isEmpty {
-                try zip.addData(name: "docProps/custom.xml", bytes: try DocPropsPart.custom(book.properties.custom))
+                try zip.addData(name: "docProps/custom.xml", bytes: try DocPropsPart.custom(book.properties.custom, escape: ExcelText.escape))
             }
             try zip.addData(name: "xl/workbook.xml", bytes: try WorkbookPart.write(book, sheetRelationships: sheetRelationshipIds))
             try zip.addData(name: "xl/_rels/workbook.xml.rels", bytes: try bookRels.write())

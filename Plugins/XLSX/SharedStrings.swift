@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import TaizhangCore
+import TaizhangOOXML
 
 /// The shared strings table (`xl/sharedStrings.xml`), streamed to a temporary file as strings arrive.
 ///

@@ -1,4 +1,5 @@
 import TaizhangCore
+import TaizhangOOXML
 
 /// The style sheet (`xl/styles.xml`): cell formats registered by the builder, split into the
 /// number formats, fonts, fills and borders they use.

@@ -1,4 +1,5 @@
 import TaizhangCore
+import TaizhangOOXML
 
 /// Maps a ``LedgerDocument`` (an empty template or data) onto a ``Workbook``.
 ///

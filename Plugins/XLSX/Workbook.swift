@@ -1,5 +1,6 @@
 import Foundation
 import TaizhangCore
+import TaizhangOOXML
 import TaizhangZip
 
 // A spreadsheet model that knows nothing of forms: sheets streamed row by row, cell formats,
@@ -215,27 +216,8 @@ public struct PrintSetup: Hashable, Sendable {
     public static let pageNumberFooter = "&C第 &P 页 共 &N 页"
 }
 
-/// Document properties: core (title, author) and custom (name → text).
-public struct DocumentProperties: Hashable, Sendable {
-    public var title: String?
-    public var subject: String?
-    public var creator: String
-    public var company: String?
-    /// The creation time (`2024-06-01T00:00:00Z`); left out when `nil`, so output is reproducible.
-    public var created: String?
-    /// Custom text properties, written in name order.
-    public var custom: [String: String]
-
-    public init(title: String? = nil, subject: String? = nil, creator: String = "台账（Taizhang）",
-                company: String? = nil, created: String? = nil, custom: [String: String] = [:]) {
-        self.title = title
-        self.subject = subject
-        self.creator = creator
-        self.company = company
-        self.created = created
-        self.custom = custom
-    }
-}
+/// Document properties, shared with the other OOXML formats (``TaizhangOOXML/DocumentProperties``).
+public typealias DocumentProperties = TaizhangOOXML.DocumentProperties
 
 /// A workbook written to disk as it is built: each sheet streams its rows to a temporary file, and
 /// ``save(to:)`` packages everything into an .xlsx file.

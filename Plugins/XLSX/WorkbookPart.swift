@@ -1,4 +1,5 @@
 import TaizhangCore
+import TaizhangOOXML
 
 /// `xl/workbook.xml`: the sheets in tab order, their visibility, and the defined names
 /// (including the print titles and auto-filter names Excel expects).

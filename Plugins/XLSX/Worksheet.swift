@@ -1,4 +1,5 @@
 import TaizhangCore
+import TaizhangOOXML
 
 /// One sheet of a ``Workbook`` (`xl/worksheets/sheetN.xml`), streamed row by row to a temporary file.
 ///

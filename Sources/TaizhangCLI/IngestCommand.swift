@@ -25,6 +25,8 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "以 JSON 输出每个文件的结果") var json = false
     @Option(help: ArgumentHelp("为退回的文件在此目录生成标注问题的工作簿和退回修改通知", valueName: "DIR"))
     var annotate: String?
+    @Option(name: .customLong("notice-format"), help: ArgumentHelp("退回修改通知的格式：memo（文本）或 docx（Word 公文）", valueName: "FORMAT"))
+    var noticeFormat = "memo"
     @Option(help: ArgumentHelp("核验报送包用的各单位公钥目录，默认为工作区文件旁的 keys/", valueName: "DIR"))
     var keys: String?
 
@@ -41,7 +43,8 @@ struct IngestCommand: ParsableCommand {
             for outcome in outcomes where outcome.verdict == .returned {
                 guard let path = outcome.source else { continue }
                 let written = try workflow.returnForCorrection(path: path, submission: outcome.submission,
-                                                               workspace: workspace, directory: annotate)
+                                                               workspace: workspace, directory: annotate,
+                                                               noticeFormat: noticeFormat)
                 for file in written { printError("已生成 \(file)") }
             }
         }

@@ -40,6 +40,8 @@ struct PackageCommand: ParsableCommand {
     @Option(help: ArgumentHelp("报送函的日期，默认为今天；省厅报送包为汇总的截至日期，默认为报送期的截止日", valueName: "YYYY-MM-DD"))
     var date: CivilDate?
     @Flag(name: .customLong("allow-incomplete"), help: "应报送的台账不齐时仍然生成（清单中注明所缺）") var allowIncomplete = false
+    @Option(name: .customLong("letter-format"), help: ArgumentHelp("报送函（省厅报送包为进展情况报告）的格式：memo（文本）或 docx（Word 公文）", valueName: "FORMAT"))
+    var letterFormat = "memo"
 
     func run() throws {
         let workflow = try formOptions.workflow(workspace: workspaceOptions.path)
@@ -52,7 +54,7 @@ struct PackageCommand: ParsableCommand {
         _ = try workspaceOptions.open(with: workflow)
         let manifest = try workflow.buildParcel(
             sender: who.sender, period: period, workspace: try workspaceOptions.open(with: workflow, for: .write),
-            keyPath: key, date: date, allowIncomplete: allowIncomplete, output: output)
+            keyPath: key, date: date, allowIncomplete: allowIncomplete, letterFormat: letterFormat, output: output)
         say("已生成报送包 \(output)（\(manifest.unit.name)，\(period.chinese)，本期第 \(manifest.sequence ?? 1) 份，"
             + "\(manifest.files.count) 个文件）")
         for file in manifest.files { say("  \(file.name)  \(file.size) 字节") }

@@ -20,7 +20,7 @@ struct StatusCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("截至日期，默认为今天", valueName: "YYYY-MM-DD"))
     var asOf: CivilDate?
     @Flag(help: "以 JSON 输出") var json = false
-    @Option(help: ArgumentHelp("输出格式：xlsx、csv、json 或 memo；不指定 -o 时 json 和 memo 输出到标准输出", valueName: "FORMAT"))
+    @Option(help: ArgumentHelp("输出格式：xlsx、csv、json、memo 或 docx（Word 公文）；不指定 -o 时 json 和 memo 输出到标准输出", valueName: "FORMAT"))
     var to: String?
     @Option(name: .shortAndLong, help: ArgumentHelp("输出文件（csv 时为目录）", valueName: "OUT")) var output: String?
 
@@ -73,7 +73,7 @@ struct ReportCommand: ParsableCommand {
         @Option(name: .customLong("as-of"), help: ArgumentHelp("截至日期，默认为报送期的截止日", valueName: "YYYY-MM-DD"))
         var asOf: CivilDate?
         @Option(name: .shortAndLong, help: ArgumentHelp("输出目录", valueName: "DIR")) var output: String
-        @Option(help: ArgumentHelp("输出格式，逗号分隔：xlsx、csv、json、memo", valueName: "FORMATS")) var to = "xlsx,memo"
+        @Option(help: ArgumentHelp("输出格式，逗号分隔：xlsx、csv、json、memo、docx（Word 公文）", valueName: "FORMATS")) var to = "xlsx,memo"
         @Option(help: ArgumentHelp("报告的主送机关，可多次指定；默认为 campaign.json 的 reportsTo", valueName: "ORGAN"))
         var recipient: [String] = []
         @Option(help: ArgumentHelp("只生成这个单位自己的工作进展情况报告（由它的工作进展台账和台账生成，供它向上报送）", valueName: "UNIT"))
@@ -103,7 +103,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var formOptions: FormOptions
         @OptionGroup var workspaceOptions: WorkspaceOptions
         @Option(name: .shortAndLong, help: ArgumentHelp("输出目录", valueName: "DIR")) var output: String
-        @Option(help: ArgumentHelp("输出格式，逗号分隔：xlsx、csv、json、memo", valueName: "FORMATS")) var to = "xlsx,memo"
+        @Option(help: ArgumentHelp("输出格式，逗号分隔：xlsx、csv、json、memo、docx（Word 公文）", valueName: "FORMATS")) var to = "xlsx,memo"
 
         func run() throws {
             let workflow = try formOptions.workflow(workspace: workspaceOptions.path)

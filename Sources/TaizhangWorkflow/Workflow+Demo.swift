@@ -78,7 +78,7 @@ extension Workflow {
         say(StatusText(formSet: formSet).render(status))
 
         say("【第六步】生成全省汇总报告")
-        let written = try progressReport(workspace: workspace, period: june, asOf: asOf, formats: ["xlsx", "csv", "memo"],
+        let written = try progressReport(workspace: workspace, period: june, asOf: asOf, formats: ["xlsx", "csv", "memo", "docx"],
                                          directory: reports.path)
         for path in written { say("  \(path)") }
         say("\n演示完成。工作区：\(workspacePath)")

@@ -7,7 +7,7 @@ import TaizhangCore
 public enum OutputFormat: Sendable {
     /// A ledger format (xlsx, csv, json).
     case ledger(any LedgerExporter)
-    /// An official-document format (memo text; Word later).
+    /// An official-document format (memo text, Word).
     case document(any DocumentExporter)
 }
 

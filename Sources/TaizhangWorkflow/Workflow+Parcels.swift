@@ -18,10 +18,15 @@ extension Workflow {
     /// manifest; it is refused when ledgers are missing unless `allowIncomplete`. The province's holds the
     /// consolidated workbook and progress memo (as of the period's deadline unless `date`) and every unit package
     /// received for the period. The signing key, when given, must match the sender's public key beside the
-    /// workspace when that key is there.
+    /// workspace when that key is there. `letterFormat` is the document format of a unit's cover letter and
+    /// of the province's progress memo (`memo`, `docx`).
     public func buildParcel(sender: ParcelSender, period: YearMonth, workspace: Workspace, keyPath: String?,
-                             date: CivilDate? = nil, allowIncomplete: Bool = false,
+                             date: CivilDate? = nil, allowIncomplete: Bool = false, letterFormat: String = "memo",
                              output: String) throws -> ParcelManifest {
+        guard registry.documentExporter(letterFormat) != nil else {
+            throw WorkflowError(.unknownFormat, subject: letterFormat,
+                                detail: registry.documentExporters.keys.sorted().joined(separator: "、"))
+        }
         try OutputGuard.check(output, inputs: [keyPath, workspace.path].compactMap { $0 })
         let key = try keyPath.map { path -> Curve25519.Signing.PrivateKey in
             do { return try ParcelKeys.privateKey(at: path) } catch {
@@ -46,10 +51,11 @@ extension Workflow {
         let (manifest, files) = switch sender {
         case .province:
             try provincePackage(period: period, date: date ?? reportDay(for: period), createdAt: createdAt,
-                                workspace: workspace)
+                                letterFormat: letterFormat, workspace: workspace)
         case .unit:
             try unitPackage(unit: formSet.unit(id: senderID)!, period: period, date: date ?? clock.today,
-                            createdAt: createdAt, allowIncomplete: allowIncomplete, workspace: workspace)
+                            createdAt: createdAt, allowIncomplete: allowIncomplete, letterFormat: letterFormat,
+                            workspace: workspace)
         }
         // Numbered by this workspace, per sender and period; the same contents keep their number.
         var numbered = try ParcelWriter.listing(manifest, files: files)
@@ -60,7 +66,8 @@ extension Workflow {
     }
 
     private func unitPackage(unit: ReportingUnit, period: YearMonth, date: CivilDate, createdAt: String,
-                             allowIncomplete: Bool, workspace: Workspace) throws -> (ParcelManifest, [ParcelFile]) {
+                             allowIncomplete: Bool, letterFormat: String,
+                             workspace: Workspace) throws -> (ParcelManifest, [ParcelFile]) {
         var files: [ParcelFile] = []
         var forms: [ParcelManifest.FormEntry] = []
         var missing: [(String, CivilDate)] = []
@@ -96,7 +103,7 @@ extension Workflow {
         }
         let memo = try memos.coverLetter(unit: unit, period: period, files: forms.map { ($0.file as NSString).lastPathComponent },
                                          formSet: formSet, date: date)
-        let letter = try documentBytes(memo, format: "memo")
+        let letter = try documentBytes(memo, format: letterFormat)
         files.append(ParcelFile(name: "报送函.\(letter.ext)", bytes: letter.bytes, role: "cover-letter"))
         let manifest = ParcelManifest(
             kind: .unit, unit: .init(id: unit.id, name: unit.name), period: period.iso, campaign: formSet.campaign.id,
@@ -105,13 +112,13 @@ extension Workflow {
         return (manifest, files)
     }
 
-    private func provincePackage(period: YearMonth, date: CivilDate, createdAt: String,
+    private func provincePackage(period: YearMonth, date: CivilDate, createdAt: String, letterFormat: String,
                                  workspace: Workspace) throws -> (ParcelManifest, [ParcelFile]) {
         let directory = try ScratchDirectory(purpose: "package")
         defer { directory.remove() }
-        let written = try progressReport(workspace: workspace, period: period, asOf: date, formats: ["xlsx", "memo"],
+        let written = try progressReport(workspace: workspace, period: period, asOf: date, formats: ["xlsx", letterFormat],
                                          directory: directory.path)
-        let memoExtension = registry.documentExporter("memo")?.format.fileExtensions[0]
+        let memoExtension = registry.documentExporter(letterFormat)?.format.fileExtensions[0]
         var files: [ParcelFile] = []
         for path in written {
             guard let bytes = FileManager.default.contents(atPath: path) else { continue }

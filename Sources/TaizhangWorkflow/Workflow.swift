@@ -1,6 +1,7 @@
 import Foundation
 import TaizhangCSV
 import TaizhangCore
+import TaizhangDOCX
 import TaizhangForms
 import TaizhangMemo
 import TaizhangODS
@@ -89,7 +90,7 @@ extension PluginRegistry {
         PluginRegistry(
             exporters: [XLSXExporter(), CSVExporter(), JSONLedgerExporter()],
             importers: [XLSImporter(), ODSImporter(), XLSXImporter(), CSVImporter()],
-            documentExporters: [MemoExporter()])
+            documentExporters: [MemoExporter(), DOCXExporter()])
     }
 }
 

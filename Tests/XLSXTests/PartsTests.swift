@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Testing
 import TaizhangCore
+import TaizhangOOXML
 @testable import TaizhangXLSX
 
 /// The parts' XML, checked by parsing it back and by looking at key elements.

@@ -1,10 +1,10 @@
 import TaizhangCore
 
-/// The theme part (`xl/theme/theme1.xml`): the colours, fonts and formatting styles a workbook's theme
-/// references resolve to. Excel expects every workbook to have one (without it, it may offer to repair the
+/// The theme part (`xl/theme/theme1.xml`, `word/theme/theme1.xml`): the colours, fonts and formatting styles a
+/// theme reference resolves to. Excel expects every workbook to have one, and Word every document (without it, it may offer to repair the
 /// file). Taizhang's styles name their colours and fonts directly, so the theme is the smallest complete one:
 /// the schema's required colour slots, 宋体/Calibri fonts, and three plain entries in each style list.
-enum ThemePart {
+public enum ThemePart {
     static let drawingML = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
     /// The twelve colour slots, in the schema's order.
@@ -14,7 +14,8 @@ enum ThemePart {
         ("a:accent5", "5B9BD5"), ("a:accent6", "70AD47"), ("a:hlink", "0563C1"), ("a:folHlink", "954F72"),
     ]
 
-    static func write() throws(ExportError) -> [UInt8] {
+    /// The part's XML.
+    public static func write() throws(ExportError) -> [UInt8] {
         let w = try XMLWriter()
         w.start("a:theme")
         w.attribute("xmlns:a", drawingML)

@@ -12,7 +12,7 @@ import TaizhangCore
 /// `withCString` (no copy for native Swift strings). Numbers and cell references are formatted into a
 /// stack buffer. Escaping of `<`, `>`, `&` and quotes is libxml2's. Errors are collected and thrown by
 /// ``finish()``, so the hot path stays free of `try`.
-final class XMLWriter {
+public final class XMLWriter {
     private var writer: xmlTextWriterPtr?
     private var buffer: xmlBufferPtr?
     private var file: UnsafeMutablePointer<FILE>?
@@ -21,7 +21,7 @@ final class XMLWriter {
 
     /// A writer to the file at `path` (created or truncated). The file is opened with `fopen`, not by
     /// libxml2, so the path is never taken for a URI (`%41` stays `%41`).
-    init(path: String) throws(ExportError) {
+    public init(path: String) throws(ExportError) {
         place = path
         guard let file = fopen(path, "wb") else {
             throw ExportError("无法创建临时文件“\(path)”：\(String(cString: strerror(errno)))")
@@ -37,7 +37,7 @@ final class XMLWriter {
 
     /// A writer to memory; ``finish()`` returns the bytes. Without `declaration`, no `<?xml …?>` line
     /// is written (VML drawings).
-    init(declaration: Bool = true) throws(ExportError) {
+    public init(declaration: Bool = true) throws(ExportError) {
         place = "内存"
         guard let buffer = xmlBufferCreate(), let writer = xmlNewTextWriterMemory(buffer, 0) else {
             throw ExportError("无法分配 XML 缓冲区")
@@ -63,22 +63,22 @@ final class XMLWriter {
     }
 
     /// Opens an element.
-    @inline(__always) func start(_ name: StaticString) {
+    @inline(__always) public func start(_ name: StaticString) {
         check(xmlTextWriterStartElement(writer, name.utf8Start))
     }
 
     /// Closes the innermost open element (`<a/>` when it has no content).
-    @inline(__always) func end() {
+    @inline(__always) public func end() {
         check(xmlTextWriterEndElement(writer))
     }
 
     /// Closes the innermost open element with an end tag even when it is empty.
-    func endFull() {
+    public func endFull() {
         check(xmlTextWriterFullEndElement(writer))
     }
 
     /// Writes an attribute of the element just opened (escaped).
-    @inline(__always) func attribute(_ name: StaticString, _ value: String) {
+    @inline(__always) public func attribute(_ name: StaticString, _ value: String) {
         value.withCString { pointer in
             pointer.withMemoryRebound(to: UInt8.self, capacity: 1) {
                 check(xmlTextWriterWriteAttribute(writer, name.utf8Start, $0))
@@ -87,12 +87,12 @@ final class XMLWriter {
     }
 
     /// Writes a static attribute value.
-    @inline(__always) func attribute(_ name: StaticString, _ value: StaticString) {
+    @inline(__always) public func attribute(_ name: StaticString, _ value: StaticString) {
         check(xmlTextWriterWriteAttribute(writer, name.utf8Start, value.utf8Start))
     }
 
     /// Writes an integer attribute without allocating.
-    @inline(__always) func attribute(_ name: StaticString, _ value: Int) {
+    @inline(__always) public func attribute(_ name: StaticString, _ value: Int) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
             let count = XMLWriter.format(value, into: buffer.baseAddress!)
             buffer[count] = 0
@@ -101,12 +101,12 @@ final class XMLWriter {
     }
 
     /// Writes a number attribute (shortest round-trip form, integers without `.0`).
-    func attribute(_ name: StaticString, _ value: Double) {
+    public func attribute(_ name: StaticString, _ value: Double) {
         attribute(name, XMLWriter.numberText(value))
     }
 
     /// Writes escaped text content.
-    @inline(__always) func text(_ value: String) {
+    @inline(__always) public func text(_ value: String) {
         value.withCString { pointer in
             pointer.withMemoryRebound(to: UInt8.self, capacity: 1) {
                 check(xmlTextWriterWriteString(writer, $0))
@@ -115,17 +115,17 @@ final class XMLWriter {
     }
 
     /// Writes markup as is. Only for text the caller knows is well-formed (digits, cell references).
-    @inline(__always) func raw(_ bytes: UnsafePointer<UInt8>, count: Int) {
+    @inline(__always) public func raw(_ bytes: UnsafePointer<UInt8>, count: Int) {
         check(xmlTextWriterWriteRawLen(writer, bytes, Int32(count)))
     }
 
     /// Writes static markup as is.
-    @inline(__always) func raw(_ markup: StaticString) {
+    @inline(__always) public func raw(_ markup: StaticString) {
         check(xmlTextWriterWriteRawLen(writer, markup.utf8Start, Int32(markup.utf8CodeUnitCount)))
     }
 
     /// Writes UTF-8 text content, escaping `&`, `<` and `>` into a reusable buffer (no allocation per call).
-    func escapedText(_ bytes: UnsafeBufferPointer<UInt8>) {
+    public func escapedText(_ bytes: UnsafeBufferPointer<UInt8>) {
         var start = 0
         var i = 0
         let count = bytes.count
@@ -147,7 +147,7 @@ final class XMLWriter {
     }
 
     /// `<name>text</name>`.
-    func element(_ name: StaticString, _ value: String) {
+    public func element(_ name: StaticString, _ value: String) {
         start(name)
         text(value)
         end()
@@ -155,7 +155,7 @@ final class XMLWriter {
 
     /// Ends the document, flushes, and returns the bytes of an in-memory writer (`nil` for a file writer).
     @discardableResult
-    func finish() throws(ExportError) -> [UInt8]? {
+    public func finish() throws(ExportError) -> [UInt8]? {
         guard let writer else { return nil }
         check(xmlTextWriterEndDocument(writer))
         check(xmlTextWriterFlush(writer))
@@ -184,7 +184,7 @@ final class XMLWriter {
     // MARK: Formatting without allocation
 
     /// Writes the decimal digits of `value` at `out`; returns the count.
-    @inline(__always) static func format(_ value: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
+    @inline(__always) public static func format(_ value: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
         var v = value.magnitude
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
@@ -206,14 +206,14 @@ final class XMLWriter {
     }
 
     /// Writes the A1 reference of (row, column), both 1-based, at `out`; returns the count.
-    @inline(__always) static func formatReference(row: Int, column: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
+    @inline(__always) public static func formatReference(row: Int, column: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
         var n = formatColumn(column, into: out)
         n += format(row, into: out + n)
         return n
     }
 
     /// Writes the letters of a 1-based column at `out`; returns the count.
-    @inline(__always) static func formatColumn(_ column: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
+    @inline(__always) public static func formatColumn(_ column: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
         var letters: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
         var c = column
         var n = 0
@@ -232,7 +232,7 @@ final class XMLWriter {
     }
 
     /// The text of a number in a cell: integers without a decimal point, others in shortest form.
-    static func numberText(_ value: Double) -> String {
+    public static func numberText(_ value: Double) -> String {
         if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return String(value)
     }
