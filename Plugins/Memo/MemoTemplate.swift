@@ -94,6 +94,10 @@ public struct MemoTemplate: Sendable {
     let signature: String
     let note: [Node<String>]
     let copiedTo: [Node<String>]
+    /// 发文机关标志 (`{issuer}文件`), when the template asks for a 版头.
+    let issuerMark: String?
+    /// 印发机关 (`{issuer}办公室`), when the template asks for a 版记 with it; the 印发日期 is the document's date.
+    let printer: String?
 
     /// A piece of a template: a leaf, or an `if` or an `each` over more pieces.
     indirect enum Node<Leaf: Sendable>: Sendable {
@@ -125,7 +129,7 @@ public struct MemoTemplate: Sendable {
         }
         let parser = Parser(file: name)
         let known: Set<String> = ["id", "name", "title", "recipients", "body", "attachments", "signature", "note",
-                                  "copiedTo", "_comment"]
+                                  "copiedTo", "issuerMark", "printer", "_comment"]
         try parser.rejectUnknown(object, known: known, path: "")
         self.id = try parser.string(object["id"], path: "id")
         guard id + ".json" == name else {
@@ -139,10 +143,15 @@ public struct MemoTemplate: Sendable {
         self.attachments = try parser.texts(object["attachments"], path: "attachments")
         self.note = try parser.texts(object["note"], path: "note")
         self.copiedTo = try parser.texts(object["copiedTo"], path: "copiedTo")
+        self.issuerMark = try object["issuerMark"].map { value throws(MemoTemplateError) in
+            try parser.string(value, path: "issuerMark")
+        }
+        self.printer = try object["printer"].map { value throws(MemoTemplateError) in try parser.string(value, path: "printer") }
     }
 
-    /// Renders the template with `context` into a document dated `date`. 版头 elements (发文字号, 签发人,
-    /// 发文机关标志) and 版记's 印发机关 are not the template's business: set them on the result.
+    /// Renders the template with `context` into a document dated `date`. The 发文机关标志 and the 印发机关 come
+    /// from the template when it gives them (`issuerMark`, `printer`; printed on the document's date); 发文字号 and
+    /// 签发人 are assigned by the office, not the template: set them on the result.
     public func render(_ context: MemoContext, date: CivilDate) throws(MemoTemplateError) -> OfficialDocument {
         let filler = Filler(file: file)
         let body = try filler.expand(self.body, context) { block, context, path throws(MemoTemplateError) in
@@ -170,7 +179,10 @@ public struct MemoTemplate: Sendable {
             signature: try filler.fill(signature, context, path: "signature"),
             date: date,
             note: note.isEmpty ? nil : note,
-            copiedTo: try texts(copiedTo))
+            copiedTo: try texts(copiedTo),
+            printer: try printer.map { p throws(MemoTemplateError) in try filler.fill(p, context, path: "printer") },
+            printDate: printer == nil ? nil : date)
+        .with(issuerMark: try issuerMark.map { m throws(MemoTemplateError) in try filler.fill(m, context, path: "issuerMark") })
     }
 
     /// Fills placeholders and expands `if` and `each`.
@@ -338,5 +350,14 @@ public struct MemoTemplateSet: Sendable {
             throw MemoTemplateError(template: "\(id).json", path: "", message: "没有这个公文模板")
         }
         return t
+    }
+}
+
+extension OfficialDocument {
+    /// The document with its 发文机关标志 set.
+    func with(issuerMark: String?) -> OfficialDocument {
+        var document = self
+        document.issuerMark = issuerMark
+        return document
     }
 }

@@ -42,7 +42,7 @@ enum ParserMessages {
     static func help(_ text: String) -> String {
         var out = text
         for (english, chinese) in helpPhrases { out = out.replacingOccurrences(of: english, with: chinese) }
-        if let regex = try? NSRegularExpression(pattern: #"\(default: ([^)]*)\)"#) {
+        if let regex = try? NSRegularExpression(pattern: #"\(default:\s*([^)]*)\)"#) {
             out = regex.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "（默认：$1）")
         }
         return out
