@@ -109,7 +109,7 @@ let package = Package(
             name: "xlsx-write-benchmark", dependencies: ["TaizhangXLSX", "TaizhangCore"],
             path: "Benchmarks/XLSXWriteBenchmark"),
         .executableTarget(
-            name: "xlsx-read-benchmark", dependencies: ["TaizhangXLSX", "TaizhangCore"],
+            name: "xlsx-read-benchmark", dependencies: ["TaizhangXLSX", "TaizhangXLS", "TaizhangODS", "TaizhangCore"],
             path: "Benchmarks/XLSXReadBenchmark"),
         .executableTarget(
             name: "ingest-benchmark",

@@ -1,12 +1,15 @@
-// Reads every sheet of an .xlsx file with Taizhang's streaming reader and prints what it read and how long
-// it took. Used by Benchmarks/xlsx-read.sh, which compares it with python-calamine and openpyxl.
+// Reads every sheet of a workbook (.xlsx, .xls or .ods, by its extension) with Taizhang's streaming reader and
+// prints what it read and how long it took. Used by Benchmarks/xlsx-read.sh and Benchmarks/legacy-read.sh, which
+// compare it with python-calamine (and openpyxl).
 import Foundation
 import TaizhangCore
+import TaizhangODS
+import TaizhangXLS
 import TaizhangXLSX
 
 let arguments = CommandLine.arguments
 guard arguments.count == 2 else {
-    FileHandle.standardError.write(Data("usage: xlsx-read-benchmark FILE.xlsx\n".utf8))
+    FileHandle.standardError.write(Data("usage: xlsx-read-benchmark FILE.xlsx|FILE.xls|FILE.ods\n".utf8))
     exit(2)
 }
 let clock = ContinuousClock()
@@ -17,7 +20,12 @@ var texts = 0
 var numbers = 0.0
 var opened = Duration.zero
 do {
-    let source = try XLSXImporter().open(ImportSource(path: arguments[1]), limits: .standard)
+    let importer: any Importer = switch (arguments[1] as NSString).pathExtension.lowercased() {
+    case "xls": XLSImporter()
+    case "ods": ODSImporter()
+    default: XLSXImporter()
+    }
+    let source = try importer.open(ImportSource(path: arguments[1]), limits: .standard)
     opened = clock.now - start
     for index in source.sheets.indices {
         try source.readRows(sheet: index) { row in

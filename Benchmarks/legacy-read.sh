@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Reading benchmark for the legacy formats (issue 20): a 65,000-row .xls (BIFF8 holds 65,536 rows a sheet) and a
+# 100,000-row .ods, both written by LibreOffice from the same 11-column data as Benchmarks/xlsx-read.sh, read by
+# Taizhang (release build) and python-calamine in the same run. Prints wall time and peak RSS (/usr/bin/time -v)
+# and Taizhang's ratios; each reader runs three times and its fastest run counts (the machine may be shared).
+#
+# Usage: Benchmarks/legacy-read.sh   (the workbooks are cached in $TAIZHANG_BENCH_DIR)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WORK="${TAIZHANG_BENCH_DIR:-/tmp/taizhang-legacy-read-bench}"
+mkdir -p "$WORK"
+
+# make ROWS EXT: the data written by XlsxWriter, converted by LibreOffice to EXT.
+make() {
+  local rows="$1" ext="$2" source="$WORK/source-$1.xlsx" book="$WORK/libreoffice-$1.$2"
+  if [[ ! -f "$book" ]]; then
+    if [[ ! -f "$source" ]]; then
+      echo "Making a $rows × 11 workbook with XlsxWriter…" >&2
+      python3 - "$source" "$rows" <<'PY'
+import datetime, random, sys, xlsxwriter
+path, rows = sys.argv[1], int(sys.argv[2])
+random.seed(7)
+units = [f"{city}{office}" for city in ["沈阳市", "大连市", "鞍山市", "抚顺市", "本溪市", "丹东市", "锦州市", "营口市",
+         "阜新市", "辽阳市", "盘锦市", "铁岭市", "朝阳市", "葫芦岛市"] for office in ["公安局", "交通运输局", "市场监督管理局", "生态环境局"]]
+kinds = ["乱罚款", "乱检查", "乱查封", "逐利执法", "执法不规范", "其他"]
+states = ["已整改", "整改中", "未整改"]
+wb = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
+ws = wb.add_worksheet("整改台账")
+date = wb.add_format({"num_format": 'yyyy"年"m"月"d"日"'})
+ws.write_row(0, 0, ["序号", "单位", "问题类型", "问题描述", "发现时间", "整改时限", "整改状态", "涉及金额", "责任人", "备注", "编号"])
+start = datetime.date(2024, 1, 1)
+for r in range(1, rows):
+    ws.write_number(r, 0, r)
+    ws.write_string(r, 1, random.choice(units))
+    ws.write_string(r, 2, random.choice(kinds))
+    ws.write_string(r, 3, f"第{r}号问题：{random.choice(kinds)}，涉及{random.randint(1, 99)}户")
+    ws.write_datetime(r, 4, start + datetime.timedelta(days=random.randint(0, 180)), date)
+    ws.write_datetime(r, 5, start + datetime.timedelta(days=random.randint(181, 365)), date)
+    ws.write_string(r, 6, random.choice(states))
+    ws.write_number(r, 7, round(random.uniform(0, 100000), 2))
+    ws.write_string(r, 8, f"责任人{random.randint(1, 500)}")
+    ws.write_string(r, 9, "" if r % 3 else "已复核")
+    ws.write_string(r, 10, f"LN-2024-{r:06d}")
+wb.close()
+PY
+    fi
+    echo "Converting to .$ext with LibreOffice…" >&2
+    soffice -env:UserInstallation=file://"$WORK"/lo-profile --headless --convert-to "$ext" --outdir "$WORK/lo" "$source" >&2
+    mv "$WORK/lo/$(basename "$source" .xlsx).$ext" "$book"
+  fi
+  echo "$book"
+}
+XLS="$(make 65000 xls)"
+ODS="$(make 100000 ods)"
+echo "Workbooks: $XLS ($(du -h "$XLS" | cut -f1)), $ODS ($(du -h "$ODS" | cut -f1))" >&2
+
+swift build -c release --product xlsx-read-benchmark >&2
+BIN="$(swift build -c release --show-bin-path)/xlsx-read-benchmark"
+
+# measure NAME RUNS COMMAND…: prints "NAME seconds peakKiB" for the fastest of RUNS runs.
+measure() {
+  local name="$1" runs="$2"; shift 2
+  local log="$WORK/time-$name.txt" best=""
+  for ((i = 0; i < runs; i++)); do
+    /usr/bin/time -v "$@" > "$WORK/out-$name.txt" 2> "$log"
+    cat "$WORK/out-$name.txt" >&2
+    local wall rss line
+    wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}')
+    rss=$(grep "Maximum resident set size" "$log" | awk '{print $NF}')
+    line=$(python3 -c "import sys; p=sys.argv[1].split(':'); s=sum(float(x)*60**i for i,x in enumerate(reversed(p))); print(sys.argv[2], f'{s:.3f}', sys.argv[3])" "$wall" "$name" "$rss")
+    echo "  run $((i + 1)): $line" >&2
+    if [[ -z "$best" ]] || python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$(echo "$line" | cut -d' ' -f2)" "$(echo "$best" | cut -d' ' -f2)"; then
+      best="$line"
+    fi
+  done
+  echo "$best"
+}
+CALAMINE='
+import sys
+from python_calamine import CalamineWorkbook
+wb = CalamineWorkbook.from_path(sys.argv[1])
+rows = cells = 0
+for name in wb.sheet_names:
+    for row in wb.get_sheet_by_name(name).to_python(skip_empty_area=False):
+        rows += 1
+        cells += sum(1 for v in row if v != "" and v is not None)
+print(f"calamine rows={rows} cells={cells}")
+'
+RESULTS="$WORK/results.txt"
+: > "$RESULTS"
+measure taizhang-xls 3 "$BIN" "$XLS" >> "$RESULTS"
+measure calamine-xls 3 python3 -c "$CALAMINE" "$XLS" >> "$RESULTS"
+measure taizhang-ods 3 "$BIN" "$ODS" >> "$RESULTS"
+measure calamine-ods 3 python3 -c "$CALAMINE" "$ODS" >> "$RESULTS"
+
+python3 - "$RESULTS" <<'PY'
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, seconds, kib = line.split()
+    rows[name] = (float(seconds), int(kib))
+print(f"{'reader':<14} {'seconds':>8} {'peak MiB':>9}")
+for name, (s, k) in rows.items():
+    print(f"{name:<14} {s:8.2f} {k / 1024:9.1f}")
+for fmt in ("xls", "ods"):
+    t, c = rows[f"taizhang-{fmt}"], rows[f"calamine-{fmt}"]
+    print(f".{fmt}: taizhang / calamine: time {t[0] / c[0]:.2f}×, peak memory {t[1] / c[1]:.2f}×")
+PY
