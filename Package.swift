@@ -117,7 +117,7 @@ let package = Package(
             path: "Benchmarks/IngestBenchmark"),
 
         // MARK: Tests
-        .target(name: "TaizhangTestSupport", path: "Tests/TestSupport"),
+        .target(name: "TaizhangTestSupport", path: "Tests/TestSupport", exclude: ["dump_cells.py"]),
         .target(
             name: "TaizhangStoreTestSupport",
             dependencies: ["TaizhangCore", "TaizhangForms", "TaizhangSamples", "TaizhangStore"],
@@ -157,14 +157,14 @@ let package = Package(
                 "TaizhangTestSupport", "TaizhangXLS", "TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangSamples",
                 "TaizhangPluginTesting",
             ],
-            path: "Tests/XLSTests", exclude: ["dump_cells.py"]),
+            path: "Tests/XLSTests"),
         .testTarget(
             name: "ODSTests",
             dependencies: [
                 "TaizhangTestSupport", "TaizhangODS", "TaizhangXLSX", "TaizhangCore", "TaizhangForms", "TaizhangSamples",
                 "TaizhangPluginTesting",
             ],
-            path: "Tests/ODSTests", exclude: ["dump_cells.py"]),
+            path: "Tests/ODSTests"),
         .testTarget(
             name: "CSVTests", dependencies: ["TaizhangTestSupport", "TaizhangCSV", "TaizhangCore", "TaizhangForms", "TaizhangPluginTesting"],
             path: "Tests/CSVTests"),

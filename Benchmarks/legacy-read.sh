@@ -57,24 +57,7 @@ echo "Workbooks: $XLS ($(du -h "$XLS" | cut -f1)), $ODS ($(du -h "$ODS" | cut -f
 swift build -c release --product xlsx-read-benchmark >&2
 BIN="$(swift build -c release --show-bin-path)/xlsx-read-benchmark"
 
-# measure NAME RUNS COMMAND…: prints "NAME seconds peakKiB" for the fastest of RUNS runs.
-measure() {
-  local name="$1" runs="$2"; shift 2
-  local log="$WORK/time-$name.txt" best=""
-  for ((i = 0; i < runs; i++)); do
-    /usr/bin/time -v "$@" > "$WORK/out-$name.txt" 2> "$log"
-    cat "$WORK/out-$name.txt" >&2
-    local wall rss line
-    wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}')
-    rss=$(grep "Maximum resident set size" "$log" | awk '{print $NF}')
-    line=$(python3 -c "import sys; p=sys.argv[1].split(':'); s=sum(float(x)*60**i for i,x in enumerate(reversed(p))); print(sys.argv[2], f'{s:.3f}', sys.argv[3])" "$wall" "$name" "$rss")
-    echo "  run $((i + 1)): $line" >&2
-    if [[ -z "$best" ]] || python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$(echo "$line" | cut -d' ' -f2)" "$(echo "$best" | cut -d' ' -f2)"; then
-      best="$line"
-    fi
-  done
-  echo "$best"
-}
+source Benchmarks/measure.sh   # (the working folder is the repository)
 CALAMINE='
 import sys
 from python_calamine import CalamineWorkbook

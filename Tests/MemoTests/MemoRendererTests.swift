@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import Testing
 import TaizhangCore
 import TaizhangMemo
@@ -185,18 +186,7 @@ import TaizhangMemo
 /// Random paragraphs: the line breaker never starts a line with closing punctuation, never ends one with
 /// opening punctuation, never exceeds the width and never loses a character.
 @Suite struct LineBreakerPropertyTests {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func paragraph(_ rng: inout SplitMix64) -> String {
+    static func paragraph(_ rng: inout SplitMix) -> String {
         let hanzi = Array("执法整改问题台账单位报送工作进展情况责任时限措施")
         let closing = Array("，。、；：？！）」』】》”’")
         let opening = Array("（「『【《“‘")
@@ -220,7 +210,7 @@ import TaizhangMemo
     }
 
     @Test func randomParagraphs() {
-        var rng = SplitMix64(state: 20240520)
+        var rng = SplitMix(seed: 20240520)
         var checked = 0
         var pulledDown = 0
         for _ in 0..<2000 {
@@ -242,7 +232,7 @@ import TaizhangMemo
     }
 
     @Test func randomDocumentsKeepTheLayoutRules() throws {
-        var rng = SplitMix64(state: 9704)
+        var rng = SplitMix(seed: 9704)
         for _ in 0..<200 {
             var body: [OfficialDocumentBlock] = []
             for _ in 0..<Int.random(in: 1...8, using: &rng) {

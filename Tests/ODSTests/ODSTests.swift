@@ -112,7 +112,7 @@ import TaizhangXLSX
         let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "ods" }.sorted { $0.path < $1.path }
         #expect(files.count == 8)
-        let script = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("dump_cells.py"), encoding: .utf8)
+        let script = try TestScripts.dumpCells()
         let json = try Self.python(script, ["calamine"] + files.map(\.path))
         let theirs = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: [String: [String: Any]]]
         for file in files {
@@ -225,22 +225,5 @@ import TaizhangXLSX
             }
         }
         #expect(refused > 0)
-    }
-}
-
-struct SupportError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import Testing
 import TaizhangCore
 import TaizhangForms
@@ -83,7 +84,7 @@ import TaizhangXLSX
     }
 
     static func pythonCells(_ reader: String, _ files: [URL]) throws -> [String: [String: [String: [String]]]] {
-        let script = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("dump_cells.py"), encoding: .utf8)
+        let script = try TestScripts.dumpCells()
         let json = try S.python(script, [reader] + files.map(\.path))
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: [String: [String: Any]]]
         var result: [String: [String: [String: [String]]]] = [:]

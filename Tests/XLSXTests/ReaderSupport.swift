@@ -181,8 +181,3 @@ out.close()
         .date(CivilDate(year: y, month: m, day: d)!, secondsIntoDay: seconds)
     }
 }
-
-struct SupportError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
