@@ -33,6 +33,7 @@ struct CheckCommand: ParsableCommand {
         valueName: "PATH"))
     var workspace: String?
     @Flag(help: "以 JSON 输出检查结果") var json = false
+    @Flag(help: "列出全部问题（默认每类问题列出前 \(ValidationReport.shownPerCode) 处，再说明另有多少处）") var all = false
     @Option(help: ArgumentHelp("另存一份退回修改用的工作簿：问题单元格标红并附批注，另有“问题清单”工作表", valueName: "OUT.xlsx"))
     var annotate: String?
 
@@ -42,9 +43,9 @@ struct CheckCommand: ParsableCommand {
         let checked = try workflow.check(file: file, hints: hints.text, references: references, workspace: opened,
                                          annotate: annotate)
         if json {
-            try printJSON(checked.report)
+            try printJSON(all ? checked.report : checked.report.capped())
         } else {
-            say(CheckText().render(checked), terminator: "")
+            say(CheckText().render(checked, perCode: all ? Int.max : ValidationReport.shownPerCode), terminator: "")
         }
         if checked.report.findings.contains(where: { $0.severity >= .warning }) { throw ExitCode(1) }
     }

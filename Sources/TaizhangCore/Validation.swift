@@ -126,8 +126,15 @@ public struct ValidationReport: Sendable, Codable, Hashable {
     public var period: YearMonth?
     /// Filled rows per table id.
     public var rowCounts: [String: Int]
-    /// Every finding, in file order (header first, then tables row by row).
+    /// Every finding, in file order (header first, then tables row by row) — or, in a report capped for
+    /// reading (``capped(perCode:)``), the first of each code.
     public var findings: [Finding]
+    /// How many findings of each code a capped report leaves out; `nil` in a whole report.
+    public var omitted: [String: Int]?
+    /// The whole report's counts, kept by a capped one.
+    private var wholeCounts: Counts?
+
+    private struct Counts: Hashable, Sendable { var errors: Int, warnings: Int }
 
     public init(file: String?, form: String, formVersion: String, unit: String?, period: YearMonth?,
                 rowCounts: [String: Int], findings: [Finding]) {
@@ -140,15 +147,38 @@ public struct ValidationReport: Sendable, Codable, Hashable {
         self.findings = findings
     }
 
-    /// Findings of severity error.
-    public var errorCount: Int { findings.filter { $0.severity == .error }.count }
-    /// Findings of severity warning.
-    public var warningCount: Int { findings.filter { $0.severity == .warning }.count }
+    /// Findings of severity error (in a capped report: of the whole report).
+    public var errorCount: Int { wholeCounts?.errors ?? findings.filter { $0.severity == .error }.count }
+    /// Findings of severity warning (in a capped report: of the whole report).
+    public var warningCount: Int { wholeCounts?.warnings ?? findings.filter { $0.severity == .warning }.count }
+
+    /// The findings people read at most of each code: a file with the same mistake on 100,000 rows names the
+    /// first cells and says how many more there are, instead of 100,000 lines.
+    public static let shownPerCode = 20
+
+    /// The report with at most `perCode` findings of each code, in file order, and the number left out of each
+    /// code in ``omitted``; the counts and the verdict stay those of the whole report.
+    public func capped(perCode: Int = ValidationReport.shownPerCode) -> ValidationReport {
+        var seen: [String: Int] = [:]
+        var left: [String: Int] = [:]
+        var kept: [Finding] = []
+        for finding in findings {
+            let code = finding.code.rawValue
+            seen[code, default: 0] += 1
+            if seen[code]! <= perCode { kept.append(finding) } else { left[code, default: 0] += 1 }
+        }
+        guard !left.isEmpty else { return self }
+        var report = self
+        report.wholeCounts = Counts(errors: errorCount, warnings: warningCount)
+        report.findings = kept
+        report.omitted = left
+        return report
+    }
     /// Whether the submission is accepted: no errors.
     public var isAccepted: Bool { errorCount == 0 }
 
     enum CodingKeys: String, CodingKey {
-        case file, form, formVersion, unit, period, rowCounts, findings, errorCount, warningCount, accepted
+        case file, form, formVersion, unit, period, rowCounts, findings, omitted, errorCount, warningCount, accepted
     }
 
     public init(from decoder: any Decoder) throws {
@@ -160,6 +190,11 @@ public struct ValidationReport: Sendable, Codable, Hashable {
         period = try c.decodeIfPresent(YearMonth.self, forKey: .period)
         rowCounts = try c.decode([String: Int].self, forKey: .rowCounts)
         findings = try c.decode([Finding].self, forKey: .findings)
+        omitted = try c.decodeIfPresent([String: Int].self, forKey: .omitted)
+        if omitted != nil {
+            wholeCounts = Counts(errors: try c.decode(Int.self, forKey: .errorCount),
+                                 warnings: try c.decode(Int.self, forKey: .warningCount))
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -171,6 +206,7 @@ public struct ValidationReport: Sendable, Codable, Hashable {
         try c.encodeIfPresent(period, forKey: .period)
         try c.encode(rowCounts, forKey: .rowCounts)
         try c.encode(findings, forKey: .findings)
+        try c.encodeIfPresent(omitted, forKey: .omitted)
         try c.encode(errorCount, forKey: .errorCount)
         try c.encode(warningCount, forKey: .warningCount)
         try c.encode(isAccepted, forKey: .accepted)

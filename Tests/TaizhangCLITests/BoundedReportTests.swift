@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import TaizhangCore
+import TaizhangTestSupport
+
+/// A file with the same mistake on every row (issue 11): `check` names the first cells of each kind of problem and
+/// says how many more there are, in text and JSON; the counts and the verdict are the whole file's; `--all` lists
+/// every one.
+@Suite struct BoundedReportTests {
+    @Test func theSameMistakeOnEveryRowIsReportedOncePerKindWithACount() throws {
+        let dir = try Taizhang.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let june = YearMonth(year: 2024, month: 6)!
+        let rows = 120
+        let file = try Taizhang.writeCSV("self-check", unit: "shenyang", period: june, rows: rows, in: dir) { document in
+            for i in document.rows["main"]!.indices { document.rows["main"]![i].values["found_date"] = .text("去年某天") }
+        }
+        let text = try Taizhang.run(["check", file.path])
+        #expect(text.status == 1)
+        let listed = text.stdout.split(separator: "\n").filter { $0.contains("去年某天") }
+        #expect(listed.count == ValidationReport.shownPerCode, "\(text.stdout)")
+        #expect(text.stdout.contains("……另有 \(rows - ValidationReport.shownPerCode) 处同类问题"), "\(text.stdout)")
+        #expect(text.stdout.contains("发现 \(rows) 个问题"), "the whole file's count: \(text.stdout.prefix(600))")
+
+        let json = try Taizhang.run(["check", file.path, "--json"])
+        let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        let findings = report["findings"] as! [[String: Any]]
+        #expect(findings.count == ValidationReport.shownPerCode)
+        let omitted = report["omitted"] as? [String: Int] ?? [:]
+        #expect(omitted.values.reduce(0, +) == rows - ValidationReport.shownPerCode, "\(omitted)")
+        #expect(report["errorCount"] as? Int == rows && report["accepted"] as? Bool == false)
+
+        let all = try Taizhang.run(["check", file.path, "--json", "--all"])
+        let whole = try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as! [String: Any]
+        #expect((whole["findings"] as! [[String: Any]]).count == rows)
+        #expect(whole["omitted"] == nil)
+        #expect(try Taizhang.run(["check", file.path, "--all"]).stdout.split(separator: "\n").filter { $0.contains("去年某天") }.count == rows)
+    }
+}
