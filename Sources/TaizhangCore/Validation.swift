@@ -221,8 +221,46 @@ public struct Validator: Sendable {
 
     public init(context: ValidationContext) { self.context = context }
 
+    /// What validating the header gives the tables: the normalised header values, the unit and period, the
+    /// normaliser (its year for dates written without one is the period's), and the header's findings.
+    public struct HeaderOutcome: Sendable {
+        public var header: [String: Value]
+        public var unit: ReportingUnit?
+        public var period: YearMonth?
+        public var findings: [Finding]
+        let normaliser: Normaliser
+    }
+
     /// Validates `input`.
     public func validate(_ input: LedgerInput) -> (document: LedgerDocument, report: ValidationReport) {
+        let form = input.form
+        let head = validateHeader(input)
+        var findings = head.findings
+
+        // Tables.
+        var rows: [String: [Record]] = [:]
+        var rowCounts: [String: Int] = [:]
+        for table in form.tables {
+            var rowValidation = TableValidation(validator: self, table: table, input: input, head: head)
+            var records: [Record] = []
+            for row in input.tables[table.id] ?? [] {
+                guard let (record, rowFindings) = rowValidation.validate(row) else { continue }
+                records.append(record)
+                findings += rowFindings
+            }
+            rows[table.id] = records
+            rowCounts[table.id] = records.count
+        }
+
+        let document = LedgerDocument(form: form, formSet: context.formSet, unit: head.unit, period: head.period,
+                                      header: head.header, rows: rows, purpose: .data)
+        let report = ValidationReport(file: context.fileName, form: form.id, formVersion: form.version,
+                                      unit: head.unit?.id, period: head.period, rowCounts: rowCounts, findings: findings)
+        return (document, report)
+    }
+
+    /// Validates the header of `input` (its cells; its tables are not looked at).
+    public func validateHeader(_ input: LedgerInput) -> HeaderOutcome {
         let form = input.form
         var findings: [Finding] = []
         let set = context.formSet
@@ -280,25 +318,10 @@ public struct Validator: Sendable {
 
         // Everything found so far is about header fields: said so where no cell is known.
         for i in findings.indices where findings[i].location.field != nil { findings[i].location.inHeader = true }
-
-        // Tables.
-        var rows: [String: [Record]] = [:]
-        var rowCounts: [String: Int] = [:]
-        for table in form.tables {
-            let (records, tableFindings) = validateTable(table, input: input, header: header, normaliser: normaliser)
-            rows[table.id] = records
-            rowCounts[table.id] = records.count
-            findings += tableFindings
-        }
-
-        let document = LedgerDocument(form: form, formSet: set, unit: unit, period: period, header: header,
-                                      rows: rows, purpose: .data)
-        let report = ValidationReport(file: context.fileName, form: form.id, formVersion: form.version,
-                                      unit: unit?.id, period: period, rowCounts: rowCounts, findings: findings)
-        return (document, report)
+        return HeaderOutcome(header: header, unit: unit, period: period, findings: findings, normaliser: normaliser)
     }
 
-    private func locate(_ location: Location, _ field: Field) -> Location {
+    func locate(_ location: Location, _ field: Field) -> Location {
         var l = location
         l.file = l.file ?? context.fileName
         l.field = field.key
@@ -318,23 +341,47 @@ public struct Validator: Sendable {
         }
     }
 
-    private func validateTable(_ table: FormTable, input: LedgerInput, header: [String: Value], normaliser: Normaliser)
-        -> ([Record], [Finding])
-    {
-        var findings: [Finding] = []
-        var records: [Record] = []
-        let absent = input.absentColumns[table.id] ?? []
+    /// One table's rows validated one at a time, in file order: what validating a row needs to remember of the
+    /// rows before it (the keys seen, for duplicates; which reference columns were said to be unchecked) is kept
+    /// here, so rows can be validated as they are read.
+    public struct TableValidation {
+        let validator: Validator
+        let table: FormTable
+        let header: [String: Value]
+        let normaliser: Normaliser
+        let absent: Set<String>
+        let columnOf: [String: Int]
+        let referenceColumn: Field?
+        /// The first place of each key of the table's key column (a key's text and where it is: compact).
         var seenKeys: [String: Location] = [:]
         var uncheckedReported = Set<String>()
 
-        for row in input.tables[table.id] ?? [] where Validator.isFilled(row, table) {
+        /// Prepares the validation of `table` in `input` (its columns and absent columns; its rows are not read),
+        /// under the header's outcome.
+        public init(validator: Validator, table: FormTable, input: LedgerInput, head: HeaderOutcome) {
+            self.validator = validator
+            self.table = table
+            self.header = head.header
+            self.normaliser = head.normaliser
+            absent = input.absentColumns[table.id] ?? []
+            columnOf = input.columns[table.id] ?? [:]
+            referenceColumn = table.columns.first { $0.references != nil }
+        }
+
+        /// Validates the next row: its record (valid values only) and findings, or `nil` for a row that is not
+        /// filled in (blank but for a 序号).
+        public mutating func validate(_ row: MappedRow) -> (Record, [Finding])? {
+            guard Validator.isFilled(row, table) else { return nil }
+            let context = validator.context
+            var findings: [Finding] = []
             var values: [String: Value] = [:]
-            let columnOf = input.columns[table.id] ?? [:]
+            let columnOf = self.columnOf
+            let validator = self.validator
             func place(_ field: Field) -> Location {
-                if let cell = row.cells[field.key] { return locate(cell.location, field) }
+                if let cell = row.cells[field.key] { return validator.locate(cell.location, field) }
                 var location = row.location
                 location.column = columnOf[field.key]
-                return locate(location, field)
+                return validator.locate(location, field)
             }
             for field in table.columns {
                 guard let cell = row.cells[field.key] else { continue }
@@ -344,8 +391,8 @@ public struct Validator: Sendable {
             }
             var emptyPlaces: [String: Location] = [:]
             for field in table.columns where row.cells[field.key] == nil { emptyPlaces[field.key] = place(field) }
-            findings += requiredChecks(table.columns, values: values, cells: row.cells, places: emptyPlaces,
-                                       absent: absent, rowLocation: row.location)
+            findings += validator.requiredChecks(table.columns, values: values, cells: row.cells, places: emptyPlaces,
+                                                 absent: absent, rowLocation: row.location)
 
             // Cascading choices: the child must belong to the parent's group (or the common items).
             for field in table.columns {
@@ -361,9 +408,10 @@ public struct Validator: Sendable {
                 }
             }
 
-            let referenceColumn = table.columns.first { $0.references != nil }
-            findings += ruleChecks(table.rules, fields: table.columns, values: values, cells: row.cells,
-                                   places: emptyPlaces) { source in
+            let referenceColumn = self.referenceColumn
+            let header = self.header
+            findings += validator.ruleChecks(table.rules, fields: table.columns, values: values, cells: row.cells,
+                                             places: emptyPlaces) { source in
                 switch source {
                 case .same(let key): return values[key]
                 case .header(let key): return header[key]
@@ -399,19 +447,18 @@ public struct Validator: Sendable {
                     }
                 } else if uncheckedReported.insert(field.key).inserted {
                     findings.append(Finding(
-                        code: .referenceUnchecked, severity: .info, location: locate(row.location, field),
+                        code: .referenceUnchecked, severity: .info, location: validator.locate(row.location, field),
                         message: "尚未收到本单位的\(targetTitle)，暂未核对\(field.label)"))
                 }
             }
 
             var source = row.location
             source.file = source.file ?? context.fileName
-            records.append(Record(values: values, source: source))
+            return (Record(values: values, source: source), findings)
         }
-        return (records, findings)
     }
 
-    private func requiredChecks(_ fields: [Field], values: [String: Value], cells: [String: MappedCell],
+    func requiredChecks(_ fields: [Field], values: [String: Value], cells: [String: MappedCell],
                                 places: [String: Location], absent: Set<String>, rowLocation: Location?) -> [Finding]
     {
         var findings: [Finding] = []
@@ -437,7 +484,7 @@ public struct Validator: Sendable {
     }
 
     /// The form's rules on one row (or the header). `other` finds the value a rule compares with.
-    private func ruleChecks(_ rules: [FormRule], fields: [Field], values: [String: Value],
+    func ruleChecks(_ rules: [FormRule], fields: [Field], values: [String: Value],
                             cells: [String: MappedCell], places: [String: Location],
                             other: (FormRule.Source) -> Value?) -> [Finding] {
         var findings: [Finding] = []
