@@ -22,6 +22,7 @@ import TaizhangZip
         let parts = line.split(separator: " ")
         let seconds = parts.count == 3 ? Double(parts[1]) ?? 99 : 99
         let kib = parts.count == 3 ? Double(parts[2]) ?? 1e9 : 1e9
+        print("verify \((path as NSString).lastPathComponent): \(seconds) s, \(Int(kib / 1024)) MiB peak")
         return (run.status, run.stdout, seconds, kib / 1024)
     }
 
