@@ -41,13 +41,13 @@ struct CheckCommand: ParsableCommand {
         let workflow = try formOptions.workflow(workspace: workspace ?? WorkspaceOptions.defaultPath)
         let opened = try openNamedWorkspace(workspace, with: workflow)
         let checked = try workflow.check(file: file, hints: hints.text, references: references, workspace: opened,
-                                         annotate: annotate)
+                                         annotate: annotate, perCode: all ? nil : ValidationReport.shownPerCode)
         if json {
-            try printJSON(all ? checked.report : checked.report.capped())
+            try printJSON(checked.report)
         } else {
             say(CheckText().render(checked, perCode: all ? Int.max : ValidationReport.shownPerCode), terminator: "")
         }
-        if checked.report.findings.contains(where: { $0.severity >= .warning }) { throw ExitCode(1) }
+        if checked.report.errorCount + checked.report.warningCount > 0 { throw ExitCode(1) }
     }
 }
 

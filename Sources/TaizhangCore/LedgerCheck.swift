@@ -34,6 +34,69 @@ public struct LedgerChecker: Sendable {
         return CheckedLedger(document: document, report: report, recognition: read.recognition)
     }
 
+    /// Checks an opened file row by row as it is read, keeping no rows and at most `perCode` findings of each code
+    /// (``FindingCollector``): the document carries the header, unit and period but no rows; the report is
+    /// capped, with the whole file's counts. The same findings, in the same order, as the ordinary check capped.
+    /// A file that names header fields only after its table (a footer's 填报日期) is checked again the ordinary way:
+    /// its rows' checks may depend on them.
+    public func checkStreaming(_ source: any SheetSource, fileName: String, hints: LedgerReader.Hints = .init(),
+                               references: ReferenceIndex? = nil, perCode: Int) throws -> CheckedLedger {
+        var validator: Validator?
+        var head: Validator.HeaderOutcome?
+        var headerSeen: [String: MappedCell] = [:]
+        var tables: [String: Validator.TableValidation] = [:]
+        var rowCounts: [String: Int] = [:]
+        var rowFindings = FindingCollector(perCode: perCode)
+        let read = try LedgerReader(formSet: formSet).read(source, fileName: fileName, hints: hints) { sofar, tableID, row in
+            if head == nil {
+                let v = Validator(context: ValidationContext(formSet: formSet, fileName: fileName,
+                                                             expectedUnit: sofar.expectedUnit,
+                                                             expectedPeriod: sofar.expectedPeriod, references: references))
+                validator = v
+                head = v.validateHeader(sofar.input)
+                headerSeen = sofar.input.header
+            }
+            guard let v = validator, let h = head,
+                  let table = sofar.input.form.tables.first(where: { $0.id == tableID }) else { return }
+            var validation = tables.removeValue(forKey: tableID)
+                ?? Validator.TableValidation(validator: v, table: table, input: sofar.input, head: h)
+            if let (_, findings) = validation.validate(row) {
+                rowCounts[tableID, default: 0] += 1
+                rowFindings.add(findings)
+            }
+            tables[tableID] = validation
+        }
+        // The rows were validated under the header as it was when the first row came: a file that names header
+        // fields after its table is checked again the ordinary way.
+        if head != nil && read.input.header != headerSeen {
+            var whole = try check(source, fileName: fileName, hints: hints, references: references)
+            whole.report = whole.report.capped(perCode: perCode)
+            whole.document.rows = [:]
+            return whole
+        }
+        let finalHead = head ?? Validator(context: ValidationContext(
+            formSet: formSet, fileName: fileName, expectedUnit: read.expectedUnit, expectedPeriod: read.expectedPeriod,
+            references: references)).validateHeader(read.input)
+        for table in read.input.form.tables where rowCounts[table.id] == nil { rowCounts[table.id] = 0 }
+        // In the ordinary check's order: the reader's findings (missing columns, an old template), the header's,
+        // then the rows'.
+        var all = FindingCollector(perCode: perCode)
+        all.add(read.findings + finalHead.findings)
+        all.add(rowFindings.kept)
+        var omitted = rowFindings.omitted
+        for (code, n) in all.omitted { omitted[code, default: 0] += n }
+        let before = read.findings + finalHead.findings
+        let form = read.input.form
+        let document = LedgerDocument(form: form, formSet: formSet, unit: finalHead.unit, period: finalHead.period,
+                                      header: finalHead.header, rows: [:], purpose: .data)
+        let report = ValidationReport.capped(
+            file: fileName, form: form.id, formVersion: form.version, unit: finalHead.unit?.id, period: finalHead.period,
+            rowCounts: rowCounts, kept: all.kept, omitted: omitted,
+            errors: before.filter { $0.severity == .error }.count + rowFindings.errors,
+            warnings: before.filter { $0.severity == .warning }.count + rowFindings.warnings)
+        return CheckedLedger(document: document, report: report, recognition: read.recognition)
+    }
+
     /// The unit a read file belongs to: the expected one, or the one its 填报单位 names.
     public func unit(of read: LedgerReader.Result) -> ReportingUnit? {
         if let unit = read.expectedUnit { return unit }

@@ -90,8 +90,15 @@ public struct LedgerReader: Sendable {
 
     // MARK: Reading
 
-    /// Reads `source`. Throws ``ImportError`` (`.unsupported`) when no form can be recognised.
-    public func read(_ source: any SheetSource, fileName: String, hints: Hints = Hints()) throws -> Result {
+    /// Where rows go when they are not kept: what has been read so far (the header cells, its tables empty; the
+    /// expected unit and period), the table's id and the row.
+    public typealias RowSink = (_ sofar: Result, _ table: String, _ row: MappedRow) throws -> Void
+
+    /// Reads `source`. Throws ``ImportError`` (`.unsupported`) when no form can be recognised. With `rows`, each
+    /// table row is handed to it as it is read, and none is kept in the result (a file of any length costs the
+    /// memory of one row).
+    public func read(_ source: any SheetSource, fileName: String, hints: Hints = Hints(),
+                     rows sink: RowSink? = nil) throws -> Result {
         var findings: [Finding] = []
         var recognition = Recognition.labels
         var form = hints.form
@@ -206,8 +213,14 @@ public struct LedgerReader: Sendable {
                         file: fileName, sheet: sheetName, row: row.row, column: cell.column,
                         columnLabel: place.labels[cell.column]))
                 }
-                rows.append(MappedRow(location: Location(file: fileName, sheet: sheetName, row: row.row), cells: cells,
-                                      extra: extra))
+                let mapped = MappedRow(location: Location(file: fileName, sheet: sheetName, row: row.row), cells: cells,
+                                       extra: extra)
+                if let sink {
+                    try sink(Result(input: input, findings: findings, recognition: recognition,
+                                    expectedUnit: expectedUnit, expectedPeriod: expectedPeriod), table.id, mapped)
+                } else {
+                    rows.append(mapped)
+                }
                 return true
             }
             input.tables[table.id] = rows

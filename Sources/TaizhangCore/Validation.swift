@@ -156,6 +156,20 @@ public struct ValidationReport: Sendable, Codable, Hashable {
     /// first cells and says how many more there are, instead of 100,000 lines.
     public static let shownPerCode = 20
 
+    /// A capped report made while validating (``FindingCollector``): the findings kept, how many of each code
+    /// were left out, and the whole file's counts.
+    public static func capped(file: String?, form: String, formVersion: String, unit: String?, period: YearMonth?,
+                              rowCounts: [String: Int], kept: [Finding], omitted: [String: Int], errors: Int,
+                              warnings: Int) -> ValidationReport {
+        var report = ValidationReport(file: file, form: form, formVersion: formVersion, unit: unit, period: period,
+                                      rowCounts: rowCounts, findings: kept)
+        if !omitted.isEmpty {
+            report.omitted = omitted
+            report.wholeCounts = Counts(errors: errors, warnings: warnings)
+        }
+        return report
+    }
+
     /// The report with at most `perCode` findings of each code, in file order, and the number left out of each
     /// code in ``omitted``; the counts and the verdict stay those of the whole report.
     public func capped(perCode: Int = ValidationReport.shownPerCode) -> ValidationReport {
@@ -352,7 +366,8 @@ public struct Validator: Sendable {
         let absent: Set<String>
         let columnOf: [String: Int]
         let referenceColumn: Field?
-        /// The first place of each key of the table's key column (a key's text and where it is: compact).
+        /// The first place of each key of the table's key column: its row and column only (the sheet and file
+        /// are the table's), so 100,000 keys cost little.
         var seenKeys: [String: Location] = [:]
         var uncheckedReported = Set<String>()
 
@@ -430,7 +445,8 @@ public struct Validator: Sendable {
                         code: .duplicateKey, location: place(keyField),
                         message: "\(keyField.label)“\(key)”与 \(firstPlace) 重复，每个\(keyField.label)只能出现一次"))
                 } else {
-                    seenKeys[key] = place(keyField)
+                    let first = place(keyField)
+                    seenKeys[key] = Location(row: first.row, column: first.column)
                 }
             }
 
@@ -522,5 +538,28 @@ public struct Validator: Sendable {
             }
         }
         return findings
+    }
+}
+
+/// Findings as they come, keeping at most `perCode` of each code and counting the rest: what a check of a file of
+/// any size holds in memory.
+public struct FindingCollector: Sendable {
+    public let perCode: Int
+    public private(set) var kept: [Finding] = []
+    public private(set) var omitted: [String: Int] = [:]
+    public private(set) var errors = 0
+    public private(set) var warnings = 0
+    private var seen: [String: Int] = [:]
+
+    public init(perCode: Int) { self.perCode = perCode }
+
+    public mutating func add(_ findings: [Finding]) {
+        for finding in findings {
+            if finding.severity == .error { errors += 1 } else if finding.severity == .warning { warnings += 1 }
+            let code = finding.code.rawValue
+            let n = (seen[code] ?? 0) + 1
+            seen[code] = n
+            if n <= perCode { kept.append(finding) } else { omitted[code, default: 0] += 1 }
+        }
     }
 }

@@ -34,8 +34,12 @@ extension Workflow {
     /// faulty cells marked. With a `workspace`, the unit's ledgers there are the references (unless files are
     /// given), and a report's figures are reconciled with them and with the unit's previous report.
     /// Throws `ImportError` for a file that cannot be read at all.
+    ///
+    /// With `perCode`, the report keeps at most that many findings of each code (the rest counted): a file
+    /// checked without a workspace and without `annotate` is then read and validated row by row, keeping no rows
+    /// (``LedgerChecker/checkStreaming(_:fileName:hints:references:perCode:)``), and its document has none.
     public func check(file: String, hints text: LedgerHintText = .init(), references: [String] = [],
-                      workspace: Workspace? = nil, annotate: String? = nil) throws -> CheckedLedger {
+                      workspace: Workspace? = nil, annotate: String? = nil, perCode: Int? = nil) throws -> CheckedLedger {
         let hints = try hints(text)
         let opener = FileOpener(registry: registry)
         let checker = LedgerChecker(formSet: formSet)
@@ -48,6 +52,9 @@ extension Workflow {
             index = i
         }
         let (source, name) = try opener.open(file)
+        if let perCode, workspace == nil, annotate == nil {
+            return try checker.checkStreaming(source, fileName: name, hints: hints, references: index, perCode: perCode)
+        }
         let read = try LedgerReader(formSet: formSet).read(source, fileName: name, hints: hints)
         var checked = checker.validate(read, fileName: name, references: index)
         if let workspace, let unit = checker.unit(of: read) {
@@ -61,6 +68,7 @@ extension Workflow {
             try writeAnnotatedWorkbook(read: read, checked: checked, fileName: name, to: annotate,
                                        protecting: [file] + references)
         }
+        if let perCode { checked.report = checked.report.capped(perCode: perCode) }
         return checked
     }
 

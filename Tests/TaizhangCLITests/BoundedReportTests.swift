@@ -37,3 +37,33 @@ import TaizhangTestSupport
         #expect(try Taizhang.run(["check", file.path, "--all"]).stdout.split(separator: "\n").filter { $0.contains("去年某天") }.count == rows)
     }
 }
+
+/// `check` reads and validates row by row (issue 11): on every return of the demo — templates, hand-made layouts,
+/// CSV, the faulty ones — it reports what the ordinary check (`--all`) reports, capped the same way.
+@Suite struct StreamingCheckTests {
+    @Test func theRowByRowCheckFindsWhatTheOrdinaryCheckFinds() throws {
+        let dir = try Taizhang.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let demo = dir.appendingPathComponent("demo")
+        #expect(try Taizhang.run(["demo", demo.path]).status == 0)
+        let returns = demo.appendingPathComponent("2-各单位报送")
+        let files = try FileManager.default.contentsOfDirectory(atPath: returns.path).sorted()
+        #expect(files.count >= 80)
+        var compared = 0
+        for file in files {
+            let path = returns.appendingPathComponent(file).path
+            let streamed = try Taizhang.run(["check", path, "--json"])
+            let whole = try Taizhang.run(["check", path, "--json", "--all"])
+            #expect(streamed.status == whole.status, "\(file)")
+            guard streamed.status != 2 else { continue }
+            let a = try JSONDecoder().decode(ValidationReport.self, from: Data(streamed.stdout.utf8))
+            let b = try JSONDecoder().decode(ValidationReport.self, from: Data(whole.stdout.utf8)).capped(perCode: 3)
+            let a3 = a.capped(perCode: 3)
+            #expect(a3.findings == b.findings, "\(file)")
+            #expect(a.rowCounts == b.rowCounts && a.errorCount == b.errorCount && a.warningCount == b.warningCount
+                    && a.unit == b.unit && a.period == b.period, "\(file)")
+            compared += 1
+        }
+        #expect(compared >= 80)
+    }
+}
