@@ -34,8 +34,10 @@ extension Workflow {
     /// faulty cells marked. With a `workspace`, the unit's ledgers there are the references (unless files are
     /// given), and a report's figures are reconciled with them and with the unit's previous report.
     /// Throws `ImportError` for a file that cannot be read at all.
-    public func check(file: String, hints text: LedgerHintText = .init(), references: [String] = [],
-                      workspace: Workspace? = nil, annotate: String? = nil) throws -> CheckedLedger {
+    /// `displayName` is the file's name in findings and messages (its path's last component by default).
+    public func check(file: String, displayName: String? = nil, hints text: LedgerHintText = .init(),
+                      references: [String] = [], workspace: Workspace? = nil,
+                      annotate: String? = nil) throws -> CheckedLedger {
         let hints = try hints(text)
         let opener = FileOpener(registry: registry)
         let checker = LedgerChecker(formSet: formSet)
@@ -47,7 +49,7 @@ extension Workflow {
             LedgerChecker.referenceKeys(of: checked.document, into: &i)
             index = i
         }
-        let (source, name) = try opener.open(file)
+        let (source, name) = try opener.open(file, displayName: displayName)
         let read = try LedgerReader(formSet: formSet).read(source, fileName: name, hints: hints)
         var checked = checker.validate(read, fileName: name, references: index)
         if let workspace, let unit = checker.unit(of: read) {
