@@ -134,6 +134,8 @@ table.list.narrow { width:auto; } table.list.narrow th { width:90px; }
 table.grid th, table.grid td, table.list th, table.list td { border:1px solid var(--line); padding:4px 6px; text-align:left; vertical-align:top; }
 table.grid th, table.list th { background:#eef1f5; font-weight:bold; white-space:nowrap; }
 table.grid td { white-space:nowrap; font-size:13px; }
+table.grid td a { color:inherit; text-decoration:none; display:block; }
+table.grid td a:hover { text-decoration:underline; }
 table.grid thead th.period { text-align:center; background:#e2e7ee; }
 .scroll { overflow-x:auto; }
 .s-on-time { background:var(--ontime-bg); color:var(--ontime); }

@@ -63,7 +63,7 @@ struct Pages {
 
     // MARK: The board (province)
 
-    func board(_ status: CampaignStatus, asOf: CivilDate, periods: [YearMonth]) -> String {
+    func board(_ status: CampaignStatus, asOf: CivilDate, lastReceipt: Bool = false, periods: [YearMonth]) -> String {
         let obligations = status.obligations
         // Columns: each period's forms, in the order of the form set.
         let shownPeriods = periods.filter { p in obligations.contains { $0.period == p } }
@@ -79,7 +79,8 @@ struct Pages {
         for o in obligations { counts[o.standing, default: 0] += 1 }
 
         var html = "<h1>报送情况总览</h1>"
-        html += "<p class=\"muted\">截至 \(asOf.chinese)，共 \(formSet.units.count) 个填报单位、\(shownPeriods.count) 个报送期。</p>"
+        html += "<p class=\"muted\">截至 \(asOf.chinese)" + (lastReceipt ? "（整治已结束，显示工作区最后一次收到报送之日的情况）" : "")
+            + "，共 \(formSet.units.count) 个填报单位、\(shownPeriods.count) 个报送期。</p>"
         html += """
             <form class="inline" method="get" action="/"><label>截至日期<input type="date" name="as_of" value="\(asOf.iso)"></label>\
             <button type="submit">查看</button></form>

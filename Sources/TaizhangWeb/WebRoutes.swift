@@ -52,13 +52,15 @@ struct WebRoutes: Sendable {
         router.post("/check", use: checkPage)
         router.get("/templates") { request, context in
             let user = try context.requireUser()
-            let chosen = try await workbench.blocking { try workflow.boardPeriod(on: workbench.today, workspace: workbench.reader) }
+            let day = try await self.pageDay(request).day
+            let chosen = try await workbench.blocking { try workflow.boardPeriod(on: day, workspace: workbench.reader) }
             return htmlResponse(Pages(workflow: workflow, user: user).templates(periods: workflow.campaignPeriods, chosen: chosen))
         }
         router.get("/templates.zip", use: templatesZip)
-        router.get("/reports") { _, context in
+        router.get("/reports") { request, context in
             let user = try context.requireProvince()
-            let chosen = try await workbench.blocking { try workflow.boardPeriod(on: workbench.today, workspace: workbench.reader) }
+            let day = try await self.pageDay(request).day
+            let chosen = try await workbench.blocking { try workflow.boardPeriod(on: day, workspace: workbench.reader) }
             return htmlResponse(Pages(workflow: workflow, user: user).reports(periods: workflow.campaignPeriods, chosen: chosen))
         }
         router.get("/reports/:kind") { request, context in
@@ -169,13 +171,14 @@ struct WebRoutes: Sendable {
         guard user.isProvince else {
             return Response.redirect(to: "/units/\(query(user.unit ?? ""))", type: .found)
         }
-        let asOf = try self.asOf(request)
+        let (asOf, lastReceipt) = try await pageDay(request)
         let bench = workbench
         let html = try await bench.blocking {
             let stamp = try bench.workflow.workspaceStamp(bench.reader)
-            return try bench.boardCache.page(stamp: stamp, key: "board|\(asOf.iso)|\(user.csrf)|\(user.name)") {
-                let status = try bench.workflow.status(workspace: bench.reader, asOf: asOf)
-                return Pages(workflow: bench.workflow, user: user).board(status, asOf: asOf, periods: bench.workflow.campaignPeriods)
+            return try bench.boardCache.page(stamp: stamp, key: "board|\(asOf.iso)|\(lastReceipt)|\(user.csrf)|\(user.name)") {
+                let status = try bench.workflow.boardStatus(workspace: bench.reader, asOf: asOf)
+                return Pages(workflow: bench.workflow, user: user).board(status, asOf: asOf, lastReceipt: lastReceipt,
+                                                                         periods: bench.workflow.campaignPeriods)
             }
         }
         return htmlResponse(html)
@@ -186,11 +189,11 @@ struct WebRoutes: Sendable {
         let name = context.parameters.get("unit") ?? ""
         guard let unit = workflow.formSet.unit(id: name) else { throw WorkflowError(.notFound, subject: "单位“\(name)”") }
         guard user.maysee(unit: unit.id) else { throw WorkflowError(.forbidden) }
-        let asOf = try self.asOf(request)
+        let asOf = try await pageDay(request).day
         let period = try self.period(request, required: false)
         let bench = workbench
         let (status, submissions) = try await bench.blocking {
-            (try bench.workflow.status(workspace: bench.reader, asOf: asOf),
+            (try bench.workflow.boardStatus(workspace: bench.reader, asOf: asOf),
              try bench.workflow.submissions(workspace: bench.reader, unit: unit.id))
         }
         return htmlResponse(Pages(workflow: workflow, user: user).unit(unit, status: status, submissions: submissions,
@@ -294,6 +297,14 @@ struct WebRoutes: Sendable {
         guard let text = request.uri.queryParameters["as_of"].map(String.init), !text.isEmpty else { return workbench.today }
         guard let day = CivilDate(iso: text) else { throw WorkflowError(.invalidDate, subject: TextSafety.printable(text)) }
         return day
+    }
+
+    /// The day a page is "as of": `as_of=`, else `serve --as-of`, else today while the campaign runs (after it,
+    /// the day the last file came in: ``Workflow/boardDay(today:workspace:)``).
+    func pageDay(_ request: Request) async throws -> (day: CivilDate, lastReceipt: Bool) {
+        if request.uri.queryParameters["as_of"] != nil || workbench.options.asOf != nil { return (try asOf(request), false) }
+        let bench = workbench
+        return try await bench.blocking { try bench.workflow.boardDay(today: bench.today, workspace: bench.reader) }
     }
 
     /// The files of a multipart upload (field `files`), the body capped at the workbench's limit (413 beyond).

@@ -141,6 +141,26 @@ extension Workflow {
         Array(Set(formSet.campaign.obligations.flatMap { $0.deadlines.map(\.period) })).sorted()
     }
 
+    /// Where the campaign stands on `asOf` across every period due by then (the board's units × forms × periods).
+    public func boardStatus(workspace: Workspace, asOf: CivilDate) throws -> CampaignStatus {
+        var status = try CampaignStatus.compute(workspace: workspace, formSet: formSet, asOf: asOf, period: nil)
+        if let period = formSet.campaign.period(containing: asOf) {
+            status.unreconciled = try unreconciledReports(period: period, workspace: workspace)
+        }
+        return status
+    }
+
+    /// The day a board is "as of" when nobody says: today while the campaign runs; after its last deadline, the
+    /// day the workspace last received a file (a finished campaign is shown as it stood when the files stopped),
+    /// with whether that replaced today.
+    public func boardDay(today: CivilDate, workspace: Workspace) throws -> (day: CivilDate, lastReceipt: Bool) {
+        let last = formSet.campaign.obligations.flatMap { $0.deadlines.map(\.due) }.max()
+        guard let last, today > last, let received = try workspace.submissions().map(\.receivedDate).max() else {
+            return (today, false)
+        }
+        return (min(received, today), true)
+    }
+
     /// The period a board opens on for `day`: the campaign's period containing it, else the latest period with
     /// a submission, else the campaign's first.
     public func boardPeriod(on day: CivilDate, workspace: Workspace) throws -> YearMonth? {
