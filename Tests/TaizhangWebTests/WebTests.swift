@@ -209,7 +209,7 @@ struct WebTests {
                 #expect(report?["unit"] as? String == "chaoyang")
                 #expect((report?["errorCount"] as? Int ?? 0) > 0)
                 #expect(((report?["findings"] as? [[String: Any]])?.first?["location"] as? [String: Any])?["cell"] != nil)
-                #expect((files.last?["error"] as? [String: Any])?["code"] as? String ?.hasPrefix("import.") == true)
+                #expect(((files.last?["error"] as? [String: Any])?["code"] as? String)?.hasPrefix("import.") == true)
             }
             #expect(try bench.workflow.workspaceStamp(bench.reader) == before)
             // Ingest: outcome and findings; the board changes; the same bytes again are "known", not doubled.
