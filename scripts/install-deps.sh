@@ -4,13 +4,15 @@
 #   install-deps.sh         those, and the real clients its tests open files with (LibreOffice and the fonts
 #                           and PDF tools to look at what it prints, gnumeric, openpyxl, XlsxWriter,
 #                           python-calamine, xlrd (legacy .xls agreement), openxml-audit for ECMA-376 and Excel's rules, jsonschema,
-#                           libxlsxwriter for the benchmark)
+#                           libxlsxwriter for the benchmark; for the web workbench: chromium, chromium-driver
+#                           and selenium for the browser test, wrk for its load benchmark)
 set -euo pipefail
 mode="${1:-test}"
 
 packages=(pkg-config libxml2-dev libzip-dev)
 if [ "$mode" != "build" ]; then
   packages+=(libxlsxwriter-dev libreoffice-calc-nogui gnumeric unzip zip time poppler-utils fonts-noto-cjk groff-base)
+  packages+=(chromium chromium-driver wrk)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -25,8 +27,8 @@ fi
 
 if [ "$mode" = "build" ]; then exit 0; fi
 
-python_modules=(openpyxl xlsxwriter python_calamine jsonschema openxml_audit xlrd)
-pip_names=(openpyxl xlsxwriter python-calamine jsonschema openxml-audit xlrd)
+python_modules=(openpyxl xlsxwriter python_calamine jsonschema openxml_audit xlrd selenium)
+pip_names=(openpyxl xlsxwriter python-calamine jsonschema openxml-audit xlrd selenium)
 need=()
 for i in "${!python_modules[@]}"; do
   python3 -c "import ${python_modules[$i]}" >/dev/null 2>&1 || need+=("${pip_names[$i]}")

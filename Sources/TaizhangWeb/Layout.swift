@@ -158,6 +158,8 @@ form.inline { display:flex; gap:10px; align-items:end; flex-wrap:wrap; margin:8p
 form.inline label { display:flex; flex-direction:column; font-size:13px; color:var(--muted); }
 input, select { font:inherit; padding:4px 6px; border:1px solid #b8c1cc; border-radius:3px; }
 .drop { border:2px dashed #9aa6b5; border-radius:8px; background:#fff; padding:28px; text-align:center; }
+.pick { position:relative; display:inline-block; padding:7px 18px; border:1px solid var(--blue); color:var(--blue); border-radius:4px; cursor:pointer; background:#fff; }
+.pick input { position:absolute; inset:0; opacity:0; cursor:pointer; width:100%; }
 .drop.over { border-color:var(--brand); background:#fff6f6; }
 .progress { height:10px; background:#e6e8eb; border-radius:5px; overflow:hidden; margin:10px 0; display:none; }
 .progress div { height:100%; width:0; background:var(--blue); transition:width .2s; }

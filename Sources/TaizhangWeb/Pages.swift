@@ -292,7 +292,7 @@ struct Pages {
         <form method="post" action="\(action)" enctype="multipart/form-data" data-upload class="card">
         <input type="hidden" name="csrf" value="\(esc(user.csrf))">
         <div class="drop"><p><strong>把文件拖到这里</strong>，或者</p>
-        <input type="file" name="files" id="files" multiple accept=".xlsx,.xls,.et,.ods,.csv,.zip">
+        <label class="pick">选择文件……<input type="file" name="files" id="files" multiple accept=".xlsx,.xls,.et,.ods,.csv,.zip"></label>
         <p class="muted small">单次上传合计不超过 \(limit >> 20) MB</p>
         <noscript><button type="submit" class="primary">上传</button></noscript></div>
         <div class="progress" role="progressbar"><div></div></div>
