@@ -80,8 +80,13 @@ struct WebRoutes: Sendable {
             _ = try context.requireProvince()
             guard let period = try self.period(request, required: true) else { throw WorkflowError(.invalidPeriod, subject: "") }
             let asOf = try self.asOf(request)
-            let text = try await workbench.blocking {
-                try workflow.statusText(workspace: workbench.reader, period: period, asOf: asOf, format: "json")
+            let bench = workbench
+            let text = try await bench.blocking { () -> String? in
+                let stamp = try bench.workflow.workspaceStamp(bench.reader)
+                let json = try bench.boardCache.page(stamp: stamp, key: "status|\(period.iso)|\(asOf.iso)") {
+                    try bench.workflow.statusText(workspace: bench.reader, period: period, asOf: asOf, format: "json") ?? ""
+                }
+                return json.isEmpty ? nil : json
             }
             guard let text else { throw WorkflowError(.notFound, subject: "\(period.chinese)的进展情况") }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],

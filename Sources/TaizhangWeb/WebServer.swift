@@ -113,14 +113,27 @@ public final class Workbench: Sendable {
     }
 }
 
-/// The board's rendered pages, dropped whenever the workspace's submissions change (what a page shows depends
+/// The board's rendered pages (and the status JSON), dropped whenever the workspace's submissions change (what a page shows depends
 /// only on them, the day and the user's role), so that a board refreshed by many people costs one computation.
 final class BoardCache: @unchecked Sendable {
+    /// The most pages kept at once.
+    static let capacity = 256
     private let lock = NSLock()
+    private let computing = NSLock()
     private var stamp = ""
     private var pages: [String: String] = [:]
 
     func page(stamp: String, key: String, make: () throws -> String) rethrows -> String {
+        lock.lock()
+        if stamp == self.stamp, let page = pages[key] {
+            lock.unlock()
+            return page
+        }
+        lock.unlock()
+        // One computation at a time: requests arriving together for a page not yet made wait for the first
+        // and take its result (the reads are serialised on one connection anyway).
+        computing.lock()
+        defer { computing.unlock() }
         lock.lock()
         if stamp == self.stamp, let page = pages[key] {
             lock.unlock()
@@ -133,6 +146,7 @@ final class BoardCache: @unchecked Sendable {
             self.stamp = stamp
             pages = [:]
         }
+        if pages.count >= BoardCache.capacity { pages = [:] }  // many different days asked for: start again
         pages[key] = page
         lock.unlock()
         return page
