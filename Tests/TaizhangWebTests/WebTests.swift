@@ -467,3 +467,35 @@ struct WebTests {
         #expect(again.stderr.contains("已有名为"))
     }
 }
+
+@Suite("Web workbench beside the command")
+struct WebBesideCommandTests {
+    @Test("A clerk running taizhang ingest while the server records uploads: every file recorded once")
+    func ingestBesideServer() async throws {
+        let (bench, _) = try Fixture.workbench()
+        let before = try bench.workflow.submissions(workspace: bench.reader).count
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-web-inbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let commandUnits = ["沈阳", "大连", "鞍山", "抚顺", "本溪"]
+        for unit in commandUnits {
+            try Fixture.emptyProgressReturn(unit: unit).write(to: folder.appendingPathComponent("\(unit).xlsx"))
+        }
+        let uploads = try ["丹东", "锦州", "营口", "阜新", "辽阳"].map { ("\($0).xlsx", try Fixture.emptyProgressReturn(unit: $0)) }
+        let (body, headers) = multipart(uploads)
+        let workspace = bench.options.workspace
+        async let command = Task.detached {
+            try ExternalProgram.run(ExternalProgram.taizhang.path, ["ingest", folder.path, "--workspace", workspace, "--json"])
+        }.value
+        try await bench.application().test(.router) { client in
+            try await client.execute(uri: "/api/submissions", method: .post, headers: headers, body: body) { response in
+                #expect(response.status == .ok)
+                #expect((response.json["files"] as? [[String: Any]])?.count == 5)
+            }
+        }
+        let run = try await command
+        #expect(run.status == 1, "\(run.stderr)")  // returned files: exit 1
+        let after = try bench.workflow.submissions(workspace: bench.reader)
+        #expect(after.count == before + 10)
+        #expect(Set(after.prefix(10).map(\.sha256)).count == 10)
+    }
+}
