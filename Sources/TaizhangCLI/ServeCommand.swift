@@ -21,7 +21,7 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var workspaceOptions: WorkspaceOptions
     @Option(help: ArgumentHelp("监听的地址；非本机地址须先建立用户", valueName: "HOST")) var host = "127.0.0.1"
     @Option(help: ArgumentHelp("端口", valueName: "PORT")) var port = 8080
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("页面默认的截至日期（回看某一天的情况），默认为今天", valueName: "YYYY-MM-DD"))
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("页面默认的截至日期（回看某一天的情况）；默认为今天，整治结束后为工作区最后一次收到报送的日期", valueName: "YYYY-MM-DD"))
     var asOf: CivilDate?
     @Option(name: .customLong("upload-limit"), help: ArgumentHelp("单次上传的上限（MB）", valueName: "MB")) var uploadLimit = 64
 
