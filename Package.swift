@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // MARK: Core (form model, values, validation, plugin protocols; no C, no I/O)
@@ -63,6 +66,7 @@ let package = Package(
                 "TaizhangCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Sources/TaizhangStore"),
 
@@ -94,11 +98,22 @@ let package = Package(
             ],
             path: "Sources/TaizhangWorkflow"),
 
+        // MARK: The web workbench (`taizhang serve`): routes, pages and the JSON API over the same use cases
+        .target(
+            name: "TaizhangWeb",
+            dependencies: [
+                "TaizhangCore", "TaizhangWorkflow",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Sources/TaizhangWeb"),
+
         // MARK: The command (arguments and printing only)
         .target(
             name: "TaizhangCLI",
             dependencies: [
-                "TaizhangCore", "TaizhangWorkflow",
+                "TaizhangCore", "TaizhangWorkflow", "TaizhangWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/TaizhangCLI"),
@@ -140,6 +155,14 @@ let package = Package(
             name: "TaizhangCLITests",
             dependencies: ["TaizhangTestSupport", "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples", "TaizhangCSV", "TaizhangXLSX"],
             path: "Tests/TaizhangCLITests"),
+        .testTarget(
+            name: "TaizhangWebTests",
+            dependencies: [
+                "TaizhangTestSupport", "TaizhangWeb", "TaizhangWorkflow", "TaizhangCore", "TaizhangForms", "TaizhangSamples",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/TaizhangWebTests", exclude: ["browser", "artefacts"]),
         .testTarget(
             name: "ParcelTests",
             dependencies: [

@@ -4,7 +4,8 @@
 #   install-deps.sh         those, and the real clients its tests open files with (LibreOffice and the fonts
 #                           and PDF tools to look at what it prints, gnumeric, openpyxl, XlsxWriter,
 #                           python-calamine, xlrd (legacy .xls agreement), openxml-audit for ECMA-376 and Excel's rules, jsonschema,
-#                           libxlsxwriter for the benchmark)
+#                           libxlsxwriter for the benchmark; for the web workbench: chromium, chromium-driver
+#                           and selenium for the browser test, wrk for its load benchmark)
 set -euo pipefail
 mode="${1:-test}"
 
@@ -12,6 +13,7 @@ packages=(pkg-config libxml2-dev libzip-dev)
 if [ "$mode" != "build" ]; then
   packages+=(libxlsxwriter-dev libreoffice-calc-nogui libreoffice-writer-nogui gnumeric unzip zip time poppler-utils
              fonts-noto-cjk fonts-arphic-ukai groff-base)
+  packages+=(chromium chromium-driver wrk)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -34,8 +36,8 @@ if ! cmp -s "$(dirname "$0")/fonts/65-taizhang-official-fonts.conf" "$fonts_conf
   fc-cache -f >/dev/null 2>&1 || true
 fi
 
-python_modules=(openpyxl xlsxwriter python_calamine jsonschema openxml_audit xlrd)
-pip_names=(openpyxl xlsxwriter python-calamine jsonschema openxml-audit xlrd)
+python_modules=(openpyxl xlsxwriter python_calamine jsonschema openxml_audit xlrd selenium)
+pip_names=(openpyxl xlsxwriter python-calamine jsonschema openxml-audit xlrd selenium)
 need=()
 for i in "${!python_modules[@]}"; do
   python3 -c "import ${python_modules[$i]}" >/dev/null 2>&1 || need+=("${pip_names[$i]}")

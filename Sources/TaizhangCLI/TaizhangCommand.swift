@@ -17,7 +17,7 @@ public struct TaizhangCommand: ParsableCommand {
             FormsCommand.self, TemplateCommand.self, TemplatesCommand.self, InspectCommand.self, CheckCommand.self,
             ExportCommand.self, IngestCommand.self, StatusCommand.self, ReportCommand.self, DemoCommand.self,
             PackageCommand.self, VerifyCommand.self, KeysCommand.self, WorkspaceCommand.self, UnitsCommand.self,
-            ManualCommand.self,
+            ManualCommand.self, UsersCommand.self, ServeCommand.self,
         ])
 
     public init() {}

@@ -390,6 +390,25 @@ public final class Workspace: Sendable {
         }
     }
 
+    /// A short text that changes whenever submissions are recorded or their verdicts change (by this process or
+    /// another): what a cache of pages computed from the submissions is keyed by.
+    public func changeStamp() throws -> String {
+        try queue.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT COUNT(*) FROM submissions) AS n, (SELECT MAX(id) FROM submissions) AS last,
+                       (SELECT COUNT(*) FROM verdict_history) AS history
+                """)
+            return "\(row?["n"] as Int? ?? 0)-\(row?["last"] as Int64? ?? 0)-\(row?["history"] as Int? ?? 0)"
+        }
+    }
+
+    /// One submission's record.
+    public func submission(id: Int64) throws -> SubmissionRecord? {
+        try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE id = ?", arguments: [id]).map(Workspace.record(from:))
+        }
+    }
+
     /// The original bytes of a submission.
     public func content(of id: Int64) throws -> Data? {
         try queue.read { db in try Data.fetchOne(db, sql: "SELECT content FROM submissions WHERE id = ?", arguments: [id]) }

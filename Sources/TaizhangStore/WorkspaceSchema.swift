@@ -122,6 +122,34 @@ extension Workspace {
                 )
                 """)
         }
+        migrator.registerMigration("v5: users") { db in
+            // The web workbench's accounts: the province's staff and one clerk per unit. Passwords are kept as
+            // slow salted hashes (PBKDF2-SHA256), API tokens and session tokens only as their SHA-256.
+            try db.execute(sql: """
+                CREATE TABLE users (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    role TEXT NOT NULL CHECK (role IN ('province', 'unit')),
+                    unit TEXT,
+                    password_hash TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    CHECK ((role = 'unit') = (unit IS NOT NULL))
+                );
+                CREATE TABLE api_tokens (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE sessions (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    csrf TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    expires_at TEXT NOT NULL
+                );
+                CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+                """)
+        }
         return migrator
     }
 

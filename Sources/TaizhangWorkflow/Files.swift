@@ -118,9 +118,9 @@ public enum IncomingBytes {
         }
     }
 
-    /// The bytes of `path`, or why they cannot be read.
-    public static func read(_ path: String) -> Result<Data, ImportError> {
-        let name = URL(fileURLWithPath: path).lastPathComponent
+    /// The bytes of `path`, or why they cannot be read (`name` is the file's name in messages).
+    public static func read(_ path: String, name: String? = nil) -> Result<Data, ImportError> {
+        let name = name ?? URL(fileURLWithPath: path).lastPathComponent
         if let problem = notRegularFile(path) { return .failure(ImportError(.unreadable, file: name, detail: problem)) }
         guard let bytes = FileManager.default.contents(atPath: path) else {
             return .failure(ImportError(.unreadable, file: name, detail: "无法读取文件（没有读取权限？）"))

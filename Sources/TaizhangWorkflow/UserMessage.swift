@@ -17,6 +17,7 @@ public enum UserMessage {
         case let error as ExportError: return error.message
         case let error as ParcelError: return error.message
         case let error as WorkspaceError: return WorkflowError(error).message
+        case let error as AccountError: return WorkflowError(.userExists, subject: error.name).message
         default: break
         }
         if let text = StoreErrorText.describe(error, workspace: workspace ?? "taizhang.sqlite") { return text }

@@ -35,11 +35,13 @@ extension Workflow {
     /// given), and a report's figures are reconciled with them and with the unit's previous report.
     /// Throws `ImportError` for a file that cannot be read at all.
     ///
+    /// `displayName` is the file's name in findings and messages (its path's last component by default).
     /// With `perCode`, the report keeps at most that many findings of each code (the rest counted): a file
     /// checked without a workspace and without `annotate` is then read and validated row by row, keeping no rows
     /// (``LedgerChecker/checkStreaming(_:fileName:hints:references:perCode:)``), and its document has none.
-    public func check(file: String, hints text: LedgerHintText = .init(), references: [String] = [],
-                      workspace: Workspace? = nil, annotate: String? = nil, perCode: Int? = nil) throws -> CheckedLedger {
+    public func check(file: String, displayName: String? = nil, hints text: LedgerHintText = .init(),
+                      references: [String] = [], workspace: Workspace? = nil,
+                      annotate: String? = nil, perCode: Int? = nil) throws -> CheckedLedger {
         let hints = try hints(text)
         let opener = FileOpener(registry: registry)
         let checker = LedgerChecker(formSet: formSet)
@@ -51,7 +53,7 @@ extension Workflow {
             LedgerChecker.referenceKeys(of: checked.document, into: &i)
             index = i
         }
-        let (source, name) = try opener.open(file)
+        let (source, name) = try opener.open(file, displayName: displayName)
         if let perCode, workspace == nil, annotate == nil {
             return try checker.checkStreaming(source, fileName: name, hints: hints, references: index, perCode: perCode)
         }

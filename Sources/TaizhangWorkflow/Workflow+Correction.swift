@@ -25,26 +25,37 @@ extension Workflow {
 
     /// For a rejected submission read from `path`: `<name>_退回修改.xlsx` (the unit's file with the faulty cells
     /// marked) and the notice `<name>_退回修改通知.<ext>` in `directory`. Returns the paths written.
-    public func returnForCorrection(path: String, submission: Int64, workspace: Workspace, directory: String,
-                                    noticeFormat: String = "memo") throws -> [String] {
+    /// `fileName` is the name the file was received under (the path's last component by default).
+    public func returnForCorrection(path: String, fileName: String? = nil, submission: Int64, workspace: Workspace,
+                                    directory: String, noticeFormat: String = "memo") throws -> [String] {
         guard let report = try storedReport(submission: submission, workspace: workspace) else { return [] }
-        let name = URL(fileURLWithPath: path).lastPathComponent
+        let name = fileName ?? URL(fileURLWithPath: path).lastPathComponent
         let base = (directory as NSString).appendingPathComponent((name as NSString).deletingPathExtension)
+        return try writeCorrection(path: path, name: name, report: report, submission: submission, workspace: workspace,
+                                   annotated: base + "_退回修改.xlsx", notice: base + "_退回修改通知",
+                                   noticeFormat: noticeFormat)
+    }
+
+    /// Writes the annotated return of `path` (received as `name`, checked as `report`) to `annotated` and the
+    /// notice to `notice` plus the notice format's extension. Returns the paths written.
+    func writeCorrection(path: String, name: String, report: ValidationReport, submission: Int64, workspace: Workspace,
+                         annotated: String, notice: String, noticeFormat: String = "memo",
+                         annotatedName: String? = nil) throws -> [String] {
         var written: [String] = []
         // Read again as it was when received (no hints): the same cells the stored report speaks of.
         let (source, _) = try FileOpener(registry: registry).open(path, displayName: name)
         let read = try LedgerReader(formSet: formSet).read(source, fileName: name)
         var checked = LedgerChecker(formSet: formSet).validate(read, fileName: name, references: nil)
         checked.report = report
-        let marked = try writeAnnotatedWorkbook(read: read, checked: checked, fileName: name, to: base + "_退回修改.xlsx")
-        written.append(base + "_退回修改.xlsx")
+        let marked = try writeAnnotatedWorkbook(read: read, checked: checked, fileName: name, to: annotated)
+        written.append(annotated)
         if case .document(let exporter) = try outputFormat(noticeFormat),
-           let (notice, _, _) = try correctionNotice(submission: submission, fileName: name, workspace: workspace,
-                                                     date: clock.today,
-                                                     annotatedFile: ((base + "_退回修改.xlsx") as NSString).lastPathComponent,
-                                                     markedCells: marked) {
-            let file = base + "_退回修改通知.\(exporter.format.fileExtensions[0])"
-            try write(notice, with: exporter, to: file)
+           let (document, _, _) = try correctionNotice(submission: submission, fileName: name, workspace: workspace,
+                                                       date: clock.today,
+                                                       annotatedFile: annotatedName ?? (annotated as NSString).lastPathComponent,
+                                                       markedCells: marked) {
+            let file = notice + ".\(exporter.format.fileExtensions[0])"
+            try write(document, with: exporter, to: file)
             written.append(file)
         }
         return written

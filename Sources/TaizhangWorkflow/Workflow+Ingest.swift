@@ -9,11 +9,18 @@ public struct IncomingFile: Sendable {
     public var path: String
     /// When it was received (now, or the day a clerk back-fills).
     public var received: Date
+    /// The name it is recorded and shown under, when not the path's last component (an upload kept under a
+    /// generated name in a scratch folder keeps the name it was sent with).
+    public var name: String?
 
-    public init(path: String, received: Date) {
+    public init(path: String, received: Date, name: String? = nil) {
         self.path = path
         self.received = received
+        self.name = name
     }
+
+    /// The name the file is recorded under.
+    public var fileName: String { name ?? URL(fileURLWithPath: path).lastPathComponent }
 }
 
 extension Workflow {
@@ -108,9 +115,9 @@ extension Workflow {
         let formSet = self.formSet
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
             let path = files[i].path
-            let name = URL(fileURLWithPath: path).lastPathComponent
+            let name = files[i].fileName
             let parsed: Parsed
-            switch IncomingBytes.read(path) {
+            switch IncomingBytes.read(path, name: name) {
             case .failure(let error):
                 // Unreadable (no permission, a FIFO, a folder): recorded as refused under its own name.
                 if let known = try? workspace.known(identity: Workspace.identity(of: Data(), fileName: name)) {
@@ -166,7 +173,7 @@ extension Workflow {
         // change made meanwhile by another process is caught by the recheck that follows).
         var changedUnits = Set<String>()
         for i in order {
-            let name = URL(fileURLWithPath: files[i].path).lastPathComponent
+            let name = files[i].fileName
             let shown = TextSafety.printable(name)
             let received = files[i].received
             var outcome: IngestOutcome

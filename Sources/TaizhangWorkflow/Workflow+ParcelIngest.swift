@@ -44,8 +44,8 @@ extension Workflow {
                 plain.append(file)
                 continue
             }
-            let name = URL(fileURLWithPath: file.path).lastPathComponent
-            guard case .success(let bytes) = IncomingBytes.read(file.path) else {
+            let name = file.fileName
+            guard case .success(let bytes) = IncomingBytes.read(file.path, name: name) else {
                 let error = ImportError(.unreadable, file: name, detail: IncomingBytes.notRegularFile(file.path) ?? "无法读取文件")
                 let result = try workspace.record(Intake(fileName: name, bytes: Data(), receivedAt: file.received,
                                                          outcome: .refused(error)))

@@ -39,6 +39,21 @@ public struct WorkflowError: Error, Sendable, Equatable, CustomStringConvertible
         case nothingReceived = "report.nothing-received"
         case unknownEncoding = "output.unknown-encoding"
         case workspaceFolder = "workspace.folder"
+        case passwordTooShort = "user.password-too-short"
+        case userExists = "user.exists"
+        case userNeedsUnit = "user.needs-unit"
+        case userUnitNotAllowed = "user.unit-not-allowed"
+        case userNameInvalid = "user.name-invalid"
+        case notSignedIn = "web.unauthorized"
+        case signInFailed = "web.sign-in-failed"
+        case forbidden = "web.forbidden"
+        case notFound = "web.not-found"
+        case tooLarge = "web.too-large"
+        case csrfRefused = "web.csrf"
+        case originRefused = "web.origin"
+        case badRequest = "web.bad-request"
+        case needsUsers = "web.needs-users"
+        case noAnnotation = "web.no-annotation"
     }
 
     /// The code.
@@ -97,6 +112,22 @@ public struct WorkflowError: Error, Sendable, Equatable, CustomStringConvertible
         case .unknownEncoding: return "不支持的编码“\(s)”" + (detail.map { "（\($0)）" } ?? "")
         case .nothingReceived: return detail ?? "没有\(s)已接收的报送"
         case .unitRefused: return "不能加入单位“\(s)”" + (detail.map { "：\($0)" } ?? "")
+        case .passwordTooShort: return "密码至少要有 8 个字符"
+        case .userExists: return "已有名为“\(s)”的用户"
+        case .userNeedsUnit: return "单位用户须用 --unit 指定所属单位"
+        case .userUnitNotAllowed: return "省级用户不属于某个单位，请去掉 --unit"
+        case .userNameInvalid: return "用户名“\(s)”无效：须为 1 至 64 个字符，不含空格和控制字符"
+        case .notSignedIn: return "请先登录"
+        case .signInFailed: return "用户名或密码不正确"
+        case .forbidden: return "无权访问：\(detail ?? "这项内容不属于本单位")"
+        case .notFound: return "找不到\(s.isEmpty ? "这个页面" : s)"
+        case .tooLarge: return "上传的内容太大（上限 \(s)），请分批上传"
+        case .csrfRefused: return "表单已失效，请刷新页面后重新提交"
+        case .originRefused: return "请求来源不是本工作台，已拒绝"
+        case .badRequest: return "请求有误：\(detail ?? s)"
+        case .needsUsers:
+            return "只能在本机地址上无账号运行；要在“\(s)”上提供服务，请先用 taizhang users add 建立账号"
+        case .noAnnotation: return "第 \(s) 号报送没有可标注的检查结果（未能读取的文件没有退回修改工作簿）"
         }
     }
 

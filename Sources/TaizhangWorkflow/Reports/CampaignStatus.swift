@@ -79,6 +79,8 @@ public struct CampaignStatus: Sendable {
     /// The period's reports whose figures do not reconcile with the units' ledgers or earlier reports (filled in
     /// by ``Workflow/status(workspace:period:asOf:)``).
     public var unreconciled: [UnreconciledReport] = []
+    /// The problems of the units' self-check ledgers, counted by unit id (for the board's chart).
+    public var problemsByUnit: [String: Int] = [:]
 
     /// Computes the status on `asOf`, for one period's obligations or for all that are due by then.
     public static func compute(workspace: Workspace, formSet: FormSet, asOf: CivilDate,
@@ -145,7 +147,9 @@ public struct CampaignStatus: Sendable {
         overdue.sort { ($0.daysOverdue, $1.unit) > ($1.daysOverdue, $0.unit) }
 
         // The problems of the self-check ledgers (all periods; a later period's row wins).
+        var problemsByUnit: [String: Int] = [:]
         if let (table, problems) = try self.problems(workspace: workspace, formSet: formSet, upTo: asOf.yearMonth) {
+            for problem in problems { problemsByUnit[problem.unit, default: 0] += 1 }
             for role in ["problem-type", "category", "source"] {
                 guard let field = table.column(role: role), let list = field.list.flatMap(formSet.list) else { continue }
                 var counts: [String: Int] = [:]
@@ -168,7 +172,7 @@ public struct CampaignStatus: Sendable {
             }
         }
         return CampaignStatus(asOf: asOf, period: period, obligations: obligations, overdue: overdue,
-                              tallies: tallies, results: results)
+                              tallies: tallies, results: results, problemsByUnit: problemsByUnit)
     }
 
     /// The problems the units' self-check ledgers (the form whose table has a `problem-type` column) hold up to
