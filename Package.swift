@@ -132,7 +132,7 @@ let package = Package(
             path: "Benchmarks/IngestBenchmark"),
 
         // MARK: Tests
-        .target(name: "TaizhangTestSupport", path: "Tests/TestSupport", exclude: ["dump_cells.py"]),
+        .target(name: "TaizhangTestSupport", dependencies: ["TaizhangSamples"], path: "Tests/TestSupport", exclude: ["dump_cells.py"]),
         .target(
             name: "TaizhangStoreTestSupport",
             dependencies: ["TaizhangCore", "TaizhangForms", "TaizhangSamples", "TaizhangStore"],

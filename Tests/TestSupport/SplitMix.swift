@@ -1,18 +1,8 @@
-/// A small deterministic random number generator (SplitMix64) for the tests that damage files or write random
-/// text: the same seed gives the same sequence on every machine.
-public struct SplitMix: RandomNumberGenerator {
-    public var state: UInt64
+import TaizhangSamples
 
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// A small deterministic random number generator for the tests that damage files or write random text: the
+/// sample data's own (SplitMix64), so the same seed gives the same sequence on every machine.
+public typealias SplitMix = SeededRandom
 
 /// A test helper's failure, with what went wrong.
 public struct SupportError: Error, CustomStringConvertible {
