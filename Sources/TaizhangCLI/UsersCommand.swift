@@ -7,11 +7,44 @@ import TaizhangWorkflow
 struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
-        abstract: "网页工作台的用户：加入或列出（保存在工作区中）",
+        abstract: "网页工作台的用户：加入、列出、删除，或换发 API 令牌（保存在工作区中）",
         discussion: """
             工作区中一旦有用户，taizhang serve 的每个页面和接口都需要登录（或 API 令牌）。
             """,
-        subcommands: [Add.self, List.self])
+        subcommands: [Add.self, List.self, Remove.self, Token.self])
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "remove", abstract: "删除一个用户：其 API 令牌随即失效，已登录的浏览器随即退出",
+            discussion: "例：taizhang users remove 沈阳填报员 --workspace taizhang.sqlite")
+        @OptionGroup var formOptions: FormOptions
+        @OptionGroup var workspaceOptions: WorkspaceOptions
+        @Argument(help: "用户名") var name: String
+
+        func run() throws {
+            let workflow = try formOptions.workflow(workspace: workspaceOptions.path)
+            _ = try workspaceOptions.open(with: workflow)  // a mistyped path is refused, not created
+            try workflow.removeUser(name: name, workspace: try workspaceOptions.open(with: workflow, for: .write))
+            say("已删除用户“\(TextSafety.printable(name))”，其 API 令牌和登录随即失效。")
+        }
+    }
+
+    struct Token: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "token", abstract: "为用户换发 API 令牌：旧令牌随即失效，最后一行输出新令牌（只显示这一次）",
+            discussion: "例：taizhang users token 省厅王科长 --workspace taizhang.sqlite")
+        @OptionGroup var formOptions: FormOptions
+        @OptionGroup var workspaceOptions: WorkspaceOptions
+        @Argument(help: "用户名") var name: String
+
+        func run() throws {
+            let workflow = try formOptions.workflow(workspace: workspaceOptions.path)
+            _ = try workspaceOptions.open(with: workflow)
+            let token = try workflow.renewToken(name: name, workspace: try workspaceOptions.open(with: workflow, for: .write))
+            printError("已为“\(TextSafety.printable(name))”换发 API 令牌，旧令牌已失效。新令牌只显示这一次，请妥善保存：")
+            say(token)
+        }
+    }
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -115,6 +115,36 @@ extension Workspace {
         return (account, token)
     }
 
+    /// Removes the user named `name` with its API tokens and sessions (at once: a signed-in browser is signed
+    /// out); whether there was such a user.
+    public func removeAccount(name: String) throws -> Bool {
+        try writeImmediately { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE name = ?", arguments: [name]) else {
+                return false
+            }
+            try db.execute(sql: "DELETE FROM api_tokens WHERE user_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [id])
+            return true
+        }
+    }
+
+    /// Replaces the API tokens of the user named `name` with a new one (the old ones stop working at once);
+    /// the new token, or `nil` when there is no such user.
+    public func renewToken(name: String, at date: Date = Date()) throws -> String? {
+        let token = Workspace.newToken()
+        let renewed = try writeImmediately { db -> Bool in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE name = ?", arguments: [name]) else {
+                return false
+            }
+            try db.execute(sql: "DELETE FROM api_tokens WHERE user_id = ?", arguments: [id])
+            try db.execute(sql: "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)",
+                           arguments: [Workspace.sha256(Data(token.utf8)), id, Workspace.timestamp(date).iso])
+            return true
+        }
+        return renewed ? token : nil
+    }
+
     /// Every user, by name.
     public func accounts() throws -> [Account] {
         try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY name").map(Workspace.account(from:)) }

@@ -43,6 +43,19 @@ extension Workflow {
         }
     }
 
+    /// Removes a user of the web workbench with its API tokens and sessions (signed out at once).
+    public func removeUser(name: String, workspace: Workspace) throws {
+        guard try workspace.removeAccount(name: name) else { throw WorkflowError(.userUnknown, subject: TextSafety.printable(name)) }
+    }
+
+    /// Gives a user a new API token; the old one stops working at once (a token that leaked is revoked so).
+    public func renewToken(name: String, workspace: Workspace) throws -> String {
+        guard let token = try workspace.renewToken(name: name, at: clock.now) else {
+            throw WorkflowError(.userUnknown, subject: TextSafety.printable(name))
+        }
+        return token
+    }
+
     /// Whether the workspace has users (then the workbench asks everyone to sign in).
     public func hasUsers(workspace: Workspace) throws -> Bool { try workspace.hasAccounts() }
 

@@ -499,3 +499,36 @@ struct WebBesideCommandTests {
         #expect(Set(after.prefix(10).map(\.sha256)).count == 10)
     }
 }
+
+/// Users can be removed and tokens revoked (`users remove`, `users token`): a leaked token stops working at once,
+/// and a removed user's token and session with it.
+@Suite("Web workbench: revoking tokens and removing users")
+struct RevocationTests {
+    @Test func aRenewedTokenReplacesTheOldOneAndARemovedUserIsLockedOut() async throws {
+        let (bench, tokens) = try Fixture.workbench(users: true)
+        let workflow = bench.workflow
+        let old = try #require(tokens["province"])
+        let session = try workflow.signIn(name: "省厅", password: "password1", workspace: bench.writer)
+        let renewed = try workflow.renewToken(name: "省厅", workspace: bench.writer)
+        #expect(renewed != old)
+        try await bench.application().test(.router) { client in
+            let uri = "/api/status?period=2024-06&as_of=2024-06-28"
+            try await client.execute(uri: uri, method: .get, headers: bearer(old)) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: uri, method: .get, headers: bearer(renewed)) { #expect($0.status == .ok) }
+            #expect(try workflow.session(token: session.token, workspace: bench.reader) != nil, "renewing keeps the session")
+            try workflow.removeUser(name: "省厅", workspace: bench.writer)
+            try await client.execute(uri: uri, method: .get, headers: bearer(renewed)) { #expect($0.status == .unauthorized) }
+            #expect(try workflow.session(token: session.token, workspace: bench.reader) == nil, "signed out")
+            // 朝阳's clerk is untouched.
+            try await client.execute(uri: "/api/submissions/1", method: .get, headers: bearer(tokens["chaoyang"])) {
+                #expect($0.status != .unauthorized)
+            }
+        }
+        #expect(throws: WorkflowError.self) { try workflow.removeUser(name: "省厅", workspace: bench.writer) }
+        do {
+            _ = try workflow.renewToken(name: "无此人", workspace: bench.writer)
+        } catch let error as WorkflowError {
+            #expect(error.message.contains("没有名为“无此人”的用户"))
+        }
+    }
+}
