@@ -64,12 +64,17 @@ public struct CSVImporter: Importer {
         if data.count > limits.maxPartBytes {
             throw ImportError(.tooLarge, file: file, detail: "文件超过允许的 \(limits.maxPartBytes) 字节")
         }
-        let text = try CSVImporter.decode([UInt8](data), file: file)
-        let name = CSVImporter.sheetName(file)
-        let rows = try CSVParser.parse(try CSVImporter.droppingSeparatorHint(text, file: file), file: file,
-                                       maxRows: limits.maxRows)
-        try CSVImporter.checkSeparator(rows, file: file)
-        return CSVSheetSource(sheetName: name, rows: rows)
+        let bytes = Array(try CSVImporter.droppingSeparatorHint(try CSVImporter.decode([UInt8](data), file: file),
+                                                                file: file).utf8)
+        // The whole file is parsed once here, keeping nothing but its first record: a broken file is refused
+        // when it is opened. The rows are parsed again as they are read (a file of any length costs its bytes).
+        var first: SourceRow?
+        try CSVParser.parse(bytes, file: file, maxRows: limits.maxRows) { row in
+            if first == nil { first = row }
+            return true
+        }
+        try CSVImporter.checkSeparator(first.map { [$0] } ?? [], file: file)
+        return CSVSheetSource(sheetName: CSVImporter.sheetName(file), bytes: bytes, file: file, maxRows: limits.maxRows)
     }
 
     /// Refuses a file whose first record is one field holding two or more semicolons or tabs: it was saved with
@@ -144,22 +149,24 @@ public struct CSVImporter: Importer {
     }
 }
 
-/// The parsed rows of a CSV file, as one sheet.
+/// A CSV file as one sheet: its UTF-8 bytes, parsed into rows as they are read.
 final class CSVSheetSource: SheetSource {
     let properties: [String: String] = [:]
     let sheets: [SheetInfo]
-    private let rows: [SourceRow]
+    private let bytes: [UInt8]
+    private let file: String
+    private let maxRows: Int
 
-    init(sheetName: String, rows: [SourceRow]) {
+    init(sheetName: String, bytes: [UInt8], file: String, maxRows: Int) {
         self.sheets = [SheetInfo(name: sheetName)]
-        self.rows = rows
+        self.bytes = bytes
+        self.file = file
+        self.maxRows = maxRows
     }
 
     func readRows(sheet index: Int, _ visit: (SourceRow) throws -> Bool) throws {
         guard index == 0 else { return }
-        for row in rows {
-            if try !visit(row) { return }
-        }
+        try CSVParser.parse(bytes, file: file, maxRows: maxRows, visit)
     }
 }
 
@@ -171,7 +178,13 @@ enum CSVParser {
     /// The records with at least one non-empty field; `row` is the 1-based record number.
     static func parse(_ text: String, file: String, maxRows: Int) throws -> [SourceRow] {
         var rows: [SourceRow] = []
-        let bytes = Array(text.utf8)
+        try parse(Array(text.utf8), file: file, maxRows: maxRows) { rows.append($0); return true }
+        return rows
+    }
+
+    /// Hands each record with at least one non-empty field to `visit`, in order, until it returns `false`.
+    static func parse(_ bytes: [UInt8], file: String, maxRows: Int, _ visit: (SourceRow) throws -> Bool) throws {
+        var stopped = false
         var i = 0
         var record = 0  // record number
         var line = 1    // physical line of `i`
@@ -192,14 +205,14 @@ enum CSVParser {
             if record > maxRows {
                 throw ImportError(.tooLarge, file: file, detail: "记录超过允许的 \(maxRows) 行")
             }
-            if !cells.isEmpty { rows.append(SourceRow(row: record, cells: cells)) }
+            if !cells.isEmpty, try !visit(SourceRow(row: record, cells: cells)) { stopped = true }
             cells = []
             column = 1
         }
 
         let n = bytes.count
         var atFieldStart = true
-        while i < n {
+        while i < n && !stopped {
             let b = bytes[i]
             if atFieldStart && b == quote {
                 // A quoted field: up to the closing quote; "" is a quote.
@@ -247,7 +260,6 @@ enum CSVParser {
             }
         }
         // A last record without a line end.
-        if !atFieldStart || !field.isEmpty || column > 1 { try endRecord() }
-        return rows
+        if !stopped && (!atFieldStart || !field.isEmpty || column > 1) { try endRecord() }
     }
 }
