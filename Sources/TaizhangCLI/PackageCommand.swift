@@ -48,12 +48,10 @@ struct PackageCommand: ParsableCommand {
         let key = self.key ?? workflow.defaultKey(for: who.sender, workspace: workspaceOptions.path)
         if let key, self.key == nil { printError("使用签名私钥 \(key)") }
         // The output checked before anything is opened for writing (a typo in -o must leave the workspace as it
-        // was); the workspace read first (a mistyped path is refused, not created), then opened for writing: the
-        // package's number is kept there.
+        // was); the workspace is written (the package's number is kept there) but never created.
         try OutputGuard.check(output, inputs: [workspaceOptions.path] + (key.map { [$0] } ?? []))
-        _ = try workspaceOptions.open(with: workflow)
         let manifest = try workflow.buildParcel(
-            sender: who.sender, period: period, workspace: try workspaceOptions.open(with: workflow, for: .write),
+            sender: who.sender, period: period, workspace: try workspaceOptions.open(with: workflow, for: .update),
             keyPath: key, date: date, allowIncomplete: allowIncomplete, letterFormat: letterFormat, output: output)
         say("已生成报送包 \(output)（\(manifest.unit.name)，\(period.chinese)，本期第 \(manifest.sequence ?? 1) 份，"
             + "\(manifest.files.count) 个文件）")

@@ -23,8 +23,7 @@ struct UsersCommand: ParsableCommand {
 
         func run() throws {
             let workflow = try formOptions.workflow(workspace: workspaceOptions.path)
-            _ = try workspaceOptions.open(with: workflow)  // a mistyped path is refused, not created
-            try workflow.removeUser(name: name, workspace: try workspaceOptions.open(with: workflow, for: .write))
+            try workflow.removeUser(name: name, workspace: try workspaceOptions.open(with: workflow, for: .update))
             say("已删除用户“\(TextSafety.printable(name))”，其 API 令牌和登录随即失效。")
         }
     }
@@ -39,8 +38,7 @@ struct UsersCommand: ParsableCommand {
 
         func run() throws {
             let workflow = try formOptions.workflow(workspace: workspaceOptions.path)
-            _ = try workspaceOptions.open(with: workflow)
-            let token = try workflow.renewToken(name: name, workspace: try workspaceOptions.open(with: workflow, for: .write))
+            let token = try workflow.renewToken(name: name, workspace: try workspaceOptions.open(with: workflow, for: .update))
             printError("已为“\(TextSafety.printable(name))”换发 API 令牌，旧令牌已失效。新令牌只显示这一次，请妥善保存：")
             say(token)
         }

@@ -58,6 +58,7 @@ public struct LedgerChecker: Sendable {
             }
             guard let v = validator, let h = head,
                   let table = sofar.input.form.tables.first(where: { $0.id == tableID }) else { return }
+            // Taken out and put back, so the table's key set is mutated in place, not copied per row.
             var validation = tables.removeValue(forKey: tableID)
                 ?? Validator.TableValidation(validator: v, table: table, input: sofar.input, head: h)
             if let (_, findings) = validation.validate(row) {
@@ -82,18 +83,16 @@ public struct LedgerChecker: Sendable {
         // then the rows'.
         var all = FindingCollector(perCode: perCode)
         all.add(read.findings + finalHead.findings)
+        let (errorsBefore, warningsBefore) = (all.errors, all.warnings)
         all.add(rowFindings.kept)
-        var omitted = rowFindings.omitted
-        for (code, n) in all.omitted { omitted[code, default: 0] += n }
-        let before = read.findings + finalHead.findings
+        let omitted = rowFindings.omitted.merging(all.omitted, uniquingKeysWith: +)
         let form = read.input.form
         let document = LedgerDocument(form: form, formSet: formSet, unit: finalHead.unit, period: finalHead.period,
                                       header: finalHead.header, rows: [:], purpose: .data)
         let report = ValidationReport.capped(
             file: fileName, form: form.id, formVersion: form.version, unit: finalHead.unit?.id, period: finalHead.period,
             rowCounts: rowCounts, kept: all.kept, omitted: omitted,
-            errors: before.filter { $0.severity == .error }.count + rowFindings.errors,
-            warnings: before.filter { $0.severity == .warning }.count + rowFindings.warnings)
+            errors: errorsBefore + rowFindings.errors, warnings: warningsBefore + rowFindings.warnings)
         return CheckedLedger(document: document, report: report, recognition: read.recognition)
     }
 

@@ -173,21 +173,14 @@ public struct ValidationReport: Sendable, Codable, Hashable {
     /// The report with at most `perCode` findings of each code, in file order, and the number left out of each
     /// code in ``omitted``; the counts and the verdict stay those of the whole report.
     public func capped(perCode: Int = ValidationReport.shownPerCode) -> ValidationReport {
-        var seen: [String: Int] = [:]
-        var left: [String: Int] = [:]
-        var kept: [Finding] = []
-        for finding in findings {
-            let code = finding.code.rawValue
-            seen[code, default: 0] += 1
-            if seen[code]! <= perCode { kept.append(finding) } else { left[code, default: 0] += 1 }
-        }
-        guard !left.isEmpty else { return self }
-        var report = self
-        report.wholeCounts = Counts(errors: errorCount, warnings: warningCount)
-        report.findings = kept
-        report.omitted = left
-        return report
+        var collector = FindingCollector(perCode: perCode)
+        collector.add(findings)
+        guard !collector.omitted.isEmpty else { return self }
+        return .capped(file: file, form: form, formVersion: formVersion, unit: unit, period: period,
+                       rowCounts: rowCounts, kept: collector.kept, omitted: collector.omitted, errors: errorCount,
+                       warnings: warningCount)
     }
+
     /// Whether the submission is accepted: no errors.
     public var isAccepted: Bool { errorCount == 0 }
 

@@ -59,8 +59,19 @@ public enum ParcelWriter {
     @discardableResult
     public static func write(manifest: ParcelManifest, files: [ParcelFile], key: Curve25519.Signing.PrivateKey?,
                              to path: String) throws -> ParcelManifest {
-        let manifest = try listing(manifest, files: files)
-        let sorted = try ordered(files)
+        try write(listed: try listing(manifest, files: files), files: files, key: key, to: path)
+    }
+
+    /// Writes the package to `path` from a manifest ``listing(_:files:)`` made of the same `files` (so nothing is
+    /// hashed twice), with its entries in the manifest's order, and returns the manifest.
+    @discardableResult
+    public static func write(listed manifest: ParcelManifest, files: [ParcelFile], key: Curve25519.Signing.PrivateKey?,
+                             to path: String) throws -> ParcelManifest {
+        let byName = Dictionary(files.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        guard manifest.files.count == files.count, manifest.files.allSatisfy({ byName[$0.name]?.bytes.count == $0.size })
+        else {
+            throw ParcelError("报送包清单与要装入的文件不一致")
+        }
         let manifestBytes = try manifest.encoded()
         do {
             let zip = try ZipWriter(path: path, compressionLevel: 6)
@@ -68,8 +79,8 @@ public enum ParcelWriter {
             if let key {
                 try zip.addData(name: ParcelManifest.signatureName, bytes: try ParcelKeys.sign(manifestBytes, with: key))
             }
-            for file in sorted {
-                try zip.addData(name: file.name, bytes: file.bytes)
+            for entry in manifest.files {
+                try zip.addData(name: entry.name, bytes: byName[entry.name]!.bytes)
             }
             try zip.close()
         } catch let error as ZipError {

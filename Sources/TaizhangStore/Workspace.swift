@@ -96,6 +96,9 @@ public final class Workspace: Sendable {
         case read
         /// Reading and writing: created when missing, migrated, checked for damage first.
         case write
+        /// Reading and writing a workspace that must exist (a mistyped path is refused, never created);
+        /// otherwise as ``write``.
+        case update
     }
 
     /// How the workspace was opened.
@@ -113,6 +116,12 @@ public final class Workspace: Sendable {
         self.access = access
         switch access {
         case .write: queue = try Workspace.openForWriting(path, waiting: waiting)
+        case .update:
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                throw WorkspaceError(.missing, path: path)
+            }
+            queue = try Workspace.openForWriting(path, waiting: waiting)
         case .read: queue = try Workspace.openForReading(path, waiting: waiting)
         }
     }

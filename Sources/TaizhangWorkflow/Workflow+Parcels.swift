@@ -33,11 +33,7 @@ extension Workflow {
                 throw WorkflowError(.keyUnusable, detail: UserMessage.text(for: error))
             }
         }
-        let senderID: String
-        switch sender {
-        case .province: senderID = ParcelKeys.provinceID
-        case .unit(let name): senderID = try formSet.resolveUnit(name).id
-        }
+        let senderID = try identity(of: sender).id
         if let key, let keyPath {
             let pub = (Parcels.defaultKeysDirectory(workspace: workspace.path) as NSString)
                 .appendingPathComponent("\(senderID).pub")
@@ -62,7 +58,7 @@ extension Workflow {
         let fingerprint = ParcelDigest.sha256(Data(try numbered.encoded()))
         numbered.sequence = try workspace.packageSequence(sender: senderID, period: period, fingerprint: fingerprint,
                                                           madeAt: clock.now)
-        return try ParcelWriter.write(manifest: numbered, files: files, key: key, to: output)
+        return try ParcelWriter.write(listed: numbered, files: files, key: key, to: output)
     }
 
     private func unitPackage(unit: ReportingUnit, period: YearMonth, date: CivilDate, createdAt: String,
@@ -150,16 +146,20 @@ extension Workflow {
         return (manifest, files)
     }
 
+    /// Who `sender` is: its id (the name of its key files) and its full name; a unit as a person types it.
+    func identity(of sender: ParcelSender) throws -> (id: String, name: String) {
+        switch sender {
+        case .province: return (ParcelKeys.provinceID, formSet.campaign.issuer)
+        case .unit(let text):
+            let unit = try formSet.resolveUnit(text)
+            return (unit.id, unit.name)
+        }
+    }
+
     /// The private key `keys new` made for `sender` beside the workspace at `workspace` (`keys/<id>.key`), when
     /// it is there: what `package` signs with unless told otherwise.
     public func defaultKey(for sender: ParcelSender, workspace: String) -> String? {
-        let id: String
-        switch sender {
-        case .province: id = ParcelKeys.provinceID
-        case .unit(let name):
-            guard let unit = try? formSet.resolveUnit(name) else { return nil }
-            id = unit.id
-        }
+        guard let id = try? identity(of: sender).id else { return nil }
         let path = (Parcels.defaultKeysDirectory(workspace: workspace) as NSString).appendingPathComponent("\(id).key")
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
@@ -182,14 +182,7 @@ extension Workflow {
     /// default). Returns the sender's name and the two paths.
     public func newKeys(for sender: ParcelSender, directory: String?, workspace: String) throws
         -> (name: String, privateKey: String, publicKey: String) {
-        let id: String
-        let name: String
-        switch sender {
-        case .province: (id, name) = (ParcelKeys.provinceID, formSet.campaign.issuer)
-        case .unit(let text):
-            let unit = try formSet.resolveUnit(text)
-            (id, name) = (unit.id, unit.name)
-        }
+        let (id, name) = try identity(of: sender)
         let paths = try ParcelKeys.generate(
             id: id, name: name, directory: directory ?? Parcels.defaultKeysDirectory(workspace: workspace))
         return (name, paths.privateKey, paths.publicKey)

@@ -12,7 +12,7 @@ extension Workflow {
     /// Safe with several processes at once: a verdict is recorded only against the references it was reached
     /// with, and whichever process records last rechecks what the others left.
     public func recheck(workspace: Workspace) throws -> [IngestOutcome] {
-        guard workspace.access == .write else { return [] }
+        guard workspace.access != .read else { return [] }
         var outcomes: [IngestOutcome] = []
         let opener = FileOpener(registry: registry)
         let checker = LedgerChecker(formSet: formSet)

@@ -45,8 +45,9 @@ public struct Workflow: Sendable {
     public typealias WorkspaceAccess = Workspace.Access
 
     /// Opens the workspace at `path`: for `.write` (ingest) creating it when missing and refusing a damaged
-    /// one; for `.read` (every other use) refusing a missing one and writing nothing. `waiting` is called once
-    /// when another process holds the workspace and this one waits for it.
+    /// one; for `.update` (package, users) writing one that must already exist; for `.read` (every other use)
+    /// refusing a missing one and writing nothing. `waiting` is called once when another process holds the
+    /// workspace and this one waits for it.
     public func openWorkspace(at path: String, for access: WorkspaceAccess = .write,
                               waiting: (@Sendable () -> Void)? = nil) throws -> Workspace {
         if access == .write {
