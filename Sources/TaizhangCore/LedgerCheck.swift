@@ -39,14 +39,22 @@ public struct LedgerChecker: Sendable {
     /// capped, with the whole file's counts. The same findings, in the same order, as the ordinary check capped.
     /// A file that names header fields only after its table (a footer's 填报日期) is checked again the ordinary way:
     /// its rows' checks may depend on them.
+    ///
+    /// With `records`, each valid row's record is handed on as it is validated (for an export that writes while it
+    /// reads), after `records.begin` has been given the document's header (form, unit, period and header values,
+    /// no rows) — before the first row, or at the end for a file without rows. A file whose header is completed
+    /// only after its table cannot be streamed: ``HeaderAfterRows`` is thrown, after rows may have been handed on;
+    /// the caller discards what it wrote and checks the ordinary way.
     public func checkStreaming(_ source: any SheetSource, fileName: String, hints: LedgerReader.Hints = .init(),
-                               references: ReferenceIndex? = nil, perCode: Int) throws -> CheckedLedger {
+                               references: ReferenceIndex? = nil, perCode: Int,
+                               records: RecordStream? = nil) throws -> CheckedLedger {
         var validator: Validator?
         var head: Validator.HeaderOutcome?
         var headerSeen: [String: MappedCell] = [:]
         var tables: [String: Validator.TableValidation] = [:]
         var rowCounts: [String: Int] = [:]
         var rowFindings = FindingCollector(perCode: perCode)
+        var begun = false
         let read = try LedgerReader(formSet: formSet).read(source, fileName: fileName, hints: hints) { sofar, tableID, row in
             if head == nil {
                 let v = Validator(context: ValidationContext(formSet: formSet, fileName: fileName,
@@ -61,15 +69,24 @@ public struct LedgerChecker: Sendable {
             // Taken out and put back, so the table's key set is mutated in place, not copied per row.
             var validation = tables.removeValue(forKey: tableID)
                 ?? Validator.TableValidation(validator: v, table: table, input: sofar.input, head: h)
-            if let (_, findings) = validation.validate(row) {
+            if let (record, findings) = validation.validate(row) {
                 rowCounts[tableID, default: 0] += 1
                 rowFindings.add(findings)
+                if let records {
+                    if !begun {
+                        begun = true
+                        try records.begin(LedgerDocument(form: sofar.input.form, formSet: formSet, unit: h.unit,
+                                                         period: h.period, header: h.header, purpose: .data))
+                    }
+                    try records.row(tableID, record)
+                }
             }
             tables[tableID] = validation
         }
         // The rows were validated under the header as it was when the first row came: a file that names header
         // fields after its table is checked again the ordinary way.
         if head != nil && read.input.header != headerSeen {
+            if records != nil { throw HeaderAfterRows() }
             var whole = try check(source, fileName: fileName, hints: hints, references: references)
             whole.report = whole.report.capped(perCode: perCode)
             whole.document.rows = [:]
@@ -93,8 +110,27 @@ public struct LedgerChecker: Sendable {
             file: fileName, form: form.id, formVersion: form.version, unit: finalHead.unit?.id, period: finalHead.period,
             rowCounts: rowCounts, kept: all.kept, omitted: omitted,
             errors: errorsBefore + rowFindings.errors, warnings: warningsBefore + rowFindings.warnings)
+        if let records, !begun { try records.begin(document) }
         return CheckedLedger(document: document, report: report, recognition: read.recognition)
     }
+
+    /// Where ``checkStreaming(_:fileName:hints:references:perCode:records:)`` hands valid records as it reads.
+    public struct RecordStream {
+        /// Called once, before the first record (or at the end when there is none): the document without rows.
+        public var begin: (LedgerDocument) throws -> Void
+        /// Called for each valid row, with its table's id, in file order (the tables in the form's order).
+        public var row: (_ table: String, _ record: Record) throws -> Void
+
+        public init(begin: @escaping (LedgerDocument) throws -> Void,
+                    row: @escaping (_ table: String, _ record: Record) throws -> Void) {
+            self.begin = begin
+            self.row = row
+        }
+    }
+
+    /// A file that completes its header after its table (a footer's 填报日期): its rows cannot be handed on before
+    /// the header is known.
+    public struct HeaderAfterRows: Error {}
 
     /// The unit a read file belongs to: the expected one, or the one its 填报单位 names.
     public func unit(of read: LedgerReader.Result) -> ReportingUnit? {
