@@ -21,7 +21,7 @@ public enum CellValue: Hashable, Sendable, Codable {
     public var isBlank: Bool {
         switch self {
         case .empty: return true
-        case .text(let s): return TextFolding.trimmed(s).isEmpty
+        case .text(let s): return s.unicodeScalars.allSatisfy(TextFolding.isTrimmable)
         default: return false
         }
     }

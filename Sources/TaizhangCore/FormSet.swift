@@ -53,6 +53,8 @@ public struct FormSet: Sendable, Hashable {
 
     private var listIndex: [String: Int] = [:]
     private var choiceKeys: [String: [String: String]] = [:]
+    /// The same answers by the exact texts of the values and synonyms (most cells): no key to fold.
+    private var choiceExact: [String: [String: String]] = [:]
     private var unitKeys: [String: Int] = [:]
 
     /// The names of the files that are not forms.
@@ -153,6 +155,11 @@ public struct FormSet: Sendable, Hashable {
                 for name in [item.value] + item.synonyms { keys[TextFolding.matchKey(name)] = item.value }
             }
             choiceKeys[list.id] = keys
+            var exact: [String: String] = [:]
+            for item in list.allItems {
+                for name in [item.value] + item.synonyms { exact[name] = keys[TextFolding.matchKey(name)] }
+            }
+            choiceExact[list.id] = exact
         }
         for (i, unit) in units.enumerated() {
             for name in FormSet.names(of: unit) { unitKeys[TextFolding.matchKey(name)] = i }
@@ -204,7 +211,8 @@ public struct FormSet: Sendable, Hashable {
 
     /// The canonical value of `list` that `text` spells (value or synonym, matched loosely), if any.
     public func canonicalChoice(_ text: String, list id: String) -> String? {
-        choiceKeys[id]?[TextFolding.matchKey(text)]
+        if let hit = choiceExact[id]?[text] { return hit }
+        return choiceKeys[id]?[TextFolding.matchKey(text)]
     }
 
     /// The label of a unit kind.

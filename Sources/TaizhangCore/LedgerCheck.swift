@@ -51,37 +51,43 @@ public struct LedgerChecker: Sendable {
         var validator: Validator?
         var head: Validator.HeaderOutcome?
         var headerSeen: [String: MappedCell] = [:]
-        var tables: [String: Validator.TableValidation] = [:]
+        var tables: [Validator.TableValidation?] = []
         var rowCounts: [String: Int] = [:]
+        var counts: [Int] = []
         var rowFindings = FindingCollector(perCode: perCode)
         var begun = false
-        let read = try LedgerReader(formSet: formSet).read(source, fileName: fileName, hints: hints) { sofar, tableID, row in
+        let read = try LedgerReader(formSet: formSet).read(source, fileName: fileName, hints: hints) { sofar, t, row in
             if head == nil {
+                let now = sofar()
                 let v = Validator(context: ValidationContext(formSet: formSet, fileName: fileName,
-                                                             expectedUnit: sofar.expectedUnit,
-                                                             expectedPeriod: sofar.expectedPeriod, references: references))
+                                                             expectedUnit: now.expectedUnit,
+                                                             expectedPeriod: now.expectedPeriod, references: references))
                 validator = v
-                head = v.validateHeader(sofar.input)
-                headerSeen = sofar.input.header
+                head = v.validateHeader(now.input)
+                headerSeen = now.input.header
+                tables = Array(repeating: nil, count: now.input.form.tables.count)
+                counts = Array(repeating: 0, count: tables.count)
             }
-            guard let v = validator, let h = head,
-                  let table = sofar.input.form.tables.first(where: { $0.id == tableID }) else { return }
-            // Taken out and put back, so the table's key set is mutated in place, not copied per row.
-            var validation = tables.removeValue(forKey: tableID)
-                ?? Validator.TableValidation(validator: v, table: table, input: sofar.input, head: h)
-            if let (record, findings) = validation.validate(row) {
-                rowCounts[tableID, default: 0] += 1
-                rowFindings.add(findings)
-                if let records {
-                    if !begun {
-                        begun = true
-                        try records.begin(LedgerDocument(form: sofar.input.form, formSet: formSet, unit: h.unit,
-                                                         period: h.period, header: h.header, purpose: .data))
-                    }
-                    try records.row(tableID, record)
+            guard let v = validator, let h = head else { return }
+            if tables[t] == nil {
+                let now = sofar()
+                tables[t] = Validator.TableValidation(validator: v, table: now.input.form.tables[t], input: now.input, head: h)
+            }
+            guard let (values, findings) = tables[t]!.validate(row) else { return }
+            counts[t] += 1
+            if !findings.isEmpty { rowFindings.add(findings) }
+            if let records {
+                let table = tables[t]!
+                if !begun {
+                    begun = true
+                    try records.begin(LedgerDocument(form: sofar().input.form, formSet: formSet, unit: h.unit,
+                                                     period: h.period, header: h.header, purpose: .data))
                 }
+                try records.row(table.table.id, table.record(values, row: row.location))
             }
-            tables[tableID] = validation
+        }
+        for (t, table) in read.input.form.tables.enumerated() where t < counts.count && counts[t] > 0 {
+            rowCounts[table.id] = counts[t]
         }
         // The rows were validated under the header as it was when the first row came: a file that names header
         // fields after its table is checked again the ordinary way.

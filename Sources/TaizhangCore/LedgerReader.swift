@@ -91,8 +91,8 @@ public struct LedgerReader: Sendable {
     // MARK: Reading
 
     /// Where rows go when they are not kept: what has been read so far (the header cells, its tables empty; the
-    /// expected unit and period), the table's id and the row.
-    public typealias RowSink = (_ sofar: Result, _ table: String, _ row: MappedRow) throws -> Void
+    /// expected unit and period; made when asked for), the table's index in the form and the row.
+    public typealias RowSink = (_ sofar: () -> Result, _ table: Int, _ row: TableRow) throws -> Void
 
     /// Reads `source`. Throws ``ImportError`` (`.unsupported`) when no form can be recognised. With `rows`, each
     /// table row is handed to it as it is read, and none is kept in the result (a file of any length costs the
@@ -160,7 +160,7 @@ public struct LedgerReader: Sendable {
         let headerIndex = LabelIndex(theForm.header)
         // Sheets holding tables: header pairs above the header row and in the footer; rows in between are data.
         var tableSheets = Set<Int>()
-        for table in theForm.tables {
+        for (tableIndex, table) in theForm.tables.enumerated() {
             guard let place = chosen.places[table.id] else { continue }
             tableSheets.insert(place.sheet)
             let sheetName = source.sheets[place.sheet].name
@@ -185,6 +185,21 @@ public struct LedgerReader: Sendable {
             input.extraColumns[table.id] = place.unmapped.map(\.1)
             var rows: [MappedRow] = []
             var ended = false
+            // Each sheet column's field index (-1: not a field), and where the table is.
+            var fieldOfColumn: [Int] = []
+            var fieldIndex: [String: Int] = [:]
+            for (i, field) in table.columns.enumerated() where fieldIndex[field.key] == nil { fieldIndex[field.key] = i }
+            var shapeColumns = [Int?](repeating: nil, count: table.columns.count)
+            var shapeLabels = [String?](repeating: nil, count: table.columns.count)
+            for (column, key) in place.mapping {
+                guard let i = fieldIndex[key] else { continue }
+                if fieldOfColumn.count < column + 1 { fieldOfColumn += Array(repeating: -1, count: column + 1 - fieldOfColumn.count) }
+                fieldOfColumn[column] = i
+                shapeColumns[i] = column
+                shapeLabels[i] = place.labels[column]
+            }
+            let shape = TableShape(file: fileName, sheet: sheetName, columns: shapeColumns, labels: shapeLabels)
+            let fieldCount = table.columns.count
             try source.readRows(sheet: place.sheet) { row in
                 if row.row < place.headerRow {
                     collectHeader(row, sheet: sheetName, index: headerIndex, file: fileName, into: &input)
@@ -202,24 +217,24 @@ public struct LedgerReader: Sendable {
                     return true
                 case .data: break
                 }
-                var cells: [String: MappedCell] = [:]
+                var values = ContiguousArray<CellValue>(repeating: .empty, count: fieldCount)
                 var extra: [String: CellValue] = [:]
                 for cell in row.cells {
-                    guard let key = place.mapping[cell.column] else {
-                        if let label = extraLabels[cell.column], !cell.value.isBlank { extra[label] = cell.value }
+                    let i = cell.column < fieldOfColumn.count ? fieldOfColumn[cell.column] : -1
+                    guard i >= 0 else {
+                        if !extraLabels.isEmpty, let label = extraLabels[cell.column], !cell.value.isBlank {
+                            extra[label] = cell.value
+                        }
                         continue
                     }
-                    cells[key] = MappedCell(value: cell.value, location: Location(
-                        file: fileName, sheet: sheetName, row: row.row, column: cell.column,
-                        columnLabel: place.labels[cell.column]))
+                    values[i] = cell.value
                 }
-                let mapped = MappedRow(location: Location(file: fileName, sheet: sheetName, row: row.row), cells: cells,
-                                       extra: extra)
+                let tableRow = TableRow(values: values, row: row.row, shape: shape, extra: extra)
                 if let sink {
-                    try sink(Result(input: input, findings: findings, recognition: recognition,
-                                    expectedUnit: expectedUnit, expectedPeriod: expectedPeriod), table.id, mapped)
+                    try sink({ Result(input: input, findings: findings, recognition: recognition,
+                                      expectedUnit: expectedUnit, expectedPeriod: expectedPeriod) }, tableIndex, tableRow)
                 } else {
-                    rows.append(mapped)
+                    rows.append(tableRow.mapped(table))
                 }
                 return true
             }
@@ -335,15 +350,24 @@ public struct LedgerReader: Sendable {
     }
 
     private func isFooter(_ row: SourceRow, _ index: LabelIndex) -> Bool {
-        guard let first = row.cells.first, case .text(let text) = first.value else { return false }
+        guard let first = row.cells.first, case .text(let text) = first.value, !LedgerReader.startsWithDigit(text)
+        else { return false }
         return LedgerReader.pairs(in: text).contains { index.field(for: $0.label) != nil }
             && (text.contains("：") || text.contains(":") || row.cells.count <= 8)
     }
 
     private enum RowKind { case data, total, notes }
 
+    /// Whether a cell's text begins with an ASCII digit (a 序号 written as text, as every CSV cell is): no label,
+    /// total or note does, so the row needs no closer look.
+    static func startsWithDigit(_ text: String) -> Bool {
+        guard let byte = text.utf8.first else { return false }
+        return byte >= 0x30 && byte <= 0x39
+    }
+
     private func rowKind(_ row: SourceRow) -> RowKind {
-        guard let first = row.cells.first(where: { !$0.value.isBlank }), case .text(let text) = first.value else {
+        guard let first = row.cells.first(where: { !$0.value.isBlank }), case .text(let text) = first.value,
+              !LedgerReader.startsWithDigit(text) else {
             return .data
         }
         let key = TextFolding.matchKey(text)

@@ -26,12 +26,95 @@ public struct Normaliser: Sendable {
     final class CompiledPatterns: @unchecked Sendable {
         // Read-only after init: safe to share between threads.
         private let compiled: [String: Regex<AnyRegexOutput>]
+        /// The patterns that are one run of a character class (`^[^\\s]+$`), matched without the regex engine.
+        private let runs: [String: ClassRun]
         init(_ sources: [String]) {
             var compiled: [String: Regex<AnyRegexOutput>] = [:]
-            for source in Set(sources) { compiled[source] = try? Regex(source) }
+            var runs: [String: ClassRun] = [:]
+            for source in Set(sources) {
+                compiled[source] = try? Regex(source)
+                runs[source] = ClassRun(source)
+            }
             self.compiled = compiled
+            self.runs = runs
         }
         func regex(_ source: String) -> Regex<AnyRegexOutput>? { compiled[source] ?? (try? Regex(source)) }
+
+        /// Whether `text` matches `source` as a whole; `nil` for a pattern that does not compile.
+        func wholeMatch(_ source: String, _ text: String) -> Bool? {
+            if let run = runs[source], let answer = run.wholeMatch(text) { return answer }
+            guard let regex = regex(source) else { return nil }
+            return (try? regex.wholeMatch(in: text)) != nil
+        }
+    }
+
+    /// A pattern `^[…]+$` or `^[^…]+$` whose class holds only `\\s` and printable ASCII characters and ranges,
+    /// matched directly: the regex engine costs microseconds a cell, and a key column is checked on every row.
+    /// It answers only for text whose characters are all single scalars (where a character class means the same
+    /// for characters as for scalars); other text goes to the regex engine.
+    struct ClassRun: Sendable {
+        let negated: Bool
+        let whitespace: Bool
+        let ascii: [Bool]
+
+        init?(_ pattern: String) {
+            var p = Array(pattern.unicodeScalars)
+            guard p.count >= 6, p.first == "^", p.last == "$", p[1] == "[", p[p.count - 2] == "+", p[p.count - 3] == "]"
+            else { return nil }
+            p = Array(p[2..<(p.count - 3)])
+            var i = 0
+            negated = p.first == "^"
+            if negated { i = 1 }
+            var whitespace = false
+            var ascii = [Bool](repeating: false, count: 128)
+            var previous: Unicode.Scalar?
+            guard i < p.count else { return nil }
+            while i < p.count {
+                let c = p[i]
+                if c == "\\" {
+                    guard i + 1 < p.count, p[i + 1] == "s" else { return nil }
+                    whitespace = true
+                    previous = nil
+                    i += 2
+                    continue
+                }
+                if c == "-", let low = previous, i + 1 < p.count, p[i + 1] != "\\" {
+                    let high = p[i + 1]
+                    guard high.value < 127, high.value > 32, low.value <= high.value else { return nil }
+                    for v in low.value...high.value { ascii[Int(v)] = true }
+                    previous = nil
+                    i += 2
+                    continue
+                }
+                // Only plain printable ASCII; anything with a meaning inside a class is left to the engine.
+                guard c.value > 32, c.value < 127, !"[]^\\&~:".unicodeScalars.contains(c) else { return nil }
+                ascii[Int(c.value)] = true
+                previous = c
+                i += 1
+            }
+            self.whitespace = whitespace
+            self.ascii = ascii
+        }
+
+        func wholeMatch(_ text: String) -> Bool? {
+            guard !text.isEmpty else { return false }
+            for scalar in text.unicodeScalars {
+                // A scalar that may join its neighbour into one character: leave the text to the engine.
+                if scalar.value >= 0x300 && !(0x3400...0x9FFF).contains(scalar.value) && !(0xFF01...0xFF5E).contains(scalar.value)
+                    && !(0x3000...0x3029).contains(scalar.value) { return nil }
+                if scalar == "\r" { return nil }
+                let v = Int(scalar.value)
+                let inClass: Bool
+                if v < 128 {
+                    inClass = ascii[v] || (whitespace && (v == 32 || (9...13).contains(v)))
+                } else {
+                    // Of the scalars let through above, U+0085, U+00A0 and U+3000 are white space.
+                    inClass = whitespace && (v == 0x85 || v == 0xA0 || v == 0x3000)
+                }
+                if inClass == negated { return false }
+            }
+            return true
+        }
     }
 
     /// The outcome for one cell: its value (nil when empty or invalid) and what is wrong with it.
@@ -90,11 +173,13 @@ public struct Normaliser: Sendable {
                                         message: "单元格内有换行，请删除换行，把内容写在一行内"))
             }
         }
-        if let maxLength = field.maxLength, s.count > maxLength {
+        // The length in characters, counted only when the bytes could exceed it (counting is slow).
+        if let maxLength = field.maxLength, s.utf8.count > maxLength, s.unicodeScalars.count > maxLength,
+           s.count > maxLength {
             findings.append(Finding(code: .tooLong, location: location,
                                     message: "内容有 \(s.count) 个字，超过上限 \(maxLength) 字，请精简"))
         }
-        if let pattern = field.pattern, let regex = patterns.regex(pattern), (try? regex.wholeMatch(in: s)) == nil {
+        if let pattern = field.pattern, patterns.wholeMatch(pattern, s) == false {
             let hint = field.patternHint ?? "格式不符合要求"
             findings.append(Finding(code: .patternMismatch, location: location, message: "\(quoted(.text(s)))：\(hint)"))
         }
@@ -323,7 +408,10 @@ public struct Normaliser: Sendable {
 
     private func yesNo(_ cell: CellValue, _ field: Field, _ location: Location) -> Outcome {
         if case .boolean(let b) = cell { return Outcome(value: .yesNo(b), findings: []) }
-        let key = TextFolding.matchKey(cell.displayText)
+        let text = cell.displayText
+        if Normaliser.yes.contains(text) { return Outcome(value: .yesNo(true), findings: []) }
+        if Normaliser.no.contains(text) { return Outcome(value: .yesNo(false), findings: []) }
+        let key = TextFolding.matchKey(text)
         if Normaliser.yes.contains(key) { return Outcome(value: .yesNo(true), findings: []) }
         if Normaliser.no.contains(key) { return Outcome(value: .yesNo(false), findings: []) }
         return fail(.invalidYesNo, location, "\(quoted(cell))应填“是”或“否”")

@@ -15,6 +15,8 @@ public enum TextFolding {
     /// `s` without leading and trailing spaces of any kind.
     public static func trimmed(_ s: String) -> String {
         let scalars = s.unicodeScalars
+        // Most cells have nothing to trim: the same string, not a copy.
+        if let first = scalars.first, let last = scalars.last, !isTrimmable(first), !isTrimmable(last) { return s }
         guard let first = scalars.firstIndex(where: { !isTrimmable($0) }) else { return "" }
         let last = scalars.lastIndex(where: { !isTrimmable($0) })!
         return String(scalars[first...last])
@@ -22,6 +24,8 @@ public enum TextFolding {
 
     /// Full-width ASCII variants (U+FF01–U+FF5E) to ASCII, and U+3000 to a space.
     public static func halfWidth(_ s: String) -> String {
+        // Full-width forms are three UTF-8 bytes starting EF BC/BD (U+FF01–U+FF5E) or E3 80 80 (U+3000).
+        if !s.utf8.contains(where: { $0 == 0xEF || $0 == 0xE3 }) { return s }
         var out = String.UnicodeScalarView()
         for scalar in s.unicodeScalars {
             switch scalar.value {
@@ -33,9 +37,28 @@ public enum TextFolding {
         return String(out)
     }
 
+    /// Whether `text` contains `part`, comparing UTF-8 bytes (the texts a rule looks for are plain words).
+    public static func contains(_ text: String, _ part: String) -> Bool {
+        let needle = Array(part.utf8)
+        guard let first = needle.first else { return true }
+        let hay = Array(text.utf8)
+        guard hay.count >= needle.count else { return false }
+        var i = 0
+        while i <= hay.count - needle.count {
+            if hay[i] == first, hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// Whether the text holds a line break (LF, CR, U+2028/2029, or Excel's `_x000D_` already decoded).
     public static func hasLineBreak(_ s: String) -> Bool {
-        s.unicodeScalars.contains { $0 == "\n" || $0 == "\r" || $0.value == 0x2028 || $0.value == 0x2029 || $0.value == 0x0B }
+        // LF, VT, CR are single bytes; U+2028/2029 start with E2.
+        let candidate = s.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { $0 == 0x0A || $0 == 0x0B || $0 == 0x0D || $0 == 0xE2 }
+        }
+        if candidate == false { return false }
+        return s.unicodeScalars.contains { $0 == "\n" || $0 == "\r" || $0.value == 0x2028 || $0.value == 0x2029 || $0.value == 0x0B }
     }
 
     /// A key for loose matching of labels, choices and names: half-width, lower-case ASCII, no spaces or

@@ -251,8 +251,8 @@ public struct Validator: Sendable {
             var rowValidation = TableValidation(validator: self, table: table, input: input, head: head)
             var records: [Record] = []
             for row in input.tables[table.id] ?? [] {
-                guard let (record, rowFindings) = rowValidation.validate(row) else { continue }
-                records.append(record)
+                guard let (values, rowFindings) = rowValidation.validate(TableRow(row, table: table)) else { continue }
+                records.append(rowValidation.record(values, row: row.location))
                 findings += rowFindings
             }
             rows[table.id] = records
@@ -341,28 +341,28 @@ public struct Validator: Sendable {
         return locate(input.header[key]?.location ?? input.headerPlaces[key] ?? Location(), field)
     }
 
-    /// Whether a row counts as filled: a non-blank cell in a column that is not a numbering column.
-    static func isFilled(_ row: MappedRow, _ table: FormTable) -> Bool {
-        table.columns.contains { field in
-            !field.autoNumber && !(row.cells[field.key]?.value.isBlank ?? true)
-        }
-    }
-
     /// One table's rows validated one at a time, in file order: what validating a row needs to remember of the
     /// rows before it (the keys seen, for duplicates; which reference columns were said to be unchecked) is kept
-    /// here, so rows can be validated as they are read.
+    /// here, so rows can be validated as they are read. Fields are addressed by their index in the table (a
+    /// ``TableRow``), never looked up by key per cell; a cell's place is worked out only for a finding.
     public struct TableValidation {
         let validator: Validator
         let table: FormTable
         let header: [String: Value]
         let normaliser: Normaliser
-        let absent: Set<String>
-        let columnOf: [String: Int]
-        let referenceColumn: Field?
+        let plan: TablePlan
+        /// Whether each field's column is absent from the file (reported once, not on every row).
+        let absent: [Bool]
+        /// The column of each field in the file, by field index.
+        let columnOf: [Int?]
+        /// The keys of each reference field's target ledger, when known.
+        let referenceKeys: [Set<String>?]
         /// The first place of each key of the table's key column: its row and column only (the sheet and file
         /// are the table's), so 100,000 keys cost little.
-        var seenKeys: [String: Location] = [:]
-        var uncheckedReported = Set<String>()
+        var seenKeys: [String: FirstPlace] = [:]
+        var uncheckedReported: [Bool]
+
+        struct FirstPlace { var row: Int32, column: Int32 }
 
         /// Prepares the validation of `table` in `input` (its columns and absent columns; its rows are not read),
         /// under the header's outcome.
@@ -371,106 +371,166 @@ public struct Validator: Sendable {
             self.table = table
             self.header = head.header
             self.normaliser = head.normaliser
-            absent = input.absentColumns[table.id] ?? []
-            columnOf = input.columns[table.id] ?? [:]
-            referenceColumn = table.columns.first { $0.references != nil }
+            let plan = TablePlan(table, formSet: validator.context.formSet)
+            self.plan = plan
+            let absentKeys = input.absentColumns[table.id] ?? []
+            absent = table.columns.map { absentKeys.contains($0.key) }
+            let columns = input.columns[table.id] ?? [:]
+            columnOf = table.columns.map { columns[$0.key] }
+            let references = validator.context.references
+            referenceKeys = table.columns.map { field in
+                field.references.flatMap { references?.keys(form: $0.form, field: $0.field) }
+            }
+            uncheckedReported = Array(repeating: false, count: table.columns.count)
         }
 
         /// Validates the next row: its record (valid values only) and findings, or `nil` for a row that is not
         /// filled in (blank but for a 序号).
         public mutating func validate(_ row: MappedRow) -> (Record, [Finding])? {
-            guard Validator.isFilled(row, table) else { return nil }
+            guard let (values, findings) = validate(TableRow(row, table: table)) else { return nil }
+            return (record(values, row: row.location), findings)
+        }
+
+        /// The record of a row's valid values (as ``validate(_:)-(TableRow)`` gives them) read at `location`.
+        public func record(_ values: ContiguousArray<Value?>, row location: Location) -> Record {
+            var dictionary: [String: Value] = [:]
+            dictionary.reserveCapacity(values.count)
+            for i in values.indices { if let value = values[i] { dictionary[plan.keys[i]] = value } }
+            var source = location
+            source.file = source.file ?? validator.context.fileName
+            return Record(values: dictionary, source: source)
+        }
+
+        /// Validates the next row: its valid values by field index and its findings, or `nil` for a row that is
+        /// not filled in (blank but for a 序号).
+        public mutating func validate(_ row: TableRow) -> (values: ContiguousArray<Value?>, findings: [Finding])? {
+            let plan = self.plan
+            let columns = table.columns
+            let count = columns.count
+            var filled = false
+            for i in 0..<count where !plan.autoNumber[i] && !row.values[i].isBlank {
+                filled = true
+                break
+            }
+            guard filled else { return nil }
             let context = validator.context
             var findings: [Finding] = []
-            var values: [String: Value] = [:]
-            let columnOf = self.columnOf
-            let validator = self.validator
-            func place(_ field: Field) -> Location {
-                if let cell = row.cells[field.key] { return validator.locate(cell.location, field) }
-                var location = row.location
-                location.column = columnOf[field.key]
-                return validator.locate(location, field)
+            var values = ContiguousArray<Value?>(repeating: nil, count: count)
+
+            // Each cell normalised; findings are placed at the cell afterwards (most cells have none).
+            let nowhere = Location()
+            columns.withUnsafeBufferPointer { fields in  // (fields borrowed in place: a Field copy per cell is costly)
+                for i in 0..<count where row.hasCell(i) {
+                    let outcome = normaliser.normalise(row.values[i], as: fields[i], at: nowhere)
+                    if !outcome.findings.isEmpty {
+                        let here = place(i, row)
+                        for var finding in outcome.findings {
+                            finding.location = here
+                            findings.append(finding)
+                        }
+                    }
+                    values[i] = outcome.value
+                }
             }
-            // Fields are read in place (`columns[i]`), not bound in a for-in loop: a Field is a large struct, and a
-            // copy per cell was a tenth of a check's time.
-            let columns = table.columns
-            for i in columns.indices {
-                guard let cell = row.cells[columns[i].key] else { continue }
-                let outcome = normaliser.normalise(cell.value, as: columns[i], at: place(columns[i]))
-                if !outcome.findings.isEmpty { findings += outcome.findings }
-                if let value = outcome.value { values[columns[i].key] = value }
+
+            // Required fields, and fields required while another has a value.
+            for i in 0..<count where values[i] == nil && !absent[i] {
+                // An invalid value was already reported; only empty cells are "missing".
+                if row.hasCell(i), !row.values[i].isBlank { continue }
+                if plan.required[i] {
+                    let hint = columns[i].type == .integer ? "，没有的请填 0" : ""
+                    findings.append(Finding(code: .missingValue, location: place(i, row),
+                                            message: "“\(columns[i].label)”不能为空\(hint)"))
+                } else if let condition = columns[i].requiredWhen, let other = plan.requiredWhen[i].flatMap({ values[$0] }),
+                          condition.in.contains(other.conditionText) {
+                    let otherLabel = plan.requiredWhen[i].map { columns[$0].label } ?? condition.field
+                    findings.append(Finding(
+                        code: .missingConditional, location: place(i, row),
+                        message: "\(otherLabel)为“\(other.conditionText)”时，“\(columns[i].label)”必须填写"))
+                }
             }
-            var emptyPlaces: [String: Location] = [:]
-            for i in columns.indices where row.cells[columns[i].key] == nil {
-                emptyPlaces[columns[i].key] = place(columns[i])
-            }
-            findings += validator.requiredChecks(table.columns, values: values, cells: row.cells, places: emptyPlaces,
-                                                 absent: absent, rowLocation: row.location)
 
             // Cascading choices: the child must belong to the parent's group (or the common items).
-            for i in columns.indices where columns[i].dependsOn != nil {
-                let field = columns[i]
-                guard let parentKey = field.dependsOn, case .choice(let child)? = values[field.key],
-                      let list = field.list.flatMap(context.formSet.list) else { continue }
-                guard case .choice(let parent)? = values[parentKey] else { continue }
+            for i in 0..<count {
+                guard let parentIndex = plan.dependsOn[i], let list = plan.lists[i],
+                      case .choice(let child)? = values[i], case .choice(let parent)? = values[parentIndex] else { continue }
                 if !list.items(under: parent).contains(where: { $0.value == child }) {
-                    let parentLabel = table.column(parentKey)?.label ?? parentKey
+                    let parentLabel = columns[parentIndex].label
                     findings.append(Finding(
-                        code: .choiceMismatch, location: place(field),
+                        code: .choiceMismatch, location: place(i, row),
                         message: "“\(child)”不属于\(parentLabel)“\(parent)”的具体情形，请核对\(parentLabel)或重新选择"))
-                    values[field.key] = nil
+                    values[i] = nil
                 }
             }
 
-            let referenceColumn = self.referenceColumn
-            let header = self.header
-            findings += validator.ruleChecks(table.rules, fields: table.columns, values: values, cells: row.cells,
-                                             places: emptyPlaces) { source in
-                switch source {
-                case .same(let key): return values[key]
-                case .header(let key): return header[key]
+            // The form's rules on the row.
+            for rule in plan.rules {
+                guard let a = values[rule.field] else { continue }
+                var b: Value?
+                switch rule.other {
+                case .same(let j): b = j.flatMap { values[$0] }
+                case .header(let key): b = header[key]
                 case .reference(let key):
-                    guard let column = referenceColumn, let ref = column.references,
-                          let id = values[column.key]?.displayText else { return nil }
-                    return context.references?.row(form: ref.form, key: id)?[key]
+                    if let r = plan.referenceColumn, let ref = columns[r].references, let id = values[r]?.displayText {
+                        b = context.references?.row(form: ref.form, key: id)?[key]
+                    }
+                case .condition(let j, let states):
+                    guard let j, let state = values[j], states.contains(state.conditionText) else { continue }
+                    b = state
+                case nil: continue
                 }
+                guard let other = b, rule.rule.isBroken(a, other) else { continue }
+                let message = rule.rule.message.replacingOccurrences(of: "{value}", with: a.displayText)
+                    .replacingOccurrences(of: "{other}", with: other.displayText)
+                findings.append(Finding(code: rule.rule.code, severity: rule.rule.severity, location: place(rule.field, row),
+                                        message: message))
             }
 
             // Unique key.
-            if let keyField = table.key.flatMap({ table.column($0) }), let key = values[keyField.key]?.displayText {
+            if let k = plan.keyIndex, let key = values[k]?.displayText {
                 if let first = seenKeys[key] {
-                    let firstPlace = first.cellReference ?? first.row.map { "第 \($0) 行" } ?? ""
+                    let firstPlace = first.column > 0 && first.row > 0
+                        ? CellReference.columnName(Int(first.column)) + String(first.row)
+                        : first.row > 0 ? "第 \(first.row) 行" : ""
+                    let label = columns[k].label
                     findings.append(Finding(
-                        code: .duplicateKey, location: place(keyField),
-                        message: "\(keyField.label)“\(key)”与 \(firstPlace) 重复，每个\(keyField.label)只能出现一次"))
+                        code: .duplicateKey, location: place(k, row),
+                        message: "\(label)“\(key)”与 \(firstPlace) 重复，每个\(label)只能出现一次"))
                 } else {
-                    let first = place(keyField)
-                    seenKeys[key] = Location(row: first.row, column: first.column)
+                    let here = place(k, row)
+                    seenKeys[key] = FirstPlace(row: Int32(here.row ?? 0), column: Int32(here.column ?? 0))
                 }
             }
 
             // Cross-form references.
-            for i in columns.indices where columns[i].type == .reference {
-                let field = columns[i]
-                guard let ref = field.references,
-                      let key = values[field.key]?.displayText else { continue }
-                let targetTitle = context.formSet.form(ref.form)?.shortTitle ?? ref.form
-                if let known = context.references?.keys(form: ref.form, field: ref.field) {
+            for i in plan.referenceFields {
+                guard let ref = columns[i].references, let key = values[i]?.displayText else { continue }
+                if let known = referenceKeys[i] {
                     if !known.contains(key) {
+                        let targetTitle = context.formSet.form(ref.form)?.shortTitle ?? ref.form
                         findings.append(Finding(
-                            code: .danglingReference, location: place(field),
-                            message: "\(field.label)“\(key)”在本单位的\(targetTitle)中不存在，请先在\(targetTitle)中登记该问题，或核对编号"))
+                            code: .danglingReference, location: place(i, row),
+                            message: "\(columns[i].label)“\(key)”在本单位的\(targetTitle)中不存在，请先在\(targetTitle)中登记该问题，或核对编号"))
                     }
-                } else if uncheckedReported.insert(field.key).inserted {
+                } else if !uncheckedReported[i] {
+                    uncheckedReported[i] = true
+                    let targetTitle = context.formSet.form(ref.form)?.shortTitle ?? ref.form
                     findings.append(Finding(
-                        code: .referenceUnchecked, severity: .info, location: validator.locate(row.location, field),
-                        message: "尚未收到本单位的\(targetTitle)，暂未核对\(field.label)"))
+                        code: .referenceUnchecked, severity: .info, location: validator.locate(row.location, columns[i]),
+                        message: "尚未收到本单位的\(targetTitle)，暂未核对\(columns[i].label)"))
                 }
             }
+            return (values, findings)
+        }
 
-            var source = row.location
-            source.file = source.file ?? context.fileName
-            return (Record(values: values, source: source), findings)
+        /// Where field `i` of `row` is: its cell, or (for a field the row has no cell for) the field's column in
+        /// the row; with the field's key and label.
+        func place(_ i: Int, _ row: TableRow) -> Location {
+            let field = table.columns[i]
+            if let cell = row.cellLocation(i) { return validator.locate(cell, field) }
+            var location = row.location
+            location.column = columnOf[i]
+            return validator.locate(location, field)
         }
     }
 
@@ -515,22 +575,12 @@ public struct Validator: Sendable {
             case .notLess, .notBefore, .notAfter, .sameAs:
                 guard let a, let source = rule.thanSource, let found = other(source) else { continue }
                 b = found
-                switch rule.kind {
-                case .notLess: broken = (a.number ?? 0) < (found.number ?? 0)
-                case .notBefore: broken = a.date.flatMap { x in found.date.map { x < $0 } } ?? false
-                case .sameAs: broken = TextFolding.matchKey(a.displayText) != TextFolding.matchKey(found.displayText)
-                default: broken = a.date.flatMap { x in found.date.map { x > $0 } } ?? false
-                }
+                broken = rule.isBroken(a, found)
             case .emptyWhen, .excludesWhen:
                 guard let a, let condition = rule.when, let state = values[condition.field],
                       condition.in.contains(state.conditionText) else { continue }
                 b = state
-                if rule.kind == .emptyWhen {
-                    broken = !a.displayText.trimmingCharacters(in: .whitespaces).isEmpty
-                } else {
-                    let text = a.displayText
-                    broken = rule.texts.contains { text.contains($0) }
-                }
+                broken = rule.isBroken(a, state)
             }
             if broken {
                 let location = locate(cells[rule.field]?.location ?? places[rule.field] ?? Location(), fields[index])
@@ -562,6 +612,92 @@ public struct FindingCollector: Sendable {
             let n = (seen[code] ?? 0) + 1
             seen[code] = n
             if n <= perCode { kept.append(finding) } else { omitted[code, default: 0] += 1 }
+        }
+    }
+}
+
+extension FormRule {
+    /// Whether the rule is broken by `value` (its field's) given `other`: the value it compares with, or for
+    /// `empty-when` and `excludes-when` the state that makes the rule apply.
+    func isBroken(_ value: Value, _ other: Value) -> Bool {
+        switch kind {
+        case .notLess: return (value.number ?? 0) < (other.number ?? 0)
+        case .notBefore: return value.date.flatMap { x in other.date.map { x < $0 } } ?? false
+        case .notAfter: return value.date.flatMap { x in other.date.map { x > $0 } } ?? false
+        case .sameAs: return TextFolding.matchKey(value.displayText) != TextFolding.matchKey(other.displayText)
+        case .emptyWhen: return !TextFolding.trimmed(value.displayText).isEmpty
+        case .excludesWhen:
+            let text = value.displayText
+            return texts.contains { TextFolding.contains(text, $0) }
+        }
+    }
+}
+
+/// A table's fields and rules resolved to field indices once, so validating a row looks nothing up by key.
+struct TablePlan: Sendable {
+    /// Where a rule's other value comes from, resolved.
+    enum Other: Sendable {
+        /// A field of the same row (`nil`: not a field of the table).
+        case same(Int?)
+        case header(String)
+        case reference(String)
+        /// The field whose state makes the rule apply, and the states.
+        case condition(Int?, Set<String>)
+    }
+
+    struct Rule: Sendable {
+        let rule: FormRule
+        /// The checked field's index.
+        let field: Int
+        /// `nil`: the rule has nothing to compare with and never applies.
+        let other: Other?
+    }
+
+    let keys: [String]
+    let autoNumber: [Bool]
+    let required: [Bool]
+    /// The index of the field a field's `requiredWhen` looks at.
+    let requiredWhen: [Int?]
+    /// The index of the parent of a cascading choice.
+    let dependsOn: [Int?]
+    /// The choice list of a cascading choice.
+    let lists: [ChoiceList?]
+    /// The first field that references another form (a rule's `reference.` values come through it).
+    let referenceColumn: Int?
+    /// The reference fields, checked against the other ledger's keys.
+    let referenceFields: [Int]
+    /// The key column.
+    let keyIndex: Int?
+    let rules: [Rule]
+
+    init(_ table: FormTable, formSet: FormSet) {
+        let columns = table.columns
+        var index: [String: Int] = [:]
+        for (i, field) in columns.enumerated() where index[field.key] == nil { index[field.key] = i }
+        keys = columns.map(\.key)
+        autoNumber = columns.map(\.autoNumber)
+        required = columns.map(\.required)
+        requiredWhen = columns.map { $0.requiredWhen.flatMap { index[$0.field] } }
+        dependsOn = columns.map { $0.dependsOn.flatMap { index[$0] } }
+        lists = columns.map { field in field.dependsOn == nil ? nil : field.list.flatMap(formSet.list) }
+        referenceColumn = columns.firstIndex { $0.references != nil }
+        referenceFields = columns.indices.filter { columns[$0].type == .reference }
+        keyIndex = table.key.flatMap { index[$0] }
+        rules = table.rules.compactMap { rule in
+            guard let field = index[rule.field] else { return nil }
+            let other: Other?
+            switch rule.kind {
+            case .notLess, .notBefore, .notAfter, .sameAs:
+                switch rule.thanSource {
+                case .same(let key)?: other = .same(index[key])
+                case .header(let key)?: other = .header(key)
+                case .reference(let key)?: other = .reference(key)
+                case nil: other = nil
+                }
+            case .emptyWhen, .excludesWhen:
+                other = rule.when.map { .condition(index[$0.field], Set($0.in)) }
+            }
+            return Rule(rule: rule, field: field, other: other)
         }
     }
 }

@@ -38,6 +38,56 @@ import TaizhangTestSupport
     }
 }
 
+/// A file of 100,000 rows with a mistake on every row (issue 11): the report still names the first cells and
+/// counts the rest by code, and it stays small.
+@Suite struct LargeFaultyFileTests {
+    /// The rows of a sample self-check ledger repeated under new 问题编号 to `rows` rows, each with a 发现时间 that
+    /// is no date; the file and the first data row's number.
+    static func faultyLedger(rows: Int, in dir: URL) throws -> (URL, firstRow: Int) {
+        let june = YearMonth(year: 2024, month: 6)!
+        let sample = try Taizhang.writeCSV("self-check", unit: "shenyang", period: june, rows: 40, in: dir) { document in
+            for i in document.rows["main"]!.indices { document.rows["main"]![i].values["found_date"] = .text("去年某天") }
+        }
+        let lines = try String(contentsOf: sample, encoding: .utf8).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let headerAt = try #require(lines.firstIndex { $0.hasPrefix("序号,") || $0.hasPrefix("\u{FEFF}序号,") })
+        let data = Array(lines[(headerAt + 1)...])
+        #expect(data.count == 40 && data.allSatisfy { !$0.hasPrefix("\"") })
+        var text = lines[...headerAt].joined(separator: "\r\n") + "\r\n"
+        text.reserveCapacity(rows * 300)
+        for k in 0..<rows {
+            // 序号 and 问题编号 are the first two fields, plain text; the rest is the sample row as written.
+            let fields = data[k % data.count].split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false)
+            text += "\(k + 1),SY-2024-\(k + 1),\(fields[2])\r\n"
+        }
+        let url = dir.appendingPathComponent("faulty-\(rows).csv")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return (url, headerAt + 2)
+    }
+
+    @Test func aMistakeOnEachOfAHundredThousandRowsGivesABoundedReport() throws {
+        let dir = try Taizhang.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rows = 100_000
+        let (file, firstRow) = try Self.faultyLedger(rows: rows, in: dir)
+        let run = try Taizhang.run(["check", file.path, "--json"])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stdout.utf8.count < 64 << 10, "the report is bounded: \(run.stdout.utf8.count) bytes")
+        let report = try JSONDecoder().decode(ValidationReport.self, from: Data(run.stdout.utf8))
+        #expect(report.rowCounts["main"] == rows)
+        #expect(report.errorCount == rows, "one error a row: \(report.omitted ?? [:])")
+        let dates = report.findings.filter { $0.code == .invalidDate }
+        #expect(dates.count == ValidationReport.shownPerCode)
+        #expect(report.omitted?["invalid-date"] == rows - ValidationReport.shownPerCode)
+        // The first cells are named, in file order.
+        #expect(dates.map(\.location.row) == (0..<ValidationReport.shownPerCode).map { firstRow + $0 })
+        #expect(dates.first?.location.cellReference != nil && dates.first?.location.columnLabel == "发现时间")
+
+        let text = try Taizhang.run(["check", file.path])
+        #expect(text.stdout.contains("……另有 \(rows - ValidationReport.shownPerCode) 处同类问题（invalid-date"), "\(text.stdout.suffix(800))")
+        #expect(text.stdout.split(separator: "\n").count < 60)
+    }
+}
+
 /// `check` reads and validates row by row (issue 11): on every return of the demo — templates, hand-made layouts,
 /// CSV, the faulty ones — it reports what the ordinary check (`--all`) reports, capped the same way.
 @Suite struct StreamingCheckTests {
