@@ -34,7 +34,8 @@ public struct LedgerChecker: Sendable {
         return CheckedLedger(document: document, report: report, recognition: read.recognition)
     }
 
-    /// Checks an opened file row by row as it is read, keeping no rows and at most `perCode` findings of each code
+    /// Checks an opened file row by row as it is read (the file parsed on a thread of its own, a few hundred rows
+    /// ahead: ``PrefetchedSheetSource``), keeping no rows and at most `perCode` findings of each code
     /// (``FindingCollector``): the document carries the header, unit and period but no rows; the report is
     /// capped, with the whole file's counts. The same findings, in the same order, as the ordinary check capped.
     /// A file that names header fields only after its table (a footer's 填报日期) is checked again the ordinary way:
@@ -56,7 +57,9 @@ public struct LedgerChecker: Sendable {
         var counts: [Int] = []
         var rowFindings = FindingCollector(perCode: perCode)
         var begun = false
-        let read = try LedgerReader(formSet: formSet).read(source, fileName: fileName, hints: hints) { sofar, t, row in
+        // The file is parsed on a thread of its own while its rows are checked on this one.
+        let read = try LedgerReader(formSet: formSet).read(PrefetchedSheetSource(source), fileName: fileName,
+                                                           hints: hints) { sofar, t, row in
             if head == nil {
                 let now = sofar()
                 let v = Validator(context: ValidationContext(formSet: formSet, fileName: fileName,

@@ -409,6 +409,8 @@ public struct Normaliser: Sendable {
     private func yesNo(_ cell: CellValue, _ field: Field, _ location: Location) -> Outcome {
         if case .boolean(let b) = cell { return Outcome(value: .yesNo(b), findings: []) }
         let text = cell.displayText
+        if text == "是" { return Outcome(value: .yesNo(true), findings: []) }
+        if text == "否" { return Outcome(value: .yesNo(false), findings: []) }
         if Normaliser.yes.contains(text) { return Outcome(value: .yesNo(true), findings: []) }
         if Normaliser.no.contains(text) { return Outcome(value: .yesNo(false), findings: []) }
         let key = TextFolding.matchKey(text)

@@ -346,17 +346,37 @@ public struct Validator: Sendable {
     /// here, so rows can be validated as they are read. Fields are addressed by their index in the table (a
     /// ``TableRow``), never looked up by key per cell; a cell's place is worked out only for a finding.
     public struct TableValidation {
-        let validator: Validator
-        let table: FormTable
-        let header: [String: Value]
-        let normaliser: Normaliser
-        let plan: TablePlan
-        /// Whether each field's column is absent from the file (reported once, not on every row).
-        let absent: [Bool]
-        /// The column of each field in the file, by field index.
-        let columnOf: [Int?]
-        /// The keys of each reference field's target ledger, when known.
-        let referenceKeys: [Set<String>?]
+        /// What stays the same from row to row, behind one reference (a row costs one retain, not one per array
+        /// or per copy of the form set).
+        final class Setup: @unchecked Sendable {
+            let validator: Validator
+            let table: FormTable
+            let header: [String: Value]
+            let normaliser: Normaliser
+            let plan: TablePlan
+            /// Whether each field's column is absent from the file (reported once, not on every row).
+            let absent: [Bool]
+            /// The column of each field in the file, by field index.
+            let columnOf: [Int?]
+            /// The keys of each reference field's target ledger, when known.
+            let referenceKeys: [Set<String>?]
+
+            init(validator: Validator, table: FormTable, header: [String: Value], normaliser: Normaliser, plan: TablePlan,
+                 absent: [Bool], columnOf: [Int?], referenceKeys: [Set<String>?]) {
+                self.validator = validator
+                self.table = table
+                self.header = header
+                self.normaliser = normaliser
+                self.plan = plan
+                self.absent = absent
+                self.columnOf = columnOf
+                self.referenceKeys = referenceKeys
+            }
+        }
+
+        let setup: Setup
+        /// The table.
+        public var table: FormTable { setup.table }
         /// The first place of each key of the table's key column: its row and column only (the sheet and file
         /// are the table's), so 100,000 keys cost little.
         var seenKeys: [String: FirstPlace] = [:]
@@ -367,27 +387,23 @@ public struct Validator: Sendable {
         /// Prepares the validation of `table` in `input` (its columns and absent columns; its rows are not read),
         /// under the header's outcome.
         public init(validator: Validator, table: FormTable, input: LedgerInput, head: HeaderOutcome) {
-            self.validator = validator
-            self.table = table
-            self.header = head.header
-            self.normaliser = head.normaliser
             let plan = TablePlan(table, formSet: validator.context.formSet)
-            self.plan = plan
             let absentKeys = input.absentColumns[table.id] ?? []
-            absent = table.columns.map { absentKeys.contains($0.key) }
             let columns = input.columns[table.id] ?? [:]
-            columnOf = table.columns.map { columns[$0.key] }
             let references = validator.context.references
-            referenceKeys = table.columns.map { field in
-                field.references.flatMap { references?.keys(form: $0.form, field: $0.field) }
-            }
+            setup = Setup(
+                validator: validator, table: table, header: head.header, normaliser: head.normaliser, plan: plan,
+                absent: table.columns.map { absentKeys.contains($0.key) }, columnOf: table.columns.map { columns[$0.key] },
+                referenceKeys: table.columns.map { field in
+                    field.references.flatMap { references?.keys(form: $0.form, field: $0.field) }
+                })
             uncheckedReported = Array(repeating: false, count: table.columns.count)
         }
 
         /// Validates the next row: its record (valid values only) and findings, or `nil` for a row that is not
         /// filled in (blank but for a 序号).
         public mutating func validate(_ row: MappedRow) -> (Record, [Finding])? {
-            guard let (values, findings) = validate(TableRow(row, table: table)) else { return nil }
+            guard let (values, findings) = validate(TableRow(row, table: setup.table)) else { return nil }
             return (record(values, row: row.location), findings)
         }
 
@@ -395,17 +411,19 @@ public struct Validator: Sendable {
         public func record(_ values: ContiguousArray<Value?>, row location: Location) -> Record {
             var dictionary: [String: Value] = [:]
             dictionary.reserveCapacity(values.count)
-            for i in values.indices { if let value = values[i] { dictionary[plan.keys[i]] = value } }
+            let keys = setup.plan.keys
+            for i in values.indices { if let value = values[i] { dictionary[keys[i]] = value } }
             var source = location
-            source.file = source.file ?? validator.context.fileName
+            source.file = source.file ?? setup.validator.context.fileName
             return Record(values: dictionary, source: source)
         }
 
         /// Validates the next row: its valid values by field index and its findings, or `nil` for a row that is
         /// not filled in (blank but for a 序号).
         public mutating func validate(_ row: TableRow) -> (values: ContiguousArray<Value?>, findings: [Finding])? {
-            let plan = self.plan
-            let columns = table.columns
+            let k = setup
+            let plan = k.plan
+            let columns = k.table.columns
             let count = columns.count
             var filled = false
             for i in 0..<count where !plan.autoNumber[i] && !row.values[i].isBlank {
@@ -413,37 +431,34 @@ public struct Validator: Sendable {
                 break
             }
             guard filled else { return nil }
-            let context = validator.context
             var findings: [Finding] = []
             var values = ContiguousArray<Value?>(repeating: nil, count: count)
 
             // Each cell normalised; findings are placed at the cell afterwards (most cells have none).
             let nowhere = Location()
-            columns.withUnsafeBufferPointer { fields in  // (fields borrowed in place: a Field copy per cell is costly)
-                for i in 0..<count where row.hasCell(i) {
-                    let outcome = normaliser.normalise(row.values[i], as: fields[i], at: nowhere)
-                    if !outcome.findings.isEmpty {
-                        let here = place(i, row)
-                        for var finding in outcome.findings {
-                            finding.location = here
-                            findings.append(finding)
-                        }
+            let boxes = plan.fields
+            for i in 0..<count where row.hasCell(i) {
+                let outcome = k.normaliser.normalise(row.values[i], as: boxes[i].field, at: nowhere)
+                if !outcome.findings.isEmpty {
+                    let here = place(i, row)
+                    for var finding in outcome.findings {
+                        finding.location = here
+                        findings.append(finding)
                     }
-                    values[i] = outcome.value
                 }
+                values[i] = outcome.value
             }
 
             // Required fields, and fields required while another has a value.
-            for i in 0..<count where values[i] == nil && !absent[i] {
+            for i in 0..<count where values[i] == nil && !k.absent[i] {
                 // An invalid value was already reported; only empty cells are "missing".
                 if row.hasCell(i), !row.values[i].isBlank { continue }
                 if plan.required[i] {
                     let hint = columns[i].type == .integer ? "，没有的请填 0" : ""
                     findings.append(Finding(code: .missingValue, location: place(i, row),
                                             message: "“\(columns[i].label)”不能为空\(hint)"))
-                } else if let condition = columns[i].requiredWhen, let other = plan.requiredWhen[i].flatMap({ values[$0] }),
-                          condition.in.contains(other.conditionText) {
-                    let otherLabel = plan.requiredWhen[i].map { columns[$0].label } ?? condition.field
+                } else if let (j, states) = plan.requiredWhen[i], let other = values[j], states.contains(other.conditionText) {
+                    let otherLabel = columns[j].label
                     findings.append(Finding(
                         code: .missingConditional, location: place(i, row),
                         message: "\(otherLabel)为“\(other.conditionText)”时，“\(columns[i].label)”必须填写"))
@@ -469,10 +484,10 @@ public struct Validator: Sendable {
                 var b: Value?
                 switch rule.other {
                 case .same(let j): b = j.flatMap { values[$0] }
-                case .header(let key): b = header[key]
+                case .header(let key): b = k.header[key]
                 case .reference(let key):
                     if let r = plan.referenceColumn, let ref = columns[r].references, let id = values[r]?.displayText {
-                        b = context.references?.row(form: ref.form, key: id)?[key]
+                        b = k.validator.context.references?.row(form: ref.form, key: id)?[key]
                     }
                 case .condition(let j, let states):
                     guard let j, let state = values[j], states.contains(state.conditionText) else { continue }
@@ -503,20 +518,20 @@ public struct Validator: Sendable {
             }
 
             // Cross-form references.
-            for i in plan.referenceFields {
-                guard let ref = columns[i].references, let key = values[i]?.displayText else { continue }
-                if let known = referenceKeys[i] {
+            for (i, ref) in plan.referenceFields {
+                guard let key = values[i]?.displayText else { continue }
+                if let known = k.referenceKeys[i] {
                     if !known.contains(key) {
-                        let targetTitle = context.formSet.form(ref.form)?.shortTitle ?? ref.form
+                        let targetTitle = k.validator.context.formSet.form(ref.form)?.shortTitle ?? ref.form
                         findings.append(Finding(
                             code: .danglingReference, location: place(i, row),
                             message: "\(columns[i].label)“\(key)”在本单位的\(targetTitle)中不存在，请先在\(targetTitle)中登记该问题，或核对编号"))
                     }
                 } else if !uncheckedReported[i] {
                     uncheckedReported[i] = true
-                    let targetTitle = context.formSet.form(ref.form)?.shortTitle ?? ref.form
+                    let targetTitle = k.validator.context.formSet.form(ref.form)?.shortTitle ?? ref.form
                     findings.append(Finding(
-                        code: .referenceUnchecked, severity: .info, location: validator.locate(row.location, columns[i]),
+                        code: .referenceUnchecked, severity: .info, location: k.validator.locate(row.location, columns[i]),
                         message: "尚未收到本单位的\(targetTitle)，暂未核对\(columns[i].label)"))
                 }
             }
@@ -526,11 +541,12 @@ public struct Validator: Sendable {
         /// Where field `i` of `row` is: its cell, or (for a field the row has no cell for) the field's column in
         /// the row; with the field's key and label.
         func place(_ i: Int, _ row: TableRow) -> Location {
-            let field = table.columns[i]
-            if let cell = row.cellLocation(i) { return validator.locate(cell, field) }
+            let k = setup
+            let field = k.table.columns[i]
+            if let cell = row.cellLocation(i) { return k.validator.locate(cell, field) }
             var location = row.location
-            location.column = columnOf[i]
-            return validator.locate(location, field)
+            location.column = k.columnOf[i]
+            return k.validator.locate(location, field)
         }
     }
 
@@ -634,7 +650,7 @@ extension FormRule {
 }
 
 /// A table's fields and rules resolved to field indices once, so validating a row looks nothing up by key.
-struct TablePlan: Sendable {
+final class TablePlan: Sendable {
     /// Where a rule's other value comes from, resolved.
     enum Other: Sendable {
         /// A field of the same row (`nil`: not a field of the table).
@@ -645,7 +661,13 @@ struct TablePlan: Sendable {
         case condition(Int?, Set<String>)
     }
 
-    struct Rule: Sendable {
+    /// A class, so that going through the rules of every row costs a retain each, not a copy of each rule's texts.
+    final class Rule: Sendable {
+        init(rule: FormRule, field: Int, other: Other?) {
+            self.rule = rule
+            self.field = field
+            self.other = other
+        }
         let rule: FormRule
         /// The checked field's index.
         let field: Int
@@ -653,11 +675,19 @@ struct TablePlan: Sendable {
         let other: Other?
     }
 
+    /// The fields, each behind a reference: the normaliser reads a field in place instead of copying it (a
+    /// Field is a large struct) for every cell.
+    final class FieldBox: Sendable {
+        let field: Field
+        init(_ field: Field) { self.field = field }
+    }
+
+    let fields: [FieldBox]
     let keys: [String]
     let autoNumber: [Bool]
     let required: [Bool]
-    /// The index of the field a field's `requiredWhen` looks at.
-    let requiredWhen: [Int?]
+    /// The index of the field a field's `requiredWhen` looks at, and the states that make it required.
+    let requiredWhen: [(Int, [String])?]
     /// The index of the parent of a cascading choice.
     let dependsOn: [Int?]
     /// The choice list of a cascading choice.
@@ -665,7 +695,7 @@ struct TablePlan: Sendable {
     /// The first field that references another form (a rule's `reference.` values come through it).
     let referenceColumn: Int?
     /// The reference fields, checked against the other ledger's keys.
-    let referenceFields: [Int]
+    let referenceFields: [(Int, FieldReference)]
     /// The key column.
     let keyIndex: Int?
     let rules: [Rule]
@@ -674,14 +704,19 @@ struct TablePlan: Sendable {
         let columns = table.columns
         var index: [String: Int] = [:]
         for (i, field) in columns.enumerated() where index[field.key] == nil { index[field.key] = i }
+        fields = columns.map(FieldBox.init)
         keys = columns.map(\.key)
         autoNumber = columns.map(\.autoNumber)
         required = columns.map(\.required)
-        requiredWhen = columns.map { $0.requiredWhen.flatMap { index[$0.field] } }
+        requiredWhen = columns.map { field in
+            field.requiredWhen.flatMap { condition in index[condition.field].map { ($0, condition.in) } }
+        }
         dependsOn = columns.map { $0.dependsOn.flatMap { index[$0] } }
         lists = columns.map { field in field.dependsOn == nil ? nil : field.list.flatMap(formSet.list) }
         referenceColumn = columns.firstIndex { $0.references != nil }
-        referenceFields = columns.indices.filter { columns[$0].type == .reference }
+        referenceFields = columns.indices.compactMap { i in
+            columns[i].type == .reference ? columns[i].references.map { (i, $0) } : nil
+        }
         keyIndex = table.key.flatMap { index[$0] }
         rules = table.rules.compactMap { rule in
             guard let field = index[rule.field] else { return nil }
