@@ -84,6 +84,14 @@ public struct TableRow: Sendable {
         return Location(file: shape.file, sheet: shape.sheet, row: row, column: shape.columns[i], columnLabel: shape.labels[i])
     }
 
+    /// The row and column of field `i`'s cell (``cellLocation(_:)`` without making one), or `nil` when the row has
+    /// no cell for it.
+    func cellRowColumn(_ i: Int) -> (Int?, Int?)? {
+        if let cellLocations { return cellLocations[i].map { ($0.row, $0.column) } }
+        if case .empty = values[i] { return nil }
+        return (row, shape.columns[i])
+    }
+
     /// The row keyed by field, as a ``LedgerInput`` keeps it.
     public func mapped(_ table: FormTable) -> MappedRow {
         var cells: [String: MappedCell] = [:]

@@ -379,10 +379,8 @@ public struct Validator: Sendable {
         public var table: FormTable { setup.table }
         /// The first place of each key of the table's key column: its row and column only (the sheet and file
         /// are the table's), so 100,000 keys cost little.
-        var seenKeys: [String: FirstPlace] = [:]
+        var seenKeys = KeySet()
         var uncheckedReported: [Bool]
-
-        struct FirstPlace { var row: Int32, column: Int32 }
 
         /// Prepares the validation of `table` in `input` (its columns and absent columns; its rows are not read),
         /// under the header's outcome.
@@ -503,7 +501,8 @@ public struct Validator: Sendable {
 
             // Unique key.
             if let k = plan.keyIndex, let key = values[k]?.displayText {
-                if let first = seenKeys[key] {
+                let (r, c) = row.cellRowColumn(k) ?? (row.row, setup.columnOf[k])
+                if let first = seenKeys.firstPlace(of: key, else: KeySet.Place(row: Int32(r ?? 0), column: Int32(c ?? 0))) {
                     let firstPlace = first.column > 0 && first.row > 0
                         ? CellReference.columnName(Int(first.column)) + String(first.row)
                         : first.row > 0 ? "第 \(first.row) 行" : ""
@@ -511,9 +510,6 @@ public struct Validator: Sendable {
                     findings.append(Finding(
                         code: .duplicateKey, location: place(k, row),
                         message: "\(label)“\(key)”与 \(firstPlace) 重复，每个\(label)只能出现一次"))
-                } else {
-                    let here = place(k, row)
-                    seenKeys[key] = FirstPlace(row: Int32(here.row ?? 0), column: Int32(here.column ?? 0))
                 }
             }
 
