@@ -38,6 +38,33 @@ public struct JSONLedgerExporter: LedgerExporter {
         return String(decoding: sink.bytes, as: UTF8.self)
     }
 
+    /// Appends `{"key": value, …}` to `out`: the keys of `order` (whose set is `known`), then unknown keys sorted.
+    /// (``object(_:order:)`` for every record, without a set or a string of its own per record.)
+    static func append(_ values: [String: Value], order: [String], known: Set<String>, to out: inout String) throws {
+        out += "{"
+        var first = true
+        var found = 0
+        for key in order {
+            guard let value = values[key] else { continue }
+            found += 1
+            if !first { out += ", " }
+            first = false
+            out += string(key)
+            out += ": "
+            out += try self.value(value, key: key)
+        }
+        if found < values.count {
+            for key in values.keys.filter({ !known.contains($0) }).sorted() {
+                if !first { out += ", " }
+                first = false
+                out += string(key)
+                out += ": "
+                out += try self.value(values[key]!, key: key)
+            }
+        }
+        out += "}"
+    }
+
     /// `{"key": value, …}` in `order`, then unknown keys sorted.
     static func object(_ values: [String: Value], order: [String]) throws -> String {
         let known = Set(order)
@@ -69,6 +96,7 @@ public struct JSONLedgerExporter: LedgerExporter {
 final class JSONStreamWriter: LedgerStreamWriter {
     private let tables: [FormTable]
     private let orders: [[String]]
+    private let known: [Set<String>]
     private let sink: any ByteSink
     /// The table being written (its index), and how many records it has had.
     private var current = -1
@@ -80,6 +108,7 @@ final class JSONStreamWriter: LedgerStreamWriter {
     init(document: LedgerDocument, sink: any ByteSink) throws {
         tables = document.form.tables
         orders = tables.map { $0.columns.map(\.key) }
+        known = orders.map(Set.init)
         self.sink = sink
         typealias J = JSONLedgerExporter
         var out = "{\n"
@@ -106,8 +135,8 @@ final class JSONStreamWriter: LedgerStreamWriter {
             }
             while current < index { advance() }
         }
-        pending += (written == 0 ? "\n      " : ",\n      ")
-            + (try JSONLedgerExporter.object(record.values, order: orders[current]))
+        pending += written == 0 ? "\n      " : ",\n      "
+        try JSONLedgerExporter.append(record.values, order: orders[current], known: known[current], to: &pending)
         written += 1
         if pending.utf8.count >= JSONStreamWriter.pieceBytes {
             try sink.write(pending)

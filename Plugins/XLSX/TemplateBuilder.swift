@@ -203,6 +203,10 @@ public struct TemplateBuilder {
         let extra: (labels: [String], rows: [[String: String]])?
         /// A reference column whose key typed in a new row shows the referenced row's texts (its 问题描述).
         let referenceColumn: Int?
+        /// Each column's field key, input style and whether it is numbered, looked up once (every row uses them).
+        let keys: [String]
+        let inputStyles: [CellStyle]
+        let autoNumbered: [Bool]
         /// The rows written so far.
         private(set) var count = 0
         private var ended = false
@@ -220,6 +224,9 @@ public struct TemplateBuilder {
             self.prefillItems = prefillItems
             self.extra = extra
             referenceColumn = table.columns.firstIndex { $0.type == .reference && options.hasReferences($0.key) }
+            keys = table.columns.map(\.key)
+            inputStyles = table.columns.map { styles.input(for: $0) }
+            autoNumbered = table.columns.map(\.autoNumber)
         }
 
         var firstData: Int { headerRow + 1 }
@@ -328,35 +335,36 @@ public struct TemplateBuilder {
     /// Writes input row `r` of a table's sheet: the record's values when there is one, otherwise an empty input
     /// row (numbered, prefilled, or with a lookup formula).
     private func writeInputRow(_ t: TableSheet, index r: Int, record: Record?) throws(ExportError) {
-        let columns = t.table.columns
         let styles = t.styles
         let widths = t.widths
+        let keys = t.keys
         var cells: [Cell] = []
-        cells.reserveCapacity(columns.count)
+        cells.reserveCapacity(keys.count + (t.extra.map { $0.labels.count + 1 } ?? 0))
         var lines = 1
-        for (i, field) in columns.enumerated() {
-            var cell = Cell.empty(styles.input(for: field))
+        for i in keys.indices {
+            let style = t.inputStyles[i]
+            var cell = Cell.empty(style)
             if let record, !annotations.isEmpty {
-                if let value = record[field.key] { cell = dataCell(value, field: field, styles: styles) }
-                cell = mark(cell, findings: annotations(t.table.id, r, field.key),
-                            key: TemplateBuilder.key(t.table.id, r, field.key), sheet: t.sheet, row: t.firstData + r,
+                if let value = record[keys[i]] { cell = dataCell(value, style: style, styles: styles, header: false) }
+                cell = mark(cell, findings: annotations(t.table.id, r, keys[i]),
+                            key: TemplateBuilder.key(t.table.id, r, keys[i]), sheet: t.sheet, row: t.firstData + r,
                             column: i + 1, styles: styles)
                 if case .text(let text) = cell.data { lines = max(lines, TemplateBuilder.lines(text, width: widths[i])) }
             } else if let record {
-                if let value = record[field.key] {
-                    cell = dataCell(value, field: field, styles: styles)
+                if let value = record[keys[i]] {
+                    cell = dataCell(value, style: style, styles: styles, header: false)
                     if case .text(let text) = cell.data { lines = max(lines, TemplateBuilder.lines(text, width: widths[i])) }
-                } else if field.autoNumber {
-                    cell = .number(Double(r + 1), styles.input(for: field))
+                } else if t.autoNumbered[i] {
+                    cell = .number(Double(r + 1), style)
                 }
-            } else if field.autoNumber {
-                cell = .number(Double(r + 1), styles.input(for: field))
-            } else if let prefill = t.table.prefill, prefill.column == field.key, let items = t.prefillItems {
-                cell = .text(items[r], styles.input(for: field))
+            } else if t.autoNumbered[i] {
+                cell = .number(Double(r + 1), style)
+            } else if let prefill = t.table.prefill, prefill.column == keys[i], let items = t.prefillItems {
+                cell = .text(items[r], style)
             } else if let k = t.referenceColumn, k != i,
-                      let formula = t.options.lookupFormula(reference: columns[k].key, shown: field.key,
+                      let formula = t.options.lookupFormula(reference: keys[k], shown: keys[i],
                                                             keyCell: "$\(CellRange.columnName(k + 1))\(t.firstData + r)") {
-                cell = Cell(.formula(formula), style: styles.input(for: field))
+                cell = Cell(.formula(formula), style: style)
             }
             cells.append(cell)
         }
@@ -596,7 +604,12 @@ public struct TemplateBuilder {
     }
 
     private func dataCell(_ value: Value, field: Field, styles: Styles, header: Bool = false) -> Cell {
-        let style = header ? styles.headerValue(for: field) : styles.input(for: field)
+        dataCell(value, style: header ? styles.headerValue(for: field) : styles.input(for: field), styles: styles,
+                 header: header)
+    }
+
+    /// A value's cell, `style` being its field's (dates and numbers take their own).
+    private func dataCell(_ value: Value, style: CellStyle, styles: Styles, header: Bool) -> Cell {
         switch value {
         case .date(let date):
             return Cell(.date(date), style: header ? styles.headerDate : styles.date)
@@ -810,13 +823,25 @@ public struct TemplateBuilder {
     }
 
     /// The lines `text` takes in a wrapped cell `width` characters wide.
+    /// (A line ends at a line feed that is a character of its own: CR LF is one character, which does not end
+    /// a line; it counts no columns.) Scalar by scalar, without breaking the text into characters: every row of
+    /// an export is measured.
     static func lines(_ text: String, width: Double) -> Int {
         let usable = max(1, Int(width) - 1)
         var total = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            total += max(1, (DisplayWidth.columns(line) + usable - 1) / usable)
+        var columns = 0
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            if scalar.value == 0x0A && !afterCR {
+                total += max(1, (columns + usable - 1) / usable)
+                columns = 0
+                continue
+            }
+            afterCR = scalar.value == 0x0D
+            columns += DisplayWidth.columns(scalar)
         }
-        return max(total, 1)
+        total += max(1, (columns + usable - 1) / usable)
+        return total
     }
 }
 
