@@ -16,21 +16,7 @@ if [[ ! -f "$WORK/lo/ledger-100000.xlsx" ]]; then
   rm -rf "$WORK/demo"
   "$TZ_BIN" demo "$WORK/demo" > /dev/null
   "$TZ_BIN" export "$WORK/demo/2-各单位报送/2024-06_抚顺市工业和信息化局_整改工作台账.xlsx" --to csv -o "$WORK/small.csv"
-  python3 - "$WORK" <<'PY'
-import csv, sys
-work = sys.argv[1]
-rows = list(csv.reader(open(f"{work}/small.csv", encoding="utf-8-sig")))
-at = next(i for i, r in enumerate(rows) if r and r[0] == "序号")
-head, data = rows[:at + 1], [r for r in rows[at + 1:] if r and r[0]]
-for n in (10000, 100000):
-    with open(f"{work}/ledger-{n}.csv", "w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
-        w.writerows(head)
-        for k in range(n):
-            r = list(data[k % len(data)])
-            r[0], r[1], r[2] = str(k + 1), f"FS-2024-{k + 1:06d}", f"{r[2]}（第{k + 1}号）"
-            w.writerow(r)
-PY
+  python3 Benchmarks/repeat_ledger.py "$WORK"
   for n in 10000 100000; do
     "$TZ_BIN" export "$WORK/ledger-$n.csv" --to xlsx -o "$WORK/ledger-$n.xlsx"
     soffice -env:UserInstallation=file://"$WORK"/lo-profile --headless --convert-to xlsx --outdir "$WORK/lo" \

@@ -81,48 +81,35 @@ public struct CSVExporter: LedgerExporter {
 
     /// Writes one table (with the header fields above it), the other options as they are.
     public func export(_ document: LedgerDocument, table: String, to sink: any ByteSink) throws {
-        var options = self.options
-        options.table = table
-        try CSVExporter(options: options).export(document, to: sink)
+        try streamWriter(for: document, table: table, to: sink).write(rowsOf: document)
     }
 
     public func export(_ document: LedgerDocument, to sink: any ByteSink) throws {
-        let text = try csvText(document)
-        switch options.encoding {
-        case .utf8:
-            if options.byteOrderMark { try sink.write([0xEF, 0xBB, 0xBF]) }
-            try sink.write(text)
-        case .gb18030:
-            try sink.write(try CSVExporter.encoded(text, as: "GB18030"))
-        }
+        try streamWriter(for: document, to: sink).write(rowsOf: document)
+    }
+
+    /// Writes the chosen table (``Options/table``, or the form's first) as its rows come; the rows of other tables
+    /// are not written.
+    public func streamWriter(for document: LedgerDocument, to sink: any ByteSink) throws -> any LedgerStreamWriter {
+        try CSVStreamWriter(document: document, options: options, sink: sink)
+    }
+
+    /// Writes `table` as its rows come, the other options as they are.
+    public func streamWriter(for document: LedgerDocument, table: String,
+                             to sink: any ByteSink) throws -> any LedgerStreamWriter {
+        var options = self.options
+        options.table = table
+        return try CSVStreamWriter(document: document, options: options, sink: sink)
     }
 
     /// The CSV text (without BOM or encoding) of the chosen table.
     public func csvText(_ document: LedgerDocument) throws -> String {
-        guard let table = options.table.map({ document.form.table($0) }) ?? document.form.tables.first else {
-            if let id = options.table {
-                throw ExportError("表单“\(document.form.shortTitle)”没有编号为“\(id)”的表格")
-            }
-            throw ExportError("表单“\(document.form.shortTitle)”没有表格，无法导出为 CSV")
-        }
-        let newline = options.crlf ? "\r\n" : "\n"
-        var out = ""
-        if options.headerFields {
-            for field in document.form.header {
-                guard let value = document.header[field.key] else { continue }
-                out += CSVExporter.field(field.label) + ","
-                    + CSVExporter.field(CSVExporter.cellText(value, formSet: document.formSet)) + newline
-            }
-        }
-        out += table.columns.map { CSVExporter.field($0.label) }.joined(separator: ",") + newline
-        for record in document.rows[table.id] ?? [] {
-            let fields = table.columns.map { column -> String in
-                guard let value = record[column.key] else { return "" }
-                return CSVExporter.field(CSVExporter.cellText(value, formSet: document.formSet))
-            }
-            out += fields.joined(separator: ",") + newline
-        }
-        return out
+        var plain = options
+        plain.encoding = .utf8
+        plain.byteOrderMark = false
+        let sink = MemorySink()
+        try CSVExporter(options: plain).export(document, to: sink)
+        return String(decoding: sink.bytes, as: UTF8.self)
     }
 
     /// The text a value is written as, neutralised against formula injection when it is text.
@@ -155,9 +142,10 @@ public struct CSVExporter: LedgerExporter {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// `text` in `encoding` (an iconv name); a character the encoding cannot hold is an error naming it.
+    /// `text` in `encoding` (an iconv name); a character the encoding cannot hold is an error naming it and its
+    /// line (`text` starts after `linesBefore` lines of the file).
     /// (The C library's GB18030 maps every Unicode scalar, so for it this is a safeguard.)
-    static func encoded(_ text: String, as encoding: String) throws -> [UInt8] {
+    static func encoded(_ text: String, as encoding: String, linesBefore: Int = 0) throws -> [UInt8] {
         let utf8 = Array(text.utf8)
         do {
             return try Iconv.convert(utf8, from: "UTF-8", to: encoding)
@@ -165,12 +153,85 @@ public struct CSVExporter: LedgerExporter {
             // Find the character at the failing offset, and the record it is in.
             let prefix = String(decoding: utf8[..<min(failure.offset, utf8.count)], as: UTF8.self)
             let rest = String(decoding: utf8[min(failure.offset, utf8.count)...], as: UTF8.self)
-            let record = prefix.reduce(1) { $1 == "\r\n" || $1 == "\n" ? $0 + 1 : $0 }
+            let record = prefix.reduce(linesBefore + 1) { $1 == "\r\n" || $1 == "\n" ? $0 + 1 : $0 }
             if let scalar = rest.unicodeScalars.first {
                 let hex = String(scalar.value, radix: 16, uppercase: true)
                 throw ExportError("第 \(record) 行含有无法用 \(encoding) 编码的字符“\(scalar)”（U+\(hex)），请改用 UTF-8 导出")
             }
             throw ExportError("第 \(record) 行无法用 \(encoding) 编码，请改用 UTF-8 导出")
         }
+    }
+}
+
+/// One table of a ledger written as CSV as its rows come (``CSVExporter``): the header fields and column labels
+/// first, then each row; the text goes to the sink in pieces of about 64 KiB, each ending at a line's end (GB18030
+/// is converted piece by piece).
+final class CSVStreamWriter: LedgerStreamWriter {
+    private let table: FormTable
+    private let formSet: FormSet
+    private let options: CSVExporter.Options
+    private let sink: any ByteSink
+    private let newline: String
+    /// Text not yet written.
+    private var pending = ""
+    /// The line ends written so far (for the line an encoding error names).
+    private var linesWritten = 0
+    private var finished = false
+    private static let pieceBytes = 1 << 16
+
+    init(document: LedgerDocument, options: CSVExporter.Options, sink: any ByteSink) throws {
+        guard let table = options.table.map({ document.form.table($0) }) ?? document.form.tables.first else {
+            if let id = options.table {
+                throw ExportError("表单“\(document.form.shortTitle)”没有编号为“\(id)”的表格")
+            }
+            throw ExportError("表单“\(document.form.shortTitle)”没有表格，无法导出为 CSV")
+        }
+        self.table = table
+        formSet = document.formSet
+        self.options = options
+        self.sink = sink
+        newline = options.crlf ? "\r\n" : "\n"
+        if options.encoding == .utf8 && options.byteOrderMark { try sink.write([0xEF, 0xBB, 0xBF]) }
+        if options.headerFields {
+            for field in document.form.header {
+                guard let value = document.header[field.key] else { continue }
+                pending += CSVExporter.field(field.label) + ","
+                    + CSVExporter.field(CSVExporter.cellText(value, formSet: formSet)) + newline
+            }
+        }
+        pending += table.columns.map { CSVExporter.field($0.label) }.joined(separator: ",") + newline
+    }
+
+    func row(table id: String, record: Record) throws {
+        guard id == table.id else { return }
+        var first = true
+        for column in table.columns {
+            if !first { pending += "," }
+            first = false
+            if let value = record[column.key] {
+                pending += CSVExporter.field(CSVExporter.cellText(value, formSet: formSet))
+            }
+        }
+        pending += newline
+        if pending.utf8.count >= CSVStreamWriter.pieceBytes { try flush() }
+    }
+
+    func finish() throws {
+        guard !finished else { return }
+        finished = true
+        try flush()
+    }
+
+    private func flush() throws {
+        guard !pending.isEmpty else { return }
+        switch options.encoding {
+        case .utf8:
+            try sink.write(pending)
+        case .gb18030:
+            try sink.write(try CSVExporter.encoded(pending, as: "GB18030", linesBefore: linesWritten))
+            // A line end is "\n" or "\r\n": one LF byte each.
+            linesWritten += pending.utf8.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+        }
+        pending.removeAll(keepingCapacity: true)
     }
 }

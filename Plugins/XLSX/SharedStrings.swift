@@ -43,6 +43,9 @@ final class SharedStringsPart {
     init(path: String) throws(ExportError) {
         self.path = path
         writer = try XMLWriter(path: path)
+        // Reserved at its bound once: the arena never grows by doubling (a copy, and twice the bytes for a moment);
+        // the pages are touched only as strings arrive.
+        arena.reserveCapacity(SharedStringsPart.cacheLimitBytes)
         var tag = Array((SharedStringsPart.startTag + String(repeating: " ", count: SharedStringsPart.room) + ">").utf8)
         writer.raw(&tag, count: tag.count)
     }

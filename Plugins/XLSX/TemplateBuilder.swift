@@ -96,66 +96,177 @@ public struct TemplateBuilder {
 
     /// Builds the workbook (its sheets are streamed to temporary files; call ``Workbook/save(to:compressionLevel:)``).
     public func build() throws(ExportError) -> Workbook {
-        let book = try Workbook()
-        let form = document.form
-        book.properties = DocumentProperties(
-            title: form.title(for: document.unit), subject: form.shortTitle,
-            company: document.unit?.name, custom: document.identifyingProperties)
-        let styles = Styles(book)
-        var options = OptionsLayout(set: document.formSet)
-        let fields = form.header + form.tables.flatMap(\.columns)
-        for field in fields { try options.include(field) }
-        for table in form.tables {
-            for field in table.columns where field.type == .reference {
-                guard let choices = document.referenceChoices[field.key], !choices.isEmpty else { continue }
-                options.include(references: choices, for: field, shown: table.columns.map(\.key))
-            }
+        let session = try Session(self)
+        for table in document.form.tables {
+            let records = document.rows[table.id] ?? []
+            let sheet = try session.startTable(table, sample: Array(records.prefix(TemplateBuilder.widthSampleRows)))
+            for record in records { try sheet.add(record) }
+            try sheet.end()
         }
+        return try session.finish()
+    }
 
-        // An annotated return opens on the list of what to fix.
-        let returnedSheet = try returned.map { _ throws(ExportError) in try book.addSheet(TemplateBuilder.returnedSheetName) }
+    /// How many rows of a table its column widths are fitted to (the first ones): a table whose rows are streamed
+    /// is laid out once these have come.
+    public static let widthSampleRows = 1000
 
-        switch form.layout {
-        case .ledger, .report:
-            for (i, table) in form.tables.enumerated() {
-                let sheet = try book.addSheet(table.title)
-                try writeTableSheet(sheet, table: table, withHeader: i == 0, styles: styles, options: options)
-            }
-            if form.tables.isEmpty {
-                let sheet = try book.addSheet(form.shortTitle)
-                try writeSectionsSheet(sheet, styles: styles, options: options)
-            }
-        case .sections:
-            let sheet = try book.addSheet(form.shortTitle)
-            try writeSectionsSheet(sheet, styles: styles, options: options)
+    /// A workbook being built one table at a time, the rows of each given in order (``build()``, and a stream
+    /// writer). What precedes the tables is written when it starts; ``finish()`` writes what follows them.
+    final class Session {
+        let builder: TemplateBuilder
+        let book: Workbook
+        fileprivate let styles: Styles
+        let options: OptionsLayout
+        private let returnedSheet: Worksheet?
+        /// Where the next table stands in the form.
+        private var tablesStarted = 0
+
+        init(_ builder: TemplateBuilder) throws(ExportError) {
+            self.builder = builder
+            let document = builder.document
+            let book = try Workbook()
+            self.book = book
+            let form = document.form
+            book.properties = DocumentProperties(
+                title: form.title(for: document.unit), subject: form.shortTitle,
+                company: document.unit?.name, custom: document.identifyingProperties)
+            styles = Styles(book)
+            var options = OptionsLayout(set: document.formSet)
+            let fields = form.header + form.tables.flatMap(\.columns)
+            for field in fields { try options.include(field) }
             for table in form.tables {
-                let sheet = try book.addSheet(table.title)
-                try writeTableSheet(sheet, table: table, withHeader: false, styles: styles, options: options)
+                for field in table.columns where field.type == .reference {
+                    guard let choices = document.referenceChoices[field.key], !choices.isEmpty else { continue }
+                    options.include(references: choices, for: field, shown: table.columns.map(\.key))
+                }
+            }
+            self.options = options
+
+            // An annotated return opens on the list of what to fix.
+            returnedSheet = try builder.returned.map { _ throws(ExportError) in try book.addSheet(TemplateBuilder.returnedSheetName) }
+
+            // A summary's answers come before its tables; a ledger without tables has only them.
+            if form.layout == .sections || form.tables.isEmpty {
+                let sheet = try book.addSheet(form.shortTitle)
+                try builder.writeSectionsSheet(sheet, styles: styles, options: options)
             }
         }
-        if document.purpose == .template {  // data written out has nothing left to fill in
-            try writeInstructions(try book.addSheet(TemplateBuilder.instructionsSheetName), styles: styles)
+
+        /// Starts the sheet of `table`, the next of the form's tables, its widths fitted to `sample` (the table's
+        /// first ``widthSampleRows`` rows, or all of them when there are fewer).
+        func startTable(_ table: FormTable, sample: [Record]) throws(ExportError) -> TableSheet {
+            let form = builder.document.form
+            guard tablesStarted < form.tables.count, form.tables[tablesStarted].id == table.id else {
+                throw ExportError("表格“\(table.title)”须按表单中表格的顺序写入")
+            }
+            let withHeader = tablesStarted == 0 && form.layout != .sections
+            tablesStarted += 1
+            let sheet = try book.addSheet(table.title)
+            return try builder.startTableSheet(sheet, table: table, withHeader: withHeader, sample: sample,
+                                               styles: styles, options: options)
         }
-        if let returnedSheet, let returned { try writeReturned(returnedSheet, returned: returned, styles: styles) }
-        let optionsSheet = try book.addSheet(TemplateBuilder.optionsSheetName)
-        optionsSheet.isHidden = true
-        try options.write(to: optionsSheet, style: styles.plain)
-        options.defineCascadeNames(in: book)
-        optionsSheet.protection = SheetProtection()
-        return book
+
+        /// Writes the sheets that follow the tables and returns the workbook.
+        func finish() throws(ExportError) -> Workbook {
+            let form = builder.document.form
+            while tablesStarted < form.tables.count {
+                try startTable(form.tables[tablesStarted], sample: []).end()
+            }
+            if builder.document.purpose == .template {  // data written out has nothing left to fill in
+                try builder.writeInstructions(try book.addSheet(TemplateBuilder.instructionsSheetName), styles: styles)
+            }
+            if let returnedSheet, let returned = builder.returned {
+                try builder.writeReturned(returnedSheet, returned: returned, styles: styles)
+            }
+            let optionsSheet = try book.addSheet(TemplateBuilder.optionsSheetName)
+            optionsSheet.isHidden = true
+            try options.write(to: optionsSheet, style: styles.plain)
+            options.defineCascadeNames(in: book)
+            optionsSheet.protection = SheetProtection()
+            return book
+        }
     }
 
     // MARK: Ledger and report sheets
 
-    private func writeTableSheet(_ sheet: Worksheet, table: FormTable, withHeader: Bool, styles: Styles,
-                                 options: OptionsLayout) throws(ExportError) {
+    /// A table's sheet being written: its layout decided, its rows given one at a time (``add(_:)``), then
+    /// ``end()`` (a template's empty input rows, the auto-filter and the validations).
+    final class TableSheet {
+        let builder: TemplateBuilder
+        let sheet: Worksheet
+        let table: FormTable
+        fileprivate let styles: Styles
+        let options: OptionsLayout
+        let widths: [Double]
+        let headerRow: Int
+        let prefillItems: [String]?
+        let extra: (labels: [String], rows: [[String: String]])?
+        /// A reference column whose key typed in a new row shows the referenced row's texts (its 问题描述).
+        let referenceColumn: Int?
+        /// Each column's field key, input style and whether it is numbered, looked up once (every row uses them).
+        let keys: [String]
+        let inputStyles: [CellStyle]
+        let autoNumbered: [Bool]
+        /// The rows written so far.
+        private(set) var count = 0
+        private var ended = false
+
+        fileprivate init(builder: TemplateBuilder, sheet: Worksheet, table: FormTable, styles: Styles,
+                         options: OptionsLayout, widths: [Double], headerRow: Int, prefillItems: [String]?,
+                         extra: (labels: [String], rows: [[String: String]])?) {
+            self.builder = builder
+            self.sheet = sheet
+            self.table = table
+            self.styles = styles
+            self.options = options
+            self.widths = widths
+            self.headerRow = headerRow
+            self.prefillItems = prefillItems
+            self.extra = extra
+            referenceColumn = table.columns.firstIndex { $0.type == .reference && options.hasReferences($0.key) }
+            keys = table.columns.map(\.key)
+            inputStyles = table.columns.map { styles.input(for: $0) }
+            autoNumbered = table.columns.map(\.autoNumber)
+        }
+
+        var firstData: Int { headerRow + 1 }
+
+        /// Writes the next record's row.
+        func add(_ record: Record) throws(ExportError) {
+            try builder.writeInputRow(self, index: count, record: record)
+            count += 1
+        }
+
+        /// Writes what follows the records.
+        func end() throws(ExportError) {
+            guard !ended else { return }
+            ended = true
+            let document = builder.document
+            let columns = table.columns
+            let inputCount = document.purpose == .data ? count
+                : prefillItems?.count ?? (count == 0 ? table.templateRows : count + TemplateBuilder.rowsAfterCarried)
+            for r in count..<max(count, inputCount) { try builder.writeInputRow(self, index: r, record: nil) }
+            let lastData = headerRow + max(inputCount, count, 1)
+            sheet.autoFilter = CellRange(firstRow: headerRow, firstColumn: 1, lastRow: lastData, lastColumn: columns.count)
+            let lastValidated = document.purpose == .template ? lastData + builder.extraValidatedRows : lastData
+            for (i, field) in columns.enumerated() {
+                let range = CellRange(firstRow: firstData, firstColumn: i + 1, lastRow: lastValidated, lastColumn: i + 1)
+                if let validation = builder.validation(for: field, range: range, columns: columns, options: options) {
+                    sheet.addValidation(validation)
+                }
+            }
+        }
+    }
+
+    /// Lays out a table's sheet up to its column header row: widths (fitted to `sample`), title, header block,
+    /// column headers.
+    private func startTableSheet(_ sheet: Worksheet, table: FormTable, withHeader: Bool, sample: [Record],
+                                 styles: Styles, options: OptionsLayout) throws(ExportError) -> TableSheet {
         let form = document.form
         let columns = table.columns
-        // A template may carry rows forward (last month's ledger, to update and add to).
-        let records = document.rows[table.id] ?? []
         let portrait = form.orientation == "portrait"
         var a3 = form.paper == "A3"
-        let natural = columns.map { columnWidth($0, records: records) }
+        let natural = columns.map { columnWidth($0, records: sample) }
         func budget(a3: Bool) -> Double {
             a3 ? (portrait ? TemplateBuilder.pageWidthBudget : TemplateBuilder.a3WidthBudget)
                 : (portrait ? TemplateBuilder.portraitWidthBudget : TemplateBuilder.pageWidthBudget)
@@ -176,10 +287,6 @@ public struct TemplateBuilder {
         let headerRows = withHeader ? headerBlockRows(form.header, pairsPerRow: n >= 4 ? 2 : 1) : []
         let headerRow = 2 + headerRows.count
         let prefillItems = table.prefill.flatMap { document.formSet.list($0.list)?.items.map(\.value) }
-        let inputCount = document.purpose == .data ? records.count
-            : prefillItems?.count ?? (records.isEmpty ? table.templateRows : records.count + TemplateBuilder.rowsAfterCarried)
-        let firstData = headerRow + 1
-        let lastData = headerRow + max(inputCount, 1)
 
         sheet.freeze(rows: headerRow)
         // A report's statistics block fills most of a page: its table starts the next page, so that the table's
@@ -221,56 +328,52 @@ public struct TemplateBuilder {
             for label in extra.labels { headerCells.append(.text("原表另有：\(label)", styles.columnHeader)) }
         }
         try sheet.writeRow(headerCells, at: headerRow, height: max(24, Double(headerHeight) * 15 + 6))
+        return TableSheet(builder: self, sheet: sheet, table: table, styles: styles, options: options, widths: widths,
+                          headerRow: headerRow, prefillItems: prefillItems, extra: extra)
+    }
 
-        // A reference column's key typed in a new row shows the referenced row's texts (its 问题描述).
-        let referenceColumn = columns.firstIndex { $0.type == .reference && options.hasReferences($0.key) }
-
-        // Input rows or records.
-        for r in 0..<inputCount {
-            var cells: [Cell] = []
-            var lines = 1
-            for (i, field) in columns.enumerated() {
-                var cell = Cell.empty(styles.input(for: field))
-                if r < records.count, !annotations.isEmpty {
-                    if let value = records[r][field.key] { cell = dataCell(value, field: field, styles: styles) }
-                    cell = mark(cell, findings: annotations(table.id, r, field.key),
-                                key: TemplateBuilder.key(table.id, r, field.key), sheet: sheet, row: firstData + r,
-                                column: i + 1, styles: styles)
+    /// Writes input row `r` of a table's sheet: the record's values when there is one, otherwise an empty input
+    /// row (numbered, prefilled, or with a lookup formula).
+    private func writeInputRow(_ t: TableSheet, index r: Int, record: Record?) throws(ExportError) {
+        let styles = t.styles
+        let widths = t.widths
+        let keys = t.keys
+        var cells: [Cell] = []
+        cells.reserveCapacity(keys.count + (t.extra.map { $0.labels.count + 1 } ?? 0))
+        var lines = 1
+        for i in keys.indices {
+            let style = t.inputStyles[i]
+            var cell = Cell.empty(style)
+            if let record, !annotations.isEmpty {
+                if let value = record[keys[i]] { cell = dataCell(value, style: style, styles: styles, header: false) }
+                cell = mark(cell, findings: annotations(t.table.id, r, keys[i]),
+                            key: TemplateBuilder.key(t.table.id, r, keys[i]), sheet: t.sheet, row: t.firstData + r,
+                            column: i + 1, styles: styles)
+                if case .text(let text) = cell.data { lines = max(lines, TemplateBuilder.lines(text, width: widths[i])) }
+            } else if let record {
+                if let value = record[keys[i]] {
+                    cell = dataCell(value, style: style, styles: styles, header: false)
                     if case .text(let text) = cell.data { lines = max(lines, TemplateBuilder.lines(text, width: widths[i])) }
-                } else if r < records.count {
-                    if let value = records[r][field.key] {
-                        cell = dataCell(value, field: field, styles: styles)
-                        if case .text(let text) = cell.data { lines = max(lines, TemplateBuilder.lines(text, width: widths[i])) }
-                    } else if field.autoNumber {
-                        cell = .number(Double(r + 1), styles.input(for: field))
-                    }
-                } else if field.autoNumber {
-                    cell = .number(Double(r + 1), styles.input(for: field))
-                } else if let prefill = table.prefill, prefill.column == field.key, let items = prefillItems {
-                    cell = .text(items[r], styles.input(for: field))
-                } else if let k = referenceColumn, k != i,
-                          let formula = options.lookupFormula(reference: columns[k].key, shown: field.key,
-                                                              keyCell: "$\(CellRange.columnName(k + 1))\(firstData + r)") {
-                    cell = Cell(.formula(formula), style: styles.input(for: field))
+                } else if t.autoNumbered[i] {
+                    cell = .number(Double(r + 1), style)
                 }
-                cells.append(cell)
+            } else if t.autoNumbered[i] {
+                cell = .number(Double(r + 1), style)
+            } else if let prefill = t.table.prefill, prefill.column == keys[i], let items = t.prefillItems {
+                cell = .text(items[r], style)
+            } else if let k = t.referenceColumn, k != i,
+                      let formula = t.options.lookupFormula(reference: keys[k], shown: keys[i],
+                                                            keyCell: "$\(CellRange.columnName(k + 1))\(t.firstData + r)") {
+                cell = Cell(.formula(formula), style: style)
             }
-            if let extra, r < extra.rows.count {
-                cells.append(.empty())
-                for label in extra.labels { cells.append(.text(extra.rows[r][label] ?? "", styles.text)) }
-            }
-            let height = r < records.count ? max(20, Double(lines) * 15 + 4) : 22
-            try sheet.writeRow(cells, height: height)
+            cells.append(cell)
         }
-
-        sheet.autoFilter = CellRange(firstRow: headerRow, firstColumn: 1, lastRow: lastData, lastColumn: columns.count)
-        let lastValidated = document.purpose == .template ? lastData + extraValidatedRows : lastData
-        for (i, field) in columns.enumerated() {
-            let range = CellRange(firstRow: firstData, firstColumn: i + 1, lastRow: lastValidated, lastColumn: i + 1)
-            if let validation = validation(for: field, range: range, columns: columns, options: options) {
-                sheet.addValidation(validation)
-            }
+        if let extra = t.extra, r < extra.rows.count {
+            cells.append(.empty())
+            for label in extra.labels { cells.append(.text(extra.rows[r][label] ?? "", styles.text)) }
         }
+        let height = record != nil ? max(20, Double(lines) * 15 + 4) : 22
+        try t.sheet.writeRow(cells, height: height)
     }
 
     /// Groups header fields into rows of at most `pairsPerRow` (1 or 2) label/value pairs.
@@ -501,7 +604,12 @@ public struct TemplateBuilder {
     }
 
     private func dataCell(_ value: Value, field: Field, styles: Styles, header: Bool = false) -> Cell {
-        let style = header ? styles.headerValue(for: field) : styles.input(for: field)
+        dataCell(value, style: header ? styles.headerValue(for: field) : styles.input(for: field), styles: styles,
+                 header: header)
+    }
+
+    /// A value's cell, `style` being its field's (dates and numbers take their own).
+    private func dataCell(_ value: Value, style: CellStyle, styles: Styles, header: Bool) -> Cell {
         switch value {
         case .date(let date):
             return Cell(.date(date), style: header ? styles.headerDate : styles.date)
@@ -651,13 +759,14 @@ public struct TemplateBuilder {
     // MARK: Widths and heights
 
     /// A column's width in character units: the form's width, or one estimated from the label and (for data)
-    /// the values, East Asian wide characters counting two; long texts wrap at 50.
+    /// the values of the first ``widthSampleRows`` records, East Asian wide characters counting two; long texts
+    /// wrap at 50.
     func columnWidth(_ field: Field, records: [Record]) -> Double {
         let label = DisplayWidth.columns(field.label) + (field.required ? 1 : 0) + 2
         var width = field.width ?? defaultWidth(field)
         // Short values widen their column to fit; text wraps in the width the form gives it.
         let wraps = field.type == .text || field.type == .reference
-        for record in records.prefix(1000) where !wraps {
+        for record in records.prefix(TemplateBuilder.widthSampleRows) where !wraps {
             if let value = record[field.key] {
                 let w = value.date != nil ? 10 : DisplayWidth.columns(value.displayText)
                 width = max(width, min(w + 2, 30))
@@ -714,13 +823,25 @@ public struct TemplateBuilder {
     }
 
     /// The lines `text` takes in a wrapped cell `width` characters wide.
+    /// (A line ends at a line feed that is a character of its own: CR LF is one character, which does not end
+    /// a line; it counts no columns.) Scalar by scalar, without breaking the text into characters: every row of
+    /// an export is measured.
     static func lines(_ text: String, width: Double) -> Int {
         let usable = max(1, Int(width) - 1)
         var total = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            total += max(1, (DisplayWidth.columns(line) + usable - 1) / usable)
+        var columns = 0
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            if scalar.value == 0x0A && !afterCR {
+                total += max(1, (columns + usable - 1) / usable)
+                columns = 0
+                continue
+            }
+            afterCR = scalar.value == 0x0D
+            columns += DisplayWidth.columns(scalar)
         }
-        return max(total, 1)
+        total += max(1, (columns + usable - 1) / usable)
+        return total
     }
 }
 

@@ -14,11 +14,16 @@ public struct XLSXExporter: LedgerExporter {
     public var format: FormatDescriptor { XLSXFormat.descriptor }
 
     public func export(_ document: LedgerDocument, to sink: any ByteSink) throws {
-        let book = try TemplateBuilder(document: document).build()
-        defer { book.removeTemporaryFiles() }
-        let zipPath = book.temporaryDirectory + "/workbook.xlsx"
-        try book.save(to: zipPath, compressionLevel: compressionLevel)
-        try XLSXExporter.copy(file: zipPath, to: sink)
+        try streamWriter(for: document, to: sink).write(rowsOf: document)
+    }
+
+    /// Each table's sheet is written as its rows come, after its first ``TemplateBuilder/widthSampleRows`` rows
+    /// (which the column widths are fitted to); the workbook is packaged at ``LedgerStreamWriter/finish()``.
+    public func streamWriter(for document: LedgerDocument, to sink: any ByteSink) throws -> any LedgerStreamWriter {
+        var header = document
+        header.rows = [:]
+        return try XLSXStreamWriter(builder: TemplateBuilder(document: header), compressionLevel: compressionLevel,
+                                    sink: sink)
     }
 
     /// Streams a file into a sink in 64 KiB pieces.
@@ -32,5 +37,76 @@ public struct XLSXExporter: LedgerExporter {
             if chunk.isEmpty { break }
             try chunk.withUnsafeBytes { try sink.write($0) }
         }
+    }
+}
+
+/// The workbook of ``XLSXExporter`` written as the rows come: a table's first rows are kept until its column
+/// widths can be fitted to them (``TemplateBuilder/widthSampleRows``), then every row goes to the sheet's
+/// temporary file as it is given.
+final class XLSXStreamWriter: LedgerStreamWriter {
+    private let session: TemplateBuilder.Session
+    private let tables: [FormTable]
+    private let compressionLevel: UInt32?
+    private let sink: any ByteSink
+    /// The form's table the rows are for, by its index; `nil` before the first row.
+    private var current: Int?
+    /// Its sheet, once its widths are fitted.
+    private var sheet: TemplateBuilder.TableSheet?
+    /// Its first rows, until they are enough to fit the widths to.
+    private var sample: [Record] = []
+    private var finished = false
+
+    init(builder: TemplateBuilder, compressionLevel: UInt32?, sink: any ByteSink) throws {
+        session = try TemplateBuilder.Session(builder)
+        tables = builder.document.form.tables
+        self.compressionLevel = compressionLevel
+        self.sink = sink
+    }
+
+    func row(table: String, record: Record) throws {
+        if let current, tables[current].id == table {
+            // The common case: the next row of the same table.
+        } else {
+            guard let index = tables.firstIndex(where: { $0.id == table }) else { return }
+            if let current, index < current {
+                throw ExportError("表格“\(tables[index].title)”的行须按表单中表格的顺序成组给出")
+            }
+            try endTable()
+            // Tables without rows between the last one and this one.
+            for skipped in (current.map { $0 + 1 } ?? 0)..<index { try session.startTable(tables[skipped], sample: []).end() }
+            current = index
+        }
+        if let sheet {
+            try sheet.add(record)
+            return
+        }
+        sample.append(record)
+        if sample.count >= TemplateBuilder.widthSampleRows { try startTable() }
+    }
+
+    /// Lays the current table's sheet out from the rows kept, and writes them.
+    private func startTable() throws {
+        guard let current else { return }
+        let started = try session.startTable(tables[current], sample: sample)
+        for record in sample { try started.add(record) }
+        sample = []
+        sheet = started
+    }
+
+    private func endTable() throws {
+        if sheet == nil { try startTable() }
+        try sheet?.end()
+        sheet = nil
+    }
+
+    func finish() throws {
+        guard !finished else { return }
+        finished = true
+        try endTable()
+        let book = try session.finish()
+        defer { book.removeTemporaryFiles() }
+        let zipPath = book.temporaryDirectory + "/workbook.xlsx"
+        try book.save(to: zipPath, compressionLevel: compressionLevel)
+        try XLSXExporter.copy(file: zipPath, to: sink)
     }
 }

@@ -62,6 +62,62 @@ public protocol LedgerExporter: Sendable {
     var encodings: [String] { get }
     /// This exporter writing in `encoding` (one of ``encodings``); `nil` for an encoding it cannot write.
     func encoded(_ encoding: String) -> (any LedgerExporter)?
+    /// A writer that writes `document` to `sink` with its rows given one at a time (``LedgerStreamWriter``), for an
+    /// export that writes while it reads. `document` gives the form, unit, period and header values; its rows, if
+    /// it has any, are not written. What the format decides from all the rows is decided from the form, or from
+    /// the first rows before they are written; the output is what ``export(_:to:)`` writes for the same rows.
+    /// The default keeps the rows and exports the whole document at ``LedgerStreamWriter/finish()``.
+    func streamWriter(for document: LedgerDocument, to sink: any ByteSink) throws -> any LedgerStreamWriter
+    /// The same for one table of a format that holds one table per file (``writesOneTablePerFile``): what
+    /// ``export(_:table:to:)`` writes. Rows of other tables given to it are not written.
+    func streamWriter(for document: LedgerDocument, table: String, to sink: any ByteSink) throws -> any LedgerStreamWriter
+}
+
+/// Writes a ledger document whose rows are given one at a time, as they are read and validated; made by
+/// ``LedgerExporter/streamWriter(for:to:)`` from the document's header.
+///
+/// Rows come grouped by table, the tables in the form's order; a table may get no rows, and a writer writes it
+/// as it writes a table without rows. Rows under a table id the form does not have are not written.
+/// A writer dropped before ``finish()`` (the read failed) has written an incomplete file: the caller discards it.
+public protocol LedgerStreamWriter: AnyObject {
+    /// Writes one record of table `table` (its id).
+    func row(table: String, record: Record) throws
+    /// Writes what follows the last row and completes the file. Nothing is written to the sink after it.
+    func finish() throws
+}
+
+extension LedgerStreamWriter {
+    /// Gives every row of `document` (its tables in the form's order), then finishes: how an exporter writes a
+    /// whole document through its stream writer, so that there is one way of writing per format.
+    public func write(rowsOf document: LedgerDocument) throws {
+        for table in document.form.tables {
+            for record in document.rows[table.id] ?? [] { try row(table: table.id, record: record) }
+        }
+        try finish()
+    }
+}
+
+/// The stream writer of an exporter that writes whole documents only: it keeps the rows, and writes the document
+/// at ``finish()`` (memory grows with the rows).
+public final class BufferedLedgerStreamWriter: LedgerStreamWriter {
+    private var document: LedgerDocument
+    private let write: (LedgerDocument) throws -> Void
+
+    /// A writer that keeps rows in `document` (its own rows dropped) and hands it to `write` at the end.
+    public init(document: LedgerDocument, write: @escaping (LedgerDocument) throws -> Void) {
+        self.document = document
+        self.document.rows = [:]
+        self.write = write
+    }
+
+    public func row(table: String, record: Record) throws {
+        document.rows[table, default: []].append(record)
+    }
+
+    public func finish() throws {
+        try write(document)
+        document.rows = [:]
+    }
 }
 
 extension LedgerExporter {
@@ -78,6 +134,17 @@ extension LedgerExporter {
         only.form.tables = document.form.tables.filter { $0.id == table }
         only.rows = document.rows.filter { $0.key == table }
         try export(only, to: sink)
+    }
+
+    /// Keeps the rows and exports the whole document at the end.
+    public func streamWriter(for document: LedgerDocument, to sink: any ByteSink) throws -> any LedgerStreamWriter {
+        BufferedLedgerStreamWriter(document: document) { try export($0, to: sink) }
+    }
+
+    /// Keeps the rows and exports the whole table at the end.
+    public func streamWriter(for document: LedgerDocument, table: String,
+                             to sink: any ByteSink) throws -> any LedgerStreamWriter {
+        BufferedLedgerStreamWriter(document: document) { try export($0, table: table, to: sink) }
     }
 }
 

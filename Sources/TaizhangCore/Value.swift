@@ -135,6 +135,22 @@ public enum JSONText {
     /// A JSON string literal: quotes, backslashes and control characters escaped, U+2028/2029 too (for
     /// JavaScript consumers); everything else as UTF-8.
     public static func quoted(_ s: String) -> String {
+        // Most texts have nothing to escape: quoted whole, not scalar by scalar.
+        var copy = s
+        let plain = copy.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { return false }
+                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+                if b == 0xE2 && i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9) {
+                    return false
+                }
+                i += 1
+            }
+            return true
+        }
+        if plain { return "\"" + s + "\"" }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

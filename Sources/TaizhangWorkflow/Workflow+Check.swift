@@ -75,7 +75,16 @@ extension Workflow {
     }
 
     /// A returned file's normalised records written in another format (`xlsx`, `csv`, `json`); cells with
-    /// errors are left empty. Returns the check, whose error count says how many were left out.
+    /// errors are left empty. Returns the check, whose error count says how many were left out; its report is
+    /// capped (``ValidationReport/shownPerCode`` findings of each code, the counts of the whole file) and its
+    /// document has no rows.
+    ///
+    /// The records are written as they are read and validated (``LedgerChecker/checkStreaming(_:fileName:hints:references:perCode:records:)``
+    /// into the exporter's ``LedgerStreamWriter``), so memory does not grow with the rows. A file that completes
+    /// its header after its table (a footer's 填报日期) is written the ordinary way: what was streamed is discarded.
+    /// A format that holds one table per file (CSV) writes a form of several tables as one file per table beside
+    /// `output` (`名称_表名.csv`, as reports are written). Files are written atomically: an export that fails leaves
+    /// none.
     public func export(file: String, format: String, to output: String, hints text: LedgerHintText = .init(),
                        encoding: String? = nil) throws -> CheckedLedger {
         var exporter = try ledgerExporter(format)
@@ -88,9 +97,28 @@ extension Workflow {
         }
         let hints = try hints(text)
         let (source, name) = try FileOpener(registry: registry).open(file)
-        let checked = try LedgerChecker(formSet: formSet).check(source, fileName: name, hints: hints)
-        try AtomicFileSink.write(output, protecting: [file]) { try exporter.export(checked.document, to: $0) }
-        return checked
+        let checker = LedgerChecker(formSet: formSet)
+        var streamed: LedgerOutput?
+        do {
+            let checked = try checker.checkStreaming(
+                source, fileName: name, hints: hints, references: nil, perCode: ValidationReport.shownPerCode,
+                records: .init(begin: { document in
+                    streamed = try LedgerOutput(document, exporter: exporter, path: output, protecting: [file])
+                }, row: { table, record in
+                    try streamed?.row(table: table, record: record)
+                }))
+            guard let streamed else { throw WorkflowError(.cannotWrite, subject: output, detail: "没有可写入的内容") }
+            try streamed.commit()
+            return checked
+        } catch is LedgerChecker.HeaderAfterRows {
+            streamed = nil  // its temporary files are removed
+            var checked = try checker.check(source, fileName: name, hints: hints)
+            let whole = try LedgerOutput(checked.document, exporter: exporter, path: output, protecting: [file])
+            try whole.write(rowsOf: checked.document)
+            checked.report = checked.report.capped(perCode: ValidationReport.shownPerCode)
+            checked.document.rows = [:]
+            return checked
+        }
     }
 
     /// Writes the annotated return atomically: the unit's values as they sent them (`read`) in the official

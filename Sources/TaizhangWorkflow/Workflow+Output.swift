@@ -72,3 +72,50 @@ extension Workflow {
         return (sink.bytes, exporter.format.fileExtensions[0])
     }
 }
+
+/// The file (or, for a format of one table per file, the files) one ledger is exported to, written as its rows
+/// come: each through an ``AtomicFileSink``, all committed together by ``commit()``; dropped before that, it
+/// leaves no file.
+final class LedgerOutput {
+    private var parts: [(sink: AtomicFileSink, writer: any LedgerStreamWriter)] = []
+
+    /// Starts writing `document` (its header; rows are given with ``row(table:record:)``) to `path`, or, when
+    /// `exporter` holds one table per file and the form has several, to `path` with `_表名` before its extension
+    /// for each table.
+    init(_ document: LedgerDocument, exporter: any LedgerExporter, path: String, protecting inputs: [String]) throws {
+        let tables = document.form.tables
+        guard exporter.writesOneTablePerFile && tables.count > 1 else {
+            let sink = try AtomicFileSink(path: path, protecting: inputs)
+            parts = [(sink, try exporter.streamWriter(for: document, to: sink))]
+            return
+        }
+        let ext = (path as NSString).pathExtension.isEmpty ? exporter.format.fileExtensions[0] : (path as NSString).pathExtension
+        let base = (path as NSString).deletingPathExtension
+        for table in tables {
+            let sink = try AtomicFileSink(path: "\(base)_\(safeFileName(table.title)).\(ext)", protecting: inputs)
+            parts.append((sink, try exporter.streamWriter(for: document, table: table.id, to: sink)))
+        }
+    }
+
+    /// The paths written.
+    var paths: [String] { parts.map(\.sink.target.path) }
+
+    /// Writes one record.
+    func row(table: String, record: Record) throws {
+        for part in parts { try part.writer.row(table: table, record: record) }
+    }
+
+    /// Gives every row of `document`, then commits.
+    func write(rowsOf document: LedgerDocument) throws {
+        for table in document.form.tables {
+            for record in document.rows[table.id] ?? [] { try row(table: table.id, record: record) }
+        }
+        try commit()
+    }
+
+    /// Finishes every file, then moves them all into place.
+    func commit() throws {
+        for part in parts { try part.writer.finish() }
+        for part in parts { try part.sink.commit() }
+    }
+}

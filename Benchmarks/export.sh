@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# `taizhang export` of 10,000 and 100,000 rectification rows, CSV → xlsx, beside a C program on libxlsxwriter
+# (constant_memory) that reads the same CSV and writes the same cells (Benchmarks/export/libxlsxwriter_export.c),
+# in one run (issue 11). The CSV files are check.sh's (the demo's 抚顺 June 整改工作台账 with its rows repeated;
+# made here when missing). Also `taizhang check` of the same CSV, which reads and validates without writing: the
+# difference is the writing. Prints seconds and peak memory, best of three, the ratios and the 10k → 100k growth.
+#
+# Usage: Benchmarks/export.sh   (the files are cached in $TAIZHANG_BENCH_DIR)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WORK="${TAIZHANG_BENCH_DIR:-/tmp/taizhang-check-bench}"
+mkdir -p "$WORK"
+swift build -c release --product taizhang >&2
+TZ_BIN="$(swift build -c release --show-bin-path)/taizhang"
+cc -O2 -o "$WORK/libxlsxwriter_export" Benchmarks/export/libxlsxwriter_export.c -lxlsxwriter
+
+if [[ ! -f "$WORK/ledger-100000.csv" ]]; then
+  rm -rf "$WORK/demo"
+  "$TZ_BIN" demo "$WORK/demo" > /dev/null
+  "$TZ_BIN" export "$WORK/demo/2-各单位报送/2024-06_抚顺市工业和信息化局_整改工作台账.xlsx" --to csv -o "$WORK/small.csv"
+  python3 Benchmarks/repeat_ledger.py "$WORK"
+fi
+
+source Benchmarks/measure.sh   # (the working folder is the repository)
+RESULTS="$WORK/export-results.txt"
+: > "$RESULTS"
+for n in 10000 100000; do
+  k=$((n / 1000))k
+  measure "taizhang-$k" 3 "$TZ_BIN" export "$WORK/ledger-$n.csv" --to xlsx -o "$WORK/export-$n.xlsx" >> "$RESULTS"
+  measure "libxlsxwriter-$k" 3 "$WORK/libxlsxwriter_export" "$WORK/ledger-$n.csv" "$WORK/export-lxw-$n.xlsx" >> "$RESULTS"
+done
+measure "check-100k" 3 "$TZ_BIN" check "$WORK/ledger-100000.csv" >> "$RESULTS"
+
+# Both workbooks hold the same rows.
+python3 - "$WORK/export-100000.xlsx" "$WORK/export-lxw-100000.xlsx" <<'PY'
+import sys, openpyxl
+counts = []
+for path in sys.argv[1:]:
+    ws = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+    counts.append(sum(1 for r in ws.iter_rows(values_only=True) if isinstance(r[0], (int, float))))
+assert counts[0] == counts[1] == 100000, counts
+print("both workbooks hold 100,000 rows (openpyxl)", file=sys.stderr)
+PY
+
+python3 - "$RESULTS" <<'PY'
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, seconds, kib = line.split()
+    rows[name] = (float(seconds), int(kib))
+print(f"{'command':<18} {'seconds':>8} {'peak MiB':>9}")
+for name, (s, k) in rows.items():
+    print(f"{name:<18} {s:8.2f} {k / 1024:9.1f}")
+t, c, s, lxs = rows["taizhang-100k"], rows["libxlsxwriter-100k"], rows["taizhang-10k"], rows["libxlsxwriter-10k"]
+check = rows["check-100k"]
+print(f"export 100k / libxlsxwriter: time {t[0] / c[0]:.2f}× (target ≤ 1.0), peak {t[1] / 1024:.1f} MiB (target < 64)")
+print(f"export 10k / libxlsxwriter: time {s[0] / lxs[0]:.2f}×")
+print(f"peak memory from 10k to 100k rows: +{(t[1] - s[1]) / 1024:.1f} MiB (target < 10)")
+print(f"100k: reading and validating (check) {check[0]:.2f} s, writing the rest {t[0] - check[0]:.2f} s")
+PY
