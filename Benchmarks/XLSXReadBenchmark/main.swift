@@ -19,6 +19,7 @@ var cells = 0
 var texts = 0
 var numbers = 0.0
 var opened = Duration.zero
+var sharedStrings: SharedStringStatistics?
 do {
     let importer: any Importer = switch (arguments[1] as NSString).pathExtension.lowercased() {
     case "xls": XLSImporter()
@@ -41,9 +42,15 @@ do {
             return true
         }
     }
+    sharedStrings = (source as? XLSXSheetSource)?.sharedStringStatistics
 } catch {
     FileHandle.standardError.write(Data("\(error)\n".utf8))
     exit(2)
 }
 let elapsed = clock.now - start
 print("taizhang rows=\(rows) cells=\(cells) texts=\(texts) sum=\(numbers) seconds=\(elapsed) (opening, with the shared strings: \(opened))")
+if let stats = sharedStrings {
+    print("shared strings: \(stats.strings) (\(stats.spilled) in the temporary file); lookups \(stats.lookups): "
+          + "\(stats.resident) resident, \(stats.windowHits) from a window, \(stats.reads) reads of \(stats.bytesRead) bytes; "
+          + "hit rate \(String(format: "%.4f", stats.hitRate)) (spilled lookups: \(String(format: "%.4f", stats.windowHitRate)))")
+}

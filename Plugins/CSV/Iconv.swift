@@ -61,3 +61,41 @@ enum Iconv {
         return output
     }
 }
+
+extension Iconv {
+    /// One conversion state, for input given in pieces.
+    final class Converter {
+        /// Why ``convert(_:into:)`` stopped.
+        enum Stop { case done, outputFull, incomplete, invalid }
+
+        private let cd: iconv_t
+
+        /// `nil` when the C library has no such conversion.
+        init?(from: String, to: String) {
+            let cd = iconv_open(to, from)
+            guard cd != iconv_t(bitPattern: -1) else { return nil }
+            self.cd = cd!
+        }
+
+        deinit { iconv_close(cd) }
+
+        /// Converts as much of `input` as fits in `output`: the bytes read and written, and why it stopped
+        /// (`incomplete`: `input` ends inside a character, iconv's `EINVAL`; `invalid`: `EILSEQ`).
+        func convert(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>)
+            -> (read: Int, written: Int, stop: Stop) {
+            guard let inBase = input.baseAddress, !input.isEmpty else { return (0, 0, .done) }
+            var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: inBase).assumingMemoryBound(to: CChar.self)
+            var inLeft = input.count
+            var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(output.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var outLeft = output.count
+            let result = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+            let read = input.count - inLeft, written = output.count - outLeft
+            if result != -1 { return (read, written, .done) }
+            switch errno {
+            case E2BIG: return (read, written, .outputFull)
+            case EINVAL: return (read, written, .incomplete)
+            default: return (read, written, .invalid)
+            }
+        }
+    }
+}

@@ -5,7 +5,21 @@ import TaizhangZip
 /// Reads .xlsx workbooks (Excel, WPS, LibreOffice, Gnumeric, openpyxl, XlsxWriter, Strict OOXML) as
 /// streams of rows, refusing hostile and unreadable files with an ``ImportError``.
 public struct XLSXImporter: Importer {
-    public init() {}
+    /// Bytes of shared-string text kept in memory before the rest goes to a temporary file.
+    let sharedStringBudget: Int
+    /// Where that file is made (`nil`: `TMPDIR`, else `/tmp`).
+    let spillDirectory: String?
+
+    public init() {
+        self.init(sharedStringBudget: SharedStringTable.defaultResidentBudget, spillDirectory: nil)
+    }
+
+    /// An importer with another memory budget for the shared strings, or another folder for their temporary
+    /// file (tests).
+    init(sharedStringBudget: Int, spillDirectory: String? = nil) {
+        self.sharedStringBudget = sharedStringBudget
+        self.spillDirectory = spillDirectory
+    }
 
     public var format: FormatDescriptor { XLSXFormat.descriptor }
 
@@ -44,7 +58,8 @@ public struct XLSXImporter: Importer {
             throw ImportError(.notSpreadsheet, file: name, detail: "不是 Excel 工作簿（.xlsx）文件")
         }
         let zip = try ZipError.mapped { try ZipReader(path: source.path, fileName: name, limits: limits.zip) }
-        return try XLSXSheetSource(zip: zip, fileName: name, limits: limits)
+        return try XLSXSheetSource(zip: zip, fileName: name, limits: limits, sharedStringBudget: sharedStringBudget,
+                                   spillDirectory: spillDirectory)
     }
 
     static let zipMagic: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
@@ -98,11 +113,12 @@ public final class XLSXSheetSource: WorkbookSource {
     private let limits: ImportLimits
     /// The worksheet part of each sheet, `nil` for chart and dialog sheets (no cells).
     private let sheetParts: [String?]
-    private let sharedStrings: [String]
+    private let sharedStrings: SharedStringTable
     private let dateStyles: [Bool]
     private var merged: [Int: [MergedRange]] = [:]
 
-    init(zip: ZipReader, fileName: String, limits: ImportLimits) throws {
+    init(zip: ZipReader, fileName: String, limits: ImportLimits,
+         sharedStringBudget: Int = SharedStringTable.defaultResidentBudget, spillDirectory: String? = nil) throws {
         self.zip = zip
         self.fileName = fileName
         self.limits = limits
@@ -145,11 +161,15 @@ public final class XLSXSheetSource: WorkbookSource {
             }
             return fallback
         }
-        sharedStrings = try parts.sharedStrings(part("sharedStrings", fallback: PartNames.folder(of: workbookName) + "sharedStrings.xml"))
+        sharedStrings = try parts.sharedStrings(part("sharedStrings", fallback: PartNames.folder(of: workbookName) + "sharedStrings.xml"),
+                                                residentBudget: sharedStringBudget, spillDirectory: spillDirectory)
         dateStyles = try parts.dateStyles(part("styles", fallback: PartNames.folder(of: workbookName) + "styles.xml"))
         let custom = rootRelationships.first { $0.isType("custom-properties") || $0.isType("customProperties") }
         properties = try parts.customProperties(custom.map { PartNames.resolve($0.target, from: "") } ?? "docProps/custom.xml")
     }
+
+    /// How the shared-string table served the lookups so far (for the reader benchmark).
+    package var sharedStringStatistics: SharedStringStatistics { sharedStrings.statistics }
 
     public func readRows(sheet index: Int, _ visit: (SourceRow) throws -> Bool) throws {
         var ranges: [MergedRange] = []

@@ -92,7 +92,7 @@ enum OOXMLEscapes {
         return String(decoding: units, as: UTF16.self)
     }
 
-    private static func containsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func containsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         while index + 1 < bytes.count {
             if bytes[index] == UInt8(ascii: "_"), bytes[index + 1] == UInt8(ascii: "x") { return true }

@@ -18,7 +18,7 @@ struct SheetReader {
     let x: XMLReader
     let sheetName: String
     let fileName: String
-    let sharedStrings: [String]
+    let sharedStrings: SharedStringTable
     let dateStyles: [Bool]
     let dateSystem: ExcelDateSystem
     let limits: ImportLimits
@@ -218,8 +218,8 @@ struct SheetReader {
                                   detail: "单元格引用了不存在的共享字符串（序号“\(String(decoding: text, as: UTF8.self))”）",
                                   place: "\(sheetName)!\(CellReference.columnName(column))\(row)")
             }
-            let string = sharedStrings[index]
-            return string.isEmpty ? .empty : .text(string)
+            if sharedStrings.byteCount(at: index) == 0 { return .empty }
+            return .text(try sharedStrings.string(at: index))
         case .formulaString, .inline:
             let string = text.withUnsafeBufferPointer { OOXMLEscapes.string($0) }
             return string.isEmpty ? .empty : .text(string)

@@ -140,24 +140,33 @@ struct PackageParts {
         return (sheets.map { (info: $0.0, relationship: $0.1) }, system)
     }
 
-    /// The shared-string table; its memory is the strings themselves plus a constant.
-    func sharedStrings(_ part: String) throws -> [String] {
-        guard let x = try reader(for: part) else { return [] }
+    /// The shared-string table: the first few MiB of text in memory, the rest in an unlinked temporary file
+    /// (``SharedStringTable``); what its memory grows with is 4 bytes per string.
+    func sharedStrings(_ part: String, residentBudget: Int = SharedStringTable.defaultResidentBudget,
+                       spillDirectory: String? = nil) throws -> SharedStringTable {
+        let table = SharedStringTable(fileName: fileName, residentBudget: residentBudget, spillDirectory: spillDirectory)
+        guard let x = try reader(for: part) else { return table }
         let names = MainNames(x)
         let si = x.intern("si"), sst = x.intern("sst"), rPh = x.intern("rPh"), t = x.intern("t")
         let uniqueCount = x.intern("uniqueCount")
         x.recordAttributes(only: ["sst", "t"])  // <t>: its xml:space
-        var strings: [String] = []
         while try x.read() {
             guard x.kind == XMLReader.Kind.element.rawValue, names.isMain(x.namespaceURI) else { continue }
             let local = x.localName
             if local == si {
-                strings.append(try x.stringItem(text: t, skipping: rPh))
+                try x.withStringItem(text: t, skipping: rPh) { bytes in
+                    if bytes.count >= 7, OOXMLEscapes.containsEscape(bytes) {
+                        try table.append(OOXMLEscapes.string(bytes))
+                    } else {
+                        try table.append(bytes)
+                    }
+                }
             } else if local == sst, let count = x.attribute(uniqueCount).flatMap({ Int($0) }), count > 0 {
-                strings.reserveCapacity(min(count, 1 << 20))
+                table.reserveCapacity(min(count, 1 << 20))
             }
         }
-        return strings
+        try table.finish()
+        return table
     }
 
     /// Whether each cell style (`cellXfs` index) shows numbers as dates.

@@ -206,6 +206,12 @@ package final class XMLReader {
     /// skipping `skipping` subtrees (phonetic runs); white space between elements is not text.
     /// `_xHHHH_` escapes are decoded. Leaves the reader on the end element.
     func stringItem(text t: Name, skipping: Name) throws -> String {
+        try withStringItem(text: t, skipping: skipping) { OOXMLEscapes.string($0) }
+    }
+
+    /// Reads a string item as ``stringItem(text:skipping:)`` does, handing `body` its UTF-8 bytes as written
+    /// (`_xHHHH_` escapes not decoded; valid only during the call).
+    func withStringItem<R>(text t: Name, skipping: Name, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
         let start = depth
         // A buffer reused from item to item (most items are short: no allocation per item).
         var bytes = scratch
@@ -223,7 +229,7 @@ package final class XMLReader {
             switch kind {
             case Kind.endElement.rawValue:
                 let d = depth
-                if d == start { return bytes.withUnsafeBufferPointer { OOXMLEscapes.string($0) } }
+                if d == start { return try bytes.withUnsafeBufferPointer { try body($0) } }
                 if d == skipDepth { skipDepth = -1 }
                 if d == textDepth {
                     textDepth = -1
