@@ -70,8 +70,13 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var hints: LedgerHintOptions
 
     func run() throws {
-        let checked = try formOptions.workflow().export(file: file, format: to, to: output, hints: hints.text,
-                                                       encoding: encoding)
+        let export = try formOptions.workflow().export(file: file, format: to, to: output, hints: hints.text,
+                                                      encoding: encoding)
+        let checked = export.checked
+        // A form of several tables written one file per table: say which files there are.
+        if export.files.count > 1 {
+            for path in export.files { print("已写入：\(path)") }
+        }
         let errors = checked.report.errorCount
         if errors > 0 {
             printError("注意：“\(checked.report.file ?? file)”有 \(errors) 处错误，这些单元格未导出（用 taizhang check 查看）")

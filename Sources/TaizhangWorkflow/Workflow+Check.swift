@@ -19,6 +19,13 @@ public struct LedgerHintText: Sendable {
     }
 }
 
+/// What an export wrote: the check of the file (its report capped, its counts the whole file's; no rows) and the
+/// files (one per table for a format of one table per file, such as CSV, when the form has several).
+public struct LedgerExport: Sendable {
+    public var checked: CheckedLedger
+    public var files: [String]
+}
+
 extension Workflow {
     /// The reader's hints for what a person said, resolved against the form set.
     public func hints(_ text: LedgerHintText) throws -> LedgerReader.Hints {
@@ -86,7 +93,7 @@ extension Workflow {
     /// `output` (`名称_表名.csv`, as reports are written). Files are written atomically: an export that fails leaves
     /// none.
     public func export(file: String, format: String, to output: String, hints text: LedgerHintText = .init(),
-                       encoding: String? = nil) throws -> CheckedLedger {
+                       encoding: String? = nil) throws -> LedgerExport {
         var exporter = try ledgerExporter(format)
         if let encoding {
             guard let encoded = exporter.encoded(encoding) else {
@@ -109,7 +116,7 @@ extension Workflow {
                 }))
             guard let streamed else { throw WorkflowError(.cannotWrite, subject: output, detail: "没有可写入的内容") }
             try streamed.commit()
-            return checked
+            return LedgerExport(checked: checked, files: streamed.paths)
         } catch is LedgerChecker.HeaderAfterRows {
             streamed = nil  // its temporary files are removed
             var checked = try checker.check(source, fileName: name, hints: hints)
@@ -117,7 +124,7 @@ extension Workflow {
             try whole.write(rowsOf: checked.document)
             checked.report = checked.report.capped(perCode: ValidationReport.shownPerCode)
             checked.document.rows = [:]
-            return checked
+            return LedgerExport(checked: checked, files: whole.paths)
         }
     }
 

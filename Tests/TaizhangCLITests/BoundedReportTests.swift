@@ -85,6 +85,25 @@ import TaizhangTestSupport
         let text = try Taizhang.run(["check", file.path])
         #expect(text.stdout.contains("……另有 \(rows - ValidationReport.shownPerCode) 处同类问题（invalid-date"), "\(text.stdout.suffix(800))")
         #expect(text.stdout.split(separator: "\n").count < 60)
+
+        // The memory of the check, in its own process: ten times the rows cost little more than the rows of one
+        // file (what grows is the key set, some 20 bytes a 问题编号).
+        let (small, _) = try Self.faultyLedger(rows: rows / 10, in: dir)
+        let peak10k = try Self.peakMiB(["check", small.path, "--json"])
+        let peak100k = try Self.peakMiB(["check", file.path, "--json"])
+        #expect(peak100k - peak10k < 16, "10k rows: \(peak10k) MiB, 100k rows: \(peak100k) MiB")
+    }
+
+    /// The peak resident memory of `taizhang ARGUMENTS`, from GNU time.
+    static func peakMiB(_ arguments: [String]) throws -> Double {
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("time-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: report) }
+        let run = try ExternalProgram.run("/usr/bin/time", ["-f", "%M", "-o", report.path, ExternalProgram.taizhang.path] + arguments)
+        #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
+        // (GNU time writes "Command exited with non-zero status 1" first when it did.)
+        let text = try String(contentsOf: report, encoding: .utf8)
+        let kib = try #require(text.split(separator: "\n").last.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }, "\(text)")
+        return kib / 1024
     }
 }
 

@@ -45,7 +45,7 @@ import TaizhangXLSX
             let whole = try LedgerChecker(formSet: Scene.set).check(source, fileName: name)
             for format in StreamedExportTests.formats {
                 let target = out.appendingPathComponent("\(file).\(format)").path
-                let checked = try scene.workflow.export(file: path, format: format, to: target)
+                let checked = try scene.workflow.export(file: path, format: format, to: target).checked
                 #expect(checked.report.errorCount == whole.report.errorCount, "\(file)")
                 #expect(checked.report.warningCount == whole.report.warningCount, "\(file)")
                 #expect(checked.report.rowCounts == whole.report.rowCounts, "\(file)")
@@ -94,7 +94,7 @@ import TaizhangXLSX
 
         for format in StreamedExportTests.formats {
             let target = scene.dir.appendingPathComponent("footer.\(format)").path
-            let checked = try scene.workflow.export(file: path, format: format, to: target)
+            let checked = try scene.workflow.export(file: path, format: format, to: target).checked
             #expect(checked.document.header["report_date"] != nil)
             #expect(checked.document.rows.isEmpty)
             let written = try StreamedExportTests.bytes(target)
@@ -119,7 +119,7 @@ import TaizhangXLSX
         try XLSXExporter().export(document, to: sink)
         try Data(sink.bytes).write(to: URL(fileURLWithPath: source))
 
-        let checked = try scene.workflow.export(file: source, format: "csv", to: scene.dir.appendingPathComponent("总结.csv").path)
+        let checked = try scene.workflow.export(file: source, format: "csv", to: scene.dir.appendingPathComponent("总结.csv").path).checked
         #expect(checked.report.rowCounts.values.reduce(0, +) > 0)
         #expect(!FileManager.default.fileExists(atPath: scene.dir.appendingPathComponent("总结.csv").path))
         for table in form.tables {
