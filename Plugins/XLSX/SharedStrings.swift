@@ -20,7 +20,7 @@ final class SharedStringsPart {
     /// Strings longer than this (UTF-8 bytes) are not cached: long texts are rarely repeated.
     static let cacheableLength = 128
     /// The most UTF-8 bytes the cache's arena holds.
-    static let cacheLimitBytes = 8 << 20
+    static let cacheLimitBytes = 2 << 20
 
     private let writer: XMLWriter
     let path: String

@@ -196,6 +196,8 @@ public struct Normaliser: Sendable {
         switch cell {
         case .number(let n): return n.isFinite ? n : nil
         case .text(let t):
+            // Plain digits (a 序号 or a count as CSV holds it): the number directly.
+            if t.utf8.count <= 15, !t.isEmpty, t.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return Double(t) }
             var s = TextFolding.numeric(t)
             while let last = s.last, Normaliser.measureWords.contains(last) { s.removeLast() }
             guard !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+") })
@@ -276,12 +278,32 @@ public struct Normaliser: Sendable {
         }
     }
 
+    /// `2024-06-30` exactly (ten ASCII bytes), or `nil`.
+    static func isoDate(_ text: String) -> CivilDate? {
+        guard text.utf8.count == 10 else { return nil }
+        return text.utf8.withContiguousStorageIfAvailable { b -> CivilDate? in
+            func number(_ from: Int, _ to: Int) -> Int? {
+                var n = 0
+                for i in from..<to {
+                    guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                    n = n * 10 + Int(b[i] - 0x30)
+                }
+                return n
+            }
+            guard b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), let y = number(0, 4), y >= 1000,
+                  let m = number(5, 7), let d = number(8, 10) else { return nil }
+            return CivilDate(year: y, month: m, day: d)
+        } ?? nil
+    }
+
     static func yyyymmdd(_ n: Int) -> CivilDate? {
         CivilDate(year: n / 10_000, month: n / 100 % 100, day: n % 100)
     }
 
     /// Parses the spellings of a date clerks type.
     public func parseDateText(_ raw: String) -> CivilDate? {
+        // The spelling most text cells have (what CSV files and ISO cells hold), read without rebuilding the text.
+        if let date = Normaliser.isoDate(raw) { return date }
         var s = TextFolding.halfWidth(TextFolding.trimmed(raw))
         s = Normaliser.chineseNumeralsToDigits(s)
         // Drop a trailing time: 2024-06-30 00:00:00, 2024-06-30T08:00.
@@ -325,9 +347,15 @@ public struct Normaliser: Sendable {
     }
 
     /// 二〇二四年六月三十日 → 2024年6月30日: digits written as Chinese numerals, with 十 for tens.
+    private static let numeralDigits: [Character: Int] = [
+        "〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+        "九": 9,
+    ]
+
     static func chineseNumeralsToDigits(_ s: String) -> String {
-        let digits: [Character: Int] = ["〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-                                        "五": 5, "六": 6, "七": 7, "八": 8, "九": 9]
+        // Numerals are never ASCII: plain ASCII text (2024-6-30, 2024/06/30) has none.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s }
+        let digits = numeralDigits
         guard s.contains(where: { digits[$0] != nil || $0 == "十" }) else { return s }
         var out = ""
         var run: [Character] = []

@@ -105,12 +105,14 @@ extension Workflow {
         let hints = try hints(text)
         let (source, name) = try FileOpener(registry: registry).open(file)
         let checker = LedgerChecker(formSet: formSet)
-        var streamed: LedgerOutput?
+        // Written on a thread of its own, while the file is read (on another) and checked (on this one).
+        var streamed: BackgroundLedgerOutput?
         do {
             let checked = try checker.checkStreaming(
                 source, fileName: name, hints: hints, references: nil, perCode: ValidationReport.shownPerCode,
                 records: .init(begin: { document in
-                    streamed = try LedgerOutput(document, exporter: exporter, path: output, protecting: [file])
+                    streamed = BackgroundLedgerOutput(
+                        try LedgerOutput(document, exporter: exporter, path: output, protecting: [file]))
                 }, row: { table, record in
                     try streamed?.row(table: table, record: record)
                 }))

@@ -119,3 +119,111 @@ final class LedgerOutput {
         for part in parts { try part.sink.commit() }
     }
 }
+
+/// A ``LedgerOutput`` written on a thread of its own: records are handed over in batches through a bounded queue,
+/// so checking a file's rows and writing them overlap, and what waits between the two stays small. The output
+/// is used by the writing thread only, from the first record to ``commit()``. An error while writing is thrown
+/// by the next ``row(table:record:)`` or by ``commit()``; dropped without a commit, the output leaves no file.
+final class BackgroundLedgerOutput {
+    /// What the two threads share.
+    private final class Pipe: @unchecked Sendable {
+        let output: LedgerOutput
+        let condition = NSCondition()
+        // Guarded by `condition`.
+        var queue: [[(String, Record)]] = []
+        var closed = false
+        var done = false
+        var failure: (any Error)?
+        init(_ output: LedgerOutput) { self.output = output }
+
+        /// The writing thread: writes batches until the queue is closed and empty; after a failure it only empties
+        /// the queue.
+        func drain() {
+            while true {
+                condition.lock()
+                while queue.isEmpty && !closed { condition.wait() }
+                if queue.isEmpty {
+                    done = true
+                    condition.broadcast()
+                    condition.unlock()
+                    return
+                }
+                let rows = queue.removeFirst()
+                let stop = failure != nil
+                condition.broadcast()
+                condition.unlock()
+                if stop { continue }
+                do {
+                    for (table, record) in rows { try output.row(table: table, record: record) }
+                } catch {
+                    condition.lock()
+                    failure = error
+                    condition.broadcast()
+                    condition.unlock()
+                }
+            }
+        }
+
+        func send(_ rows: [(String, Record)], depth: Int) throws {
+            condition.lock()
+            defer { condition.unlock() }
+            while queue.count >= depth && failure == nil { condition.wait() }
+            if let failure { throw failure }
+            queue.append(rows)
+            condition.broadcast()
+        }
+
+        /// Closes the queue and waits for the writing thread to end; `cancel` makes it skip what is queued.
+        func close(cancel: Bool) -> (any Error)? {
+            condition.lock()
+            defer { condition.unlock() }
+            closed = true
+            if cancel && failure == nil { failure = CancellationError() }
+            condition.broadcast()
+            while !done { condition.wait() }
+            return failure
+        }
+    }
+
+    private let pipe: Pipe
+    private var batch: [(String, Record)] = []
+    private let batchSize = 256
+    private let depth = 4
+    private var closed = false
+
+    init(_ output: LedgerOutput) {
+        let pipe = Pipe(output)
+        self.pipe = pipe
+        let thread = Thread { pipe.drain() }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// The paths written.
+    var paths: [String] { pipe.output.paths }
+
+    /// Hands one record to the writing thread.
+    func row(table: String, record: Record) throws {
+        batch.append((table, record))
+        if batch.count >= batchSize {
+            try pipe.send(batch, depth: depth)
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Writes what is left, finishes every file and moves them into place.
+    func commit() throws {
+        if !batch.isEmpty {
+            try pipe.send(batch, depth: depth)
+            batch.removeAll()
+        }
+        closed = true
+        if let failure = pipe.close(cancel: false) { throw failure }
+        try pipe.output.commit()
+    }
+
+    deinit {
+        // Dropped without a commit (an error elsewhere): the writing thread ends before the output goes.
+        if !closed { _ = pipe.close(cancel: true) }
+    }
+}

@@ -19,7 +19,7 @@ import TaizhangCore
 /// Not thread-safe (the windows are a cache); a sheet source reads one sheet at a time.
 final class SharedStringTable {
     /// Bytes of text kept in memory before the table spills to a temporary file.
-    static let defaultResidentBudget = 4 << 20
+    static let defaultResidentBudget = 2 << 20
     /// The size of one read-back window.
     static let defaultWindowSize = 64 << 10
     /// How many windows are kept (least recently used is replaced).
