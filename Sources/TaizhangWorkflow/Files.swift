@@ -47,13 +47,16 @@ public final class AtomicFileSink: ByteSink {
         committed = true
     }
 
-    deinit {
-        if !committed {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: temporary)
-            ScratchDirectory.forget(temporary.path)
-        }
+    /// Removes the temporary file now, leaving the target as it was (what dropping the sink does, at a known time).
+    public func discard() {
+        guard !committed else { return }
+        committed = true
+        try? handle.close()
+        try? FileManager.default.removeItem(at: temporary)
+        ScratchDirectory.forget(temporary.path)
     }
+
+    deinit { discard() }
 
     /// Writes a whole file atomically with `body`.
     public static func write(_ path: String, protecting inputs: [String] = [],

@@ -113,6 +113,11 @@ final class LedgerOutput {
         try commit()
     }
 
+    /// Removes every temporary file now, leaving the targets as they were.
+    func discard() {
+        for part in parts { part.sink.discard() }
+    }
+
     /// Finishes every file, then moves them all into place.
     func commit() throws {
         for part in parts { try part.writer.finish() }
@@ -218,12 +223,24 @@ final class BackgroundLedgerOutput {
             batch.removeAll()
         }
         closed = true
-        if let failure = pipe.close(cancel: false) { throw failure }
-        try pipe.output.commit()
+        if let failure = pipe.close(cancel: false) {
+            pipe.output.discard()
+            throw failure
+        }
+        do {
+            try pipe.output.commit()
+        } catch {
+            pipe.output.discard()
+            throw error
+        }
     }
 
     deinit {
-        // Dropped without a commit (an error elsewhere): the writing thread ends before the output goes.
-        if !closed { _ = pipe.close(cancel: true) }
+        // Dropped without a commit (an error elsewhere): the writing thread ends, then the temporary files go at
+        // once (the thread's closure may hold the output a moment longer).
+        if !closed {
+            _ = pipe.close(cancel: true)
+            pipe.output.discard()
+        }
     }
 }
