@@ -154,7 +154,8 @@ let package = Package(
         .testTarget(
             name: "TaizhangCLITests",
             dependencies: ["TaizhangTestSupport", "TaizhangCore", "TaizhangForms", "TaizhangStore", "TaizhangSamples", "TaizhangCSV", "TaizhangXLSX"],
-            path: "Tests/TaizhangCLITests"),
+            path: "Tests/TaizhangCLITests",
+            exclude: ["Golden"]),
         .testTarget(
             name: "TaizhangWebTests",
             dependencies: [
