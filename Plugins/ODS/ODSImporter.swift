@@ -58,6 +58,8 @@ public struct ODSImporter: Importer {
 }
 
 /// An opened .ods spreadsheet: its sheets and user-defined properties; rows are streamed from `content.xml`.
+/// Opening parses `content.xml`'s styles and table start tags only (the rows are skipped unparsed), so the
+/// part is parsed in full once, when the rows are read.
 public final class ODSSheetSource: WorkbookSource {
     public let properties: [String: String]
     public private(set) var sheets: [SheetInfo] = []
@@ -68,6 +70,8 @@ public final class ODSSheetSource: WorkbookSource {
     private let fileName: String
     private let limits: ImportLimits
     private var merged: [Int: [MergedRange]] = [:]
+    /// Bytes of `content.xml` parsed, and skipped unparsed, while opening (the table bodies are skipped).
+    package private(set) var openingBytesParsed = 0, openingBytesSkipped = 0
 
     /// The most cells a sheet may expand to (repeated cells and rows counted as often as they repeat).
     static let maxCells = 1 << 24
@@ -94,7 +98,7 @@ public final class ODSSheetSource: WorkbookSource {
                               detail: isOOXML ? "这是 Office Open XML（.xlsx 等）文件，不是 .ods 电子表格，请按原格式的扩展名报送" : "不是 OpenDocument 电子表格（缺少 content.xml）")
         }
         properties = try ODSSheetSource.userDefined(zip: zip, fileName: fileName)
-        sheets = try scanSheets()
+        sheets = try scanSheets(skimming: true)
     }
 
     private static func reader(_ zip: ZipReader, _ part: String, fileName: String) throws -> XMLReader? {
@@ -115,9 +119,13 @@ public final class ODSSheetSource: WorkbookSource {
         return result
     }
 
-    /// The tables of content.xml (names, and hidden by their table style's `table:display="false"`).
-    private func scanSheets() throws -> [SheetInfo] {
+    /// The tables of content.xml (names, and hidden by their table style's `table:display="false"`). The styles
+    /// come before the body and are parsed; when `skimming`, each table's body (its rows: nearly all of the
+    /// part) is skipped unparsed, only counted through to its end tag (see `XMLSkimmer`).
+    package func scanSheets(skimming: Bool) throws -> [SheetInfo] {
         guard let x = try ODSSheetSource.reader(zip, "content.xml", fileName: fileName) else { return [] }
+        if skimming { x.skim(pausingAfter: ["table"]) }
+        defer { if skimming { (openingBytesParsed, openingBytesSkipped) = (x.bytesParsed, x.bytesSkipped) } }
         let names = ODFNames(x)
         x.recordAttributes(only: ["table", "style", "table-properties"])
         var hiddenStyles = Set<String>()
@@ -173,14 +181,15 @@ public final class ODSSheetSource: WorkbookSource {
         let sheetName = sheets[index].name
         var spreadsheetDepth: Int32 = -1
         var tableIndex = -1
-        // Find the table.
+        // Find the table, skipping the bodies of those before it unparsed.
+        x.skim(pausingAfter: ["table"])
         while try x.read() {
             guard x.kind == XMLReader.Kind.element.rawValue else { continue }
             if x.localName == names.spreadsheet, x.namespaceURI == names.officeNS { spreadsheetDepth = x.depth; continue }
             guard x.localName == names.table, x.namespaceURI == names.tableNS, spreadsheetDepth >= 0,
                   x.depth == spreadsheetDepth + 1 else { continue }
             tableIndex += 1
-            if tableIndex == index { break }
+            if tableIndex == index { x.stopSkimming(); break }
             try x.skipElement()
         }
         guard tableIndex == index else { return }
