@@ -120,6 +120,7 @@ import TaizhangXLSX
             let xlsx = try XLSXImporter().openWorkbook(ImportSource(path: file.deletingPathExtension().appendingPathExtension("xlsx").path))
             #expect(source.properties.filter { $0.key.hasPrefix("taizhang.") } == xlsx.properties, "\(file.lastPathComponent)")
             #expect(source.sheets == xlsx.sheets, "\(file.lastPathComponent)")
+            #expect(try source.scanSheets(skimming: false) == source.sheets, "\(file.lastPathComponent)")
             for (index, sheet) in source.sheets.enumerated() {
                 let ours = try Self.cells(source, sheet: index).compactMapValues { value -> [String]? in
                     switch value {
@@ -217,6 +218,22 @@ import TaizhangXLSX
         #expect(Self.refusal(url)?.reason == .malformed)
     }
 
+    /// The byte-level readings of `office:value` and `office:date-value` agree with the string readings.
+    @Test func valueFastPathsAgree() throws {
+        let numbers = ["1", "-2.5", "1e3", "27586.78", " 1.5", "1.5\t", "\u{3000}2\u{3000}", "\u{A0}3", "1\n", "", "abc", "0x10", "inf", "nan", "1.5.5", "+7"]
+        for text in numbers {
+            let expected = Double(text.trimmingCharacters(in: .whitespaces))
+            let ours = text.withCString { $0.withMemoryRebound(to: UInt8.self, capacity: text.utf8.count + 1) { ODSSheetSource.parseNumber($0) } }
+            #expect(ours?.bitPattern == expected?.bitPattern || (ours?.isNaN == true && expected?.isNaN == true), "\(text.debugDescription)")
+        }
+        let dates = ["2024-06-30", "2024-02-30", "2024-13-01", "0000-01-01", "2024-6-30", "2024-06-3x", "+024-06-30", "2024-06-30T08:00:00", "2024/06/30", ""]
+        for text in dates {
+            let expected = ODSSheetSource.parseDate(text)
+            let ours = text.withCString { $0.withMemoryRebound(to: UInt8.self, capacity: text.utf8.count + 1) { ODSSheetSource.parseDate($0) } }
+            #expect(ours?.0 == expected?.0 && ours?.1 == expected?.1, "\(text)")
+        }
+    }
+
     @Test func hostileFiles() throws {
         let folder = try Self.folder("hostile")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -241,6 +258,9 @@ import TaizhangXLSX
         #expect(Self.refusal(url)?.reason == .unsafeContent)
         try Self.ods(content: Self.content(""), mimetype: "application/vnd.oasis.opendocument.text", to: url)
         #expect(Self.refusal(url)?.reason == .notSpreadsheet)
+        // An empty date value (it used to crash the reader): the cell's text counts.
+        #expect(try refused(#"<table:table table:name="S"><table:table-row><table:table-cell office:value-type="date" office:date-value=""><text:p>x</text:p></table:table-cell></table:table-row></table:table>"#) == nil)
+        #expect(try Self.cells(Self.open(url)) == ["A1": .text("x")])
         // An empty spreadsheet is an empty spreadsheet.
         try Self.ods(content: Self.content(""), to: url)
         #expect(Self.refusal(url) == nil)
