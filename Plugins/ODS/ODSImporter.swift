@@ -58,6 +58,8 @@ public struct ODSImporter: Importer {
 }
 
 /// An opened .ods spreadsheet: its sheets and user-defined properties; rows are streamed from `content.xml`.
+/// Opening parses `content.xml`'s styles and table start tags only (the rows are skipped unparsed), so the
+/// part is parsed in full once, when the rows are read.
 public final class ODSSheetSource: WorkbookSource {
     public let properties: [String: String]
     public private(set) var sheets: [SheetInfo] = []
@@ -68,6 +70,8 @@ public final class ODSSheetSource: WorkbookSource {
     private let fileName: String
     private let limits: ImportLimits
     private var merged: [Int: [MergedRange]] = [:]
+    /// Bytes of `content.xml` parsed, and skipped unparsed, while opening (the table bodies are skipped).
+    package private(set) var openingBytesParsed = 0, openingBytesSkipped = 0
 
     /// The most cells a sheet may expand to (repeated cells and rows counted as often as they repeat).
     static let maxCells = 1 << 24
@@ -94,7 +98,7 @@ public final class ODSSheetSource: WorkbookSource {
                               detail: isOOXML ? "这是 Office Open XML（.xlsx 等）文件，不是 .ods 电子表格，请按原格式的扩展名报送" : "不是 OpenDocument 电子表格（缺少 content.xml）")
         }
         properties = try ODSSheetSource.userDefined(zip: zip, fileName: fileName)
-        sheets = try scanSheets()
+        sheets = try scanSheets(skimming: true)
     }
 
     private static func reader(_ zip: ZipReader, _ part: String, fileName: String) throws -> XMLReader? {
@@ -115,9 +119,13 @@ public final class ODSSheetSource: WorkbookSource {
         return result
     }
 
-    /// The tables of content.xml (names, and hidden by their table style's `table:display="false"`).
-    private func scanSheets() throws -> [SheetInfo] {
+    /// The tables of content.xml (names, and hidden by their table style's `table:display="false"`). The styles
+    /// come before the body and are parsed; when `skimming`, each table's body (its rows: nearly all of the
+    /// part) is skipped unparsed, only counted through to its end tag (see `XMLSkimmer`).
+    package func scanSheets(skimming: Bool) throws -> [SheetInfo] {
         guard let x = try ODSSheetSource.reader(zip, "content.xml", fileName: fileName) else { return [] }
+        if skimming { x.skim(pausingAfter: ["table"]) }
+        defer { if skimming { (openingBytesParsed, openingBytesSkipped) = (x.bytesParsed, x.bytesSkipped) } }
         let names = ODFNames(x)
         x.recordAttributes(only: ["table", "style", "table-properties"])
         var hiddenStyles = Set<String>()
@@ -173,14 +181,15 @@ public final class ODSSheetSource: WorkbookSource {
         let sheetName = sheets[index].name
         var spreadsheetDepth: Int32 = -1
         var tableIndex = -1
-        // Find the table.
+        // Find the table, skipping the bodies of those before it unparsed.
+        x.skim(pausingAfter: ["table"])
         while try x.read() {
             guard x.kind == XMLReader.Kind.element.rawValue else { continue }
             if x.localName == names.spreadsheet, x.namespaceURI == names.officeNS { spreadsheetDepth = x.depth; continue }
             guard x.localName == names.table, x.namespaceURI == names.tableNS, spreadsheetDepth >= 0,
                   x.depth == spreadsheetDepth + 1 else { continue }
             tableIndex += 1
-            if tableIndex == index { break }
+            if tableIndex == index { x.stopSkimming(); break }
             try x.skipElement()
         }
         guard tableIndex == index else { return }
@@ -189,6 +198,7 @@ public final class ODSSheetSource: WorkbookSource {
         var rowsSeen = 0
         var cellsSeen = 0
         var cells: [SourceCell] = []
+        var textBytes: [UInt8] = []
         var complete = true
         defer { if complete { merged[index] = mergedRanges } }
 
@@ -214,33 +224,40 @@ public final class ODSSheetSource: WorkbookSource {
                 let local = x.localName
                 guard local == names.tableCell || local == names.coveredCell else { try x.skipElement(); continue }
                 var repeatColumns = 1, spanColumns = 1, spanRows = 1
-                var valueType: String?, officeValue: String?, dateValue: String?, timeValue: String?
-                var booleanValue: String?, stringValue: String?, calcType: String?
+                // The attribute values live until the next read: the value they give is taken before the text.
+                var valueType, officeValue, dateValue, timeValue, booleanValue, stringValue: UnsafePointer<UInt8>?
+                var calcError = false
                 x.forEachAttribute { attribute, namespace, value in
                     if namespace == names.tableNS {
                         if attribute == names.columnsRepeated { repeatColumns = max(1, parseCount(value) ?? 1) }
                         else if attribute == names.columnsSpanned { spanColumns = max(1, parseCount(value) ?? 1) }
                         else if attribute == names.rowsSpanned { spanRows = max(1, parseCount(value) ?? 1) }
                     } else if namespace == names.officeNS {
-                        if attribute == names.valueType { valueType = String(cString: value) }
-                        else if attribute == names.value { officeValue = String(cString: value) }
-                        else if attribute == names.dateValue { dateValue = String(cString: value) }
-                        else if attribute == names.timeValue { timeValue = String(cString: value) }
-                        else if attribute == names.booleanValue { booleanValue = String(cString: value) }
-                        else if attribute == names.stringValue { stringValue = String(cString: value) }
+                        if attribute == names.valueType { valueType = value }
+                        else if attribute == names.value { officeValue = value }
+                        else if attribute == names.dateValue { dateValue = value }
+                        else if attribute == names.timeValue { timeValue = value }
+                        else if attribute == names.booleanValue { booleanValue = value }
+                        else if attribute == names.stringValue { stringValue = value }
                     } else if namespace == names.calcextNS, attribute == names.valueType {
-                        calcType = String(cString: value)
+                        calcError = isString(value, "error")
                     }
                 }
-                let text = try cellText(x, names)
+                let typed = typedValue(valueType: valueType, value: officeValue, date: dateValue, time: timeValue,
+                                       boolean: booleanValue, string: stringValue)
+                // The text counts only for an error or an untyped value (it is still read, within its cap).
+                let text = try cellText(x, names, keep: calcError || typed == nil, &textBytes)
                 if local == names.tableCell, spanColumns > 1 || spanRows > 1 {
                     let lastRow = rowNumber + spanRows - 1, lastColumn = column + spanColumns - 1
                     if lastRow <= CellReference.maxRow, lastColumn <= CellReference.maxColumn {
                         mergedRanges.append(MergedRange(firstRow: rowNumber, firstColumn: column, lastRow: lastRow, lastColumn: lastColumn))
                     }
                 }
-                let value = cellValue(valueType: valueType, calcType: calcType, value: officeValue, date: dateValue,
-                                      time: timeValue, boolean: booleanValue, string: stringValue, text: text)
+                let value: CellValue
+                if calcError, let text { value = .error(text) }
+                else if let typed { value = typed }
+                else if let text, !text.isEmpty { value = .text(text) }
+                else { value = .empty }
                 if case .empty = value {
                     column += repeatColumns
                     continue
@@ -280,19 +297,21 @@ public final class ODSSheetSource: WorkbookSource {
     }
 
     /// The text of a cell: its `text:p` paragraphs joined by line breaks (`text:s` spaces, `text:tab`,
-    /// `text:line-break` as written), annotations skipped. Leaves the reader on the cell's end.
-    private func cellText(_ x: XMLReader, _ names: ODFNames) throws -> String? {
+    /// `text:line-break` as written), annotations skipped; `nil` without a paragraph, and `""` when not `keep`
+    /// (the text is still read, each paragraph within ``XMLReader/maxTextBytes``). `bytes` is scratch space.
+    /// Leaves the reader on the cell's end.
+    private func cellText(_ x: XMLReader, _ names: ODFNames, keep: Bool, _ bytes: inout [UInt8]) throws -> String? {
         let cellDepth = x.depth
-        var paragraphs: [String] = []
-        var bytes: [UInt8] = []
+        bytes.removeAll(keepingCapacity: true)
+        var paragraphs = 0
+        var paragraphStart = 0
         var paragraphDepth: Int32 = -1
         while try x.read() {
             let kind = x.kind
             if kind == XMLReader.Kind.endElement.rawValue {
                 if x.depth == cellDepth { break }
                 if x.depth == paragraphDepth {
-                    paragraphs.append(String(decoding: bytes, as: UTF8.self))
-                    bytes.removeAll(keepingCapacity: true)
+                    paragraphs += 1
                     paragraphDepth = -1
                 }
                 continue
@@ -300,55 +319,82 @@ public final class ODSSheetSource: WorkbookSource {
             if kind == XMLReader.Kind.element.rawValue {
                 let local = x.localName
                 if local == names.annotation { try x.skipElement(); continue }
-                if local == names.p, x.namespaceURI == names.textNS, paragraphDepth < 0 { paragraphDepth = x.depth; continue }
+                if local == names.p, x.namespaceURI == names.textNS, paragraphDepth < 0 {
+                    if paragraphs > 0 { bytes.append(0x0A) }
+                    paragraphStart = bytes.count
+                    paragraphDepth = x.depth
+                    continue
+                }
                 guard paragraphDepth >= 0, x.namespaceURI == names.textNS else { continue }
                 if local == names.s {
                     var count = 1
                     x.forEachAttribute { attribute, _, value in if attribute == names.c { count = min(parseCount(value) ?? 1, 32_767) } }
-                    bytes.append(contentsOf: [UInt8](repeating: 0x20, count: count))
+                    bytes.append(contentsOf: repeatElement(0x20, count: count))
                 } else if local == names.tab {
                     bytes.append(0x09)
                 } else if local == names.lineBreak {
                     bytes.append(0x0A)
                 }
-                if bytes.count > XMLReader.maxTextBytes { throw x.tooLongText() }
+                if bytes.count - paragraphStart > XMLReader.maxTextBytes { throw x.tooLongText() }
                 continue
             }
             if paragraphDepth >= 0, let value = x.value {
                 bytes.append(contentsOf: UnsafeBufferPointer(start: value, count: strlen(value)))
-                if bytes.count > XMLReader.maxTextBytes { throw x.tooLongText() }
+                if bytes.count - paragraphStart > XMLReader.maxTextBytes { throw x.tooLongText() }
             }
         }
-        return paragraphs.isEmpty ? nil : paragraphs.joined(separator: "\n")
+        guard paragraphs > 0 else { return nil }
+        return keep ? String(decoding: bytes, as: UTF8.self) : ""
     }
 
-    private func cellValue(valueType: String?, calcType: String?, value: String?, date: String?, time: String?,
-                           boolean: String?, string: String?, text: String?) -> CellValue {
-        if calcType == "error", let text { return .error(text) }
-        switch valueType {
-        case "float", "percentage", "currency":
-            if let value, let number = Double(value.trimmingCharacters(in: .whitespaces)), number.isFinite { return .number(number) }
-        case "date":
+    /// The value a cell's attributes give (`office:value-type` with its value attribute), or `nil` when its text
+    /// decides (no type, an unknown one, or a value that does not parse).
+    private func typedValue(valueType: UnsafePointer<UInt8>?, value: UnsafePointer<UInt8>?, date: UnsafePointer<UInt8>?,
+                            time: UnsafePointer<UInt8>?, boolean: UnsafePointer<UInt8>?, string: UnsafePointer<UInt8>?) -> CellValue? {
+        guard let valueType else { return nil }
+        if isString(valueType, "float") || isString(valueType, "percentage") || isString(valueType, "currency") {
+            if let value, let number = ODSSheetSource.parseNumber(value), number.isFinite { return .number(number) }
+        } else if isString(valueType, "date") {
             if let date, let (day, seconds) = ODSSheetSource.parseDate(date) { return .date(day, secondsIntoDay: seconds) }
-        case "time":
-            if let time, let seconds = ODSSheetSource.parseDuration(time) {
+        } else if isString(valueType, "time") {
+            if let time, let seconds = ODSSheetSource.parseDuration(String(cString: time)) {
                 return .date(CivilDate(year: 1899, month: 12, day: 31)!, secondsIntoDay: seconds)
             }
-        case "boolean":
-            if let boolean { return .boolean(boolean == "true" || boolean == "1") }
-        case "string":
-            if let string { return string.isEmpty ? .empty : .text(string) }
-        default:
-            break
+        } else if isString(valueType, "boolean") {
+            if let boolean { return .boolean(isString(boolean, "true") || isString(boolean, "1")) }
+        } else if isString(valueType, "string") {
+            if let string { return string[0] == 0 ? .empty : .text(String(cString: string)) }
         }
-        if let text, !text.isEmpty { return .text(text) }
-        return .empty
+        return nil
+    }
+
+    /// `office:value`: a decimal number, white space (Unicode's spaces and tab) around it allowed.
+    package static func parseNumber(_ p: UnsafePointer<UInt8>) -> Double? {
+        let length = strlen(p)
+        // Without white space (or any non-ASCII byte) at either end there is nothing to trim.
+        func plain(_ b: UInt8) -> Bool { b < 0x80 && b != 0x20 && b != 0x09 }
+        if length > 0, plain(p[0]), plain(p[length - 1]) {
+            return Double(String(decoding: UnsafeBufferPointer(start: p, count: length), as: UTF8.self))
+        }
+        return Double(String(cString: p).trimmingCharacters(in: .whitespaces))
+    }
+
+    /// ``parseDate(_:)-(String)`` of a NUL-terminated value; `YYYY-MM-DD`, as LibreOffice writes dates, without a `String`.
+    package static func parseDate(_ p: UnsafePointer<UInt8>) -> (CivilDate, Int)? {
+        func digit(_ i: Int) -> Int? { p[i] >= 0x30 && p[i] <= 0x39 ? Int(p[i] - 0x30) : nil }
+        if strlen(p) == 10, p[4] == 0x2D, p[7] == 0x2D, let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3),
+           let m0 = digit(5), let m1 = digit(6), let d0 = digit(8), let d1 = digit(9) {
+            guard let date = CivilDate(year: y0 * 1000 + y1 * 100 + y2 * 10 + y3, month: m0 * 10 + m1, day: d0 * 10 + d1) else { return nil }
+            return (date, 0)
+        }
+        return parseDate(String(cString: p))
     }
 
     /// `2024-06-30` or `2024-06-30T08:00:00(.fff)`.
-    static func parseDate(_ text: String) -> (CivilDate, Int)? {
+    package static func parseDate(_ text: String) -> (CivilDate, Int)? {
         let parts = text.split(separator: "T", maxSplits: 1)
-        let ymd = parts[0].split(separator: "-")
+        guard let day = parts.first else { return nil }  // an empty office:date-value
+        let ymd = day.split(separator: "-")
         guard ymd.count == 3, let y = Int(ymd[0]), let m = Int(ymd[1]), let d = Int(ymd[2]),
               let date = CivilDate(year: y, month: m, day: d) else { return nil }
         guard parts.count == 2 else { return (date, 0) }
@@ -376,6 +422,14 @@ public final class ODSSheetSource: WorkbookSource {
         let seconds = Int(total.rounded())
         return seconds >= 0 && seconds < 86_400 ? seconds : nil
     }
+}
+
+/// Whether the NUL-terminated `p` is `literal`.
+@inline(__always)
+private func isString(_ p: UnsafePointer<UInt8>, _ literal: StaticString) -> Bool {
+    let bytes = literal.utf8Start
+    for i in 0..<literal.utf8CodeUnitCount where p[i] != bytes[i] { return false }  // stops at p's NUL at the latest
+    return p[literal.utf8CodeUnitCount] == 0
 }
 
 /// A non-negative decimal count from a C string; `nil` when malformed, capped at 2^31.

@@ -120,6 +120,7 @@ import TaizhangXLSX
             let xlsx = try XLSXImporter().openWorkbook(ImportSource(path: file.deletingPathExtension().appendingPathExtension("xlsx").path))
             #expect(source.properties.filter { $0.key.hasPrefix("taizhang.") } == xlsx.properties, "\(file.lastPathComponent)")
             #expect(source.sheets == xlsx.sheets, "\(file.lastPathComponent)")
+            #expect(try source.scanSheets(skimming: false) == source.sheets, "\(file.lastPathComponent)")
             for (index, sheet) in source.sheets.enumerated() {
                 let ours = try Self.cells(source, sheet: index).compactMapValues { value -> [String]? in
                     switch value {
@@ -170,6 +171,69 @@ import TaizhangXLSX
         #expect(try Self.cells(source, sheet: 1) == ["A1": .number(0.25)])
     }
 
+    /// Opening lists the sheets (hidden ones from the styles before the body) without parsing the tables' rows:
+    /// a 20,000-row first sheet whose rows carry the markup a byte scanner could lose its way in (comments, CDATA
+    /// and processing instructions holding `</table:table>`, `>` and `/>` inside quoted attribute values, a table
+    /// nested in a cell), a self-closing table, and a table after them; the rows are then read as before.
+    @Test func openingSkipsTheRows() throws {
+        let folder = try Self.folder("skim")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("大表.ods")
+        let styles = #"<style:style style:name="ta2" style:family="table"><style:table-properties table:display="false"/></style:style>"#
+        var rows = ""
+        for i in 0..<20_000 {
+            rows += #"<table:table-row table:style-name='r">1'><!-- </table:table> <table:table table:name="假"> -->"#
+            rows += #"<table:table-cell table:formula="of:=[.A1]>0" calcext:x="/>" office:value-type="string"><text:p>行\#(i)<![CDATA[</table:table>]]></text:p></table:table-cell>"#
+            rows += #"<?taizhang </table:table> ?><table:table-cell office:value-type="float" office:value="\#(i)"/>"#
+            if i % 1000 == 7 {
+                rows += #"<table:table-cell><table:table table:name="内嵌"><table:table-row><table:table-cell/></table:table-row></table:table></table:table-cell>"#
+            }
+            rows += "</table:table-row>"
+        }
+        let tables = #"<table:table table:name="数据">\#(rows)</table:table><table:table table:name="空" table:style-name="ta2"/>"#
+            + #"<table:table table:name="选项" table:style-name="ta2"><table:table-row><table:table-cell office:value-type="float" office:value="7"/></table:table-row></table:table>"#
+        let content = Self.content(tables, styles: styles)
+        try Self.ods(content: content, to: url)
+        let source = try Self.open(url)
+        #expect(source.sheets == [SheetInfo(name: "数据"), SheetInfo(name: "空", isHidden: true), SheetInfo(name: "选项", isHidden: true)])
+        #expect(try source.scanSheets(skimming: false) == source.sheets)
+        // Only the styles and the table start and end tags were parsed.
+        let size = content.utf8.count
+        #expect(source.openingBytesParsed < 3_000, "\(source.openingBytesParsed) of \(size) bytes parsed")
+        #expect(source.openingBytesSkipped > size - 3_000)
+        var count = 0, sum = 0.0, first: CellValue?
+        try source.readRows(sheet: 0) { row in
+            count += 1
+            if row.row == 1 { first = row.cells.first?.value }
+            if case .number(let n) = row.cells.last?.value { sum += n }
+            return true
+        }
+        #expect(count == 20_000)
+        #expect(first == .text("行0</table:table>"))
+        #expect(sum == Double(19_999 * 20_000 / 2))
+        #expect(try Self.cells(source, sheet: 1).isEmpty)
+        #expect(try Self.cells(source, sheet: 2) == ["A1": .number(7)])
+        // A table cut short is refused when opening, as before.
+        try Self.ods(content: String(content.prefix(content.count / 2)), to: url)
+        #expect(Self.refusal(url)?.reason == .malformed)
+    }
+
+    /// The byte-level readings of `office:value` and `office:date-value` agree with the string readings.
+    @Test func valueFastPathsAgree() throws {
+        let numbers = ["1", "-2.5", "1e3", "27586.78", " 1.5", "1.5\t", "\u{3000}2\u{3000}", "\u{A0}3", "1\n", "", "abc", "0x10", "inf", "nan", "1.5.5", "+7"]
+        for text in numbers {
+            let expected = Double(text.trimmingCharacters(in: .whitespaces))
+            let ours = text.withCString { $0.withMemoryRebound(to: UInt8.self, capacity: text.utf8.count + 1) { ODSSheetSource.parseNumber($0) } }
+            #expect(ours?.bitPattern == expected?.bitPattern || (ours?.isNaN == true && expected?.isNaN == true), "\(text.debugDescription)")
+        }
+        let dates = ["2024-06-30", "2024-02-30", "2024-13-01", "0000-01-01", "2024-6-30", "2024-06-3x", "+024-06-30", "2024-06-30T08:00:00", "2024/06/30", ""]
+        for text in dates {
+            let expected = ODSSheetSource.parseDate(text)
+            let ours = text.withCString { $0.withMemoryRebound(to: UInt8.self, capacity: text.utf8.count + 1) { ODSSheetSource.parseDate($0) } }
+            #expect(ours?.0 == expected?.0 && ours?.1 == expected?.1, "\(text)")
+        }
+    }
+
     @Test func hostileFiles() throws {
         let folder = try Self.folder("hostile")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -194,6 +258,9 @@ import TaizhangXLSX
         #expect(Self.refusal(url)?.reason == .unsafeContent)
         try Self.ods(content: Self.content(""), mimetype: "application/vnd.oasis.opendocument.text", to: url)
         #expect(Self.refusal(url)?.reason == .notSpreadsheet)
+        // An empty date value (it used to crash the reader): the cell's text counts.
+        #expect(try refused(#"<table:table table:name="S"><table:table-row><table:table-cell office:value-type="date" office:date-value=""><text:p>x</text:p></table:table-cell></table:table-row></table:table>"#) == nil)
+        #expect(try Self.cells(Self.open(url)) == ["A1": .text("x")])
         // An empty spreadsheet is an empty spreadsheet.
         try Self.ods(content: Self.content(""), to: url)
         #expect(Self.refusal(url) == nil)

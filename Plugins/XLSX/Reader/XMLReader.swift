@@ -39,7 +39,15 @@ package final class XMLReader {
     /// without reference counting or exclusivity checks (this is the hot path).
     private let state: UnsafeMutablePointer<State>
     private var chunk = [UInt8](repeating: 0, count: 64 << 10)
+    /// The bytes of `chunk` not yet fed to libxml2 (or dropped).
+    private var pending = 0..<0
     private var scratch: [UInt8] = []
+    /// While skimming (see ``skim(pausingAfter:)``): the byte scanner between the stream and libxml2.
+    private var skimmer: XMLSkimmer?
+    /// The index (in the current batch) of the start event the skimmer paused after, or -1.
+    private var pausedEvent = -1
+    /// Bytes handed to libxml2 so far (synthesised end tags included), and bytes skipped unparsed.
+    package private(set) var bytesParsed = 0, bytesSkipped = 0
 
     /// Opens a parser over `stream`.
     package init(stream: ZipReader.EntryStream, fileName: String) throws {
@@ -122,17 +130,76 @@ package final class XMLReader {
         return true
     }
 
+    /// Skims from here on: start tags whose local name is in `localNames` end a batch of events, so that
+    /// ``skipElement()`` called on such an element's start event skips its body without parsing it (see
+    /// ``XMLSkimmer``). Everything else is parsed as usual.
+    package func skim(pausingAfter localNames: [String]) {
+        skimmer = XMLSkimmer(pauseNames: localNames)
+    }
+
+    /// Stops skimming: the rest of the document is parsed in full, in whole chunks. Call it outside a skipped body
+    /// (on the start event of an element not skipped, for instance).
+    package func stopSkimming() {
+        if skimmer?.dropping == false { skimmer = nil }
+    }
+
     private func refill() throws {
         state.pointee.reset()
-        let n = try ZipError.mapped { try chunk.withUnsafeMutableBytes { try stream.read(into: $0) } }
-        if !state.pointee.prologDone { chunk.withUnsafeBufferPointer { state.pointee.scanProlog($0, n) } }
-        if state.pointee.sawDoctype { throw unsafeDTD() }
-        let status = chunk.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(n, 1)) {
-                xmlParseChunk(context, $0, Int32(n), n == 0 ? 1 : 0)
+        pausedEvent = -1
+        if pending.isEmpty {
+            let n = try ZipError.mapped { try chunk.withUnsafeMutableBytes { try stream.read(into: $0) } }
+            if !state.pointee.prologDone { chunk.withUnsafeBufferPointer { state.pointee.scanProlog($0, n) } }
+            if state.pointee.sawDoctype { throw unsafeDTD() }
+            if n == 0 {
+                if skimmer?.dropping == true {
+                    throw ImportError(.malformed, file: fileName, detail: "XML 内容意外结束", place: partName)
+                }
+                try feed(nil, 0, terminate: true)
+                state.pointee.finished = true
+                return
+            }
+            pending = 0..<n
+        }
+        guard var skimmer else {
+            try chunk.withUnsafeBufferPointer { try feed($0.baseAddress! + pending.lowerBound, pending.count, terminate: false) }
+            pending = pending.upperBound..<pending.upperBound
+            return
+        }
+        let wasDropping = skimmer.dropping
+        let (stop, outcome) = chunk.withUnsafeBufferPointer { skimmer.scan($0.baseAddress!, from: pending.lowerBound, to: pending.upperBound) }
+        let start = pending.lowerBound
+        pending = stop..<pending.upperBound
+        self.skimmer = skimmer
+        if wasDropping {
+            bytesSkipped += stop - start
+            if case .dropEnded = outcome {
+                let end = [0x3C, 0x2F] + skimmer.pausedName + [0x3E]  // </qname>
+                try end.withUnsafeBufferPointer { try feed($0.baseAddress!, $0.count, terminate: false) }
+            }
+            return
+        }
+        try chunk.withUnsafeBufferPointer { try feed($0.baseAddress! + start, stop - start, terminate: false) }
+        if case .paused = outcome, state.pointee.eventCount > 0 {
+            // The start event must be the batch's last, and the paused tag's: otherwise nothing is skipped unparsed.
+            let last = state.pointee.events[state.pointee.eventCount - 1]
+            if last.kind == Kind.element.rawValue, let name = last.name,
+               skimmer.pausedLocalName.elementsEqual(UnsafeBufferPointer(start: name, count: strlen(name))) {
+                pausedEvent = state.pointee.eventCount - 1
             }
         }
-        if n == 0 { state.pointee.finished = true }
+    }
+
+    /// Hands `count` bytes to libxml2 and reports what went wrong.
+    private func feed(_ bytes: UnsafePointer<UInt8>?, _ count: Int, terminate: Bool) throws {
+        bytesParsed += count
+        let status: Int32
+        if let bytes {
+            status = bytes.withMemoryRebound(to: CChar.self, capacity: max(count, 1)) {
+                xmlParseChunk(context, $0, Int32(count), terminate ? 1 : 0)
+            }
+        } else {
+            status = xmlParseChunk(context, nil, 0, terminate ? 1 : 0)
+        }
         if state.pointee.sawDoctype { throw unsafeDTD() }
         if status != 0 || state.pointee.parseError != nil || context.pointee.wellFormed == 0 { throw failure() }
     }
@@ -273,6 +340,11 @@ package final class XMLReader {
     /// Skips the rest of the current element (its children); leaves the reader on its end element.
     package func skipElement() throws {
         if isEmptyElement { return }
+        if pausedEvent >= 0, state.pointee.position - 1 == pausedEvent {
+            // The skimmer paused after this start tag: drop the body unparsed (libxml2 then sees the end tag).
+            skimmer?.beginDrop()
+            pausedEvent = -1
+        }
         let start = depth
         while try read() {
             if kind == Kind.endElement.rawValue, depth == start { return }
