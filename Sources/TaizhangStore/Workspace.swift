@@ -191,11 +191,18 @@ public final class Workspace: Sendable {
     /// fails, and it tries again once the winner has moved on.
     private static func migrate(_ queue: DatabaseQueue) throws {
         var attempt = 0
+        var busyWaits = 0
         while true {
             let before = try queue.read { db in try migrator.appliedIdentifiers(db) }
             do {
                 try migrator.migrate(queue)
                 return
+            } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode.primaryResultCode) {
+                // Another process holds the write lock while it migrates: SQLite refuses the upgrade of a read to a
+                // write at once (no busy wait, to avoid a deadlock). Wait for it, as long as any writer waits.
+                busyWaits += 1
+                guard Double(busyWaits) * 0.05 < waitLimit else { throw error }
+                usleep(50_000)
             } catch {
                 attempt += 1
                 let after = try queue.read { db in try migrator.appliedIdentifiers(db) }
