@@ -89,9 +89,7 @@ public struct LedgerChecker: Sendable {
                 try records.row(table.table.id, table.record(values, row: row.location))
             }
         }
-        for (t, table) in read.input.form.tables.enumerated() where t < counts.count && counts[t] > 0 {
-            rowCounts[table.id] = counts[t]
-        }
+        for (t, table) in read.input.form.tables.enumerated() { rowCounts[table.id] = t < counts.count ? counts[t] : 0 }
         // The rows were validated under the header as it was when the first row came: a file that names header
         // fields after its table is checked again the ordinary way.
         if head != nil && read.input.header != headerSeen {
@@ -104,7 +102,6 @@ public struct LedgerChecker: Sendable {
         let finalHead = head ?? Validator(context: ValidationContext(
             formSet: formSet, fileName: fileName, expectedUnit: read.expectedUnit, expectedPeriod: read.expectedPeriod,
             references: references)).validateHeader(read.input)
-        for table in read.input.form.tables where rowCounts[table.id] == nil { rowCounts[table.id] = 0 }
         // In the ordinary check's order: the reader's findings (missing columns, an old template), the header's,
         // then the rows'.
         var all = FindingCollector(perCode: perCode)

@@ -295,8 +295,7 @@ public struct Validator: Sendable {
         if header["period"] == nil, let period = context.expectedPeriod, form.headerField("period") != nil {
             header["period"] = .period(period)
         }
-        findings += requiredChecks(form.header, values: header, cells: input.header, places: input.headerPlaces,
-                                   absent: [], rowLocation: nil)
+        findings += requiredChecks(form.header, values: header, cells: input.header, places: input.headerPlaces)
         findings += ruleChecks(form.rules, fields: form.header, values: header, cells: input.header,
                                places: input.headerPlaces) { header[$0.key] }
         if let facts = context.facts {
@@ -452,14 +451,10 @@ public struct Validator: Sendable {
                 // An invalid value was already reported; only empty cells are "missing".
                 if row.hasCell(i), !row.values[i].isBlank { continue }
                 if plan.required[i] {
-                    let hint = columns[i].type == .integer ? "，没有的请填 0" : ""
-                    findings.append(Finding(code: .missingValue, location: place(i, row),
-                                            message: "“\(columns[i].label)”不能为空\(hint)"))
+                    findings.append(Validator.missingValue(columns[i], at: place(i, row)))
                 } else if let (j, states) = plan.requiredWhen[i], let other = values[j], states.contains(other.conditionText) {
-                    let otherLabel = columns[j].label
-                    findings.append(Finding(
-                        code: .missingConditional, location: place(i, row),
-                        message: "\(otherLabel)为“\(other.conditionText)”时，“\(columns[i].label)”必须填写"))
+                    findings.append(Validator.missingConditional(columns[i], when: columns[j].label, is: other,
+                                                                 at: place(i, row)))
                 }
             }
 
@@ -493,10 +488,7 @@ public struct Validator: Sendable {
                 case nil: continue
                 }
                 guard let other = b, rule.rule.isBroken(a, other) else { continue }
-                let message = rule.rule.message.replacingOccurrences(of: "{value}", with: a.displayText)
-                    .replacingOccurrences(of: "{other}", with: other.displayText)
-                findings.append(Finding(code: rule.rule.code, severity: rule.rule.severity, location: place(rule.field, row),
-                                        message: message))
+                findings.append(rule.rule.finding(a, other, at: place(rule.field, row)))
             }
 
             // Unique key.
@@ -546,31 +538,37 @@ public struct Validator: Sendable {
         }
     }
 
+    /// The header's required fields, and fields required while another has a value. (A table's rows are checked
+    /// by ``TableValidation``, with the same findings.)
     func requiredChecks(_ fields: [Field], values: [String: Value], cells: [String: MappedCell],
-                                places: [String: Location], absent: Set<String>, rowLocation: Location?) -> [Finding]
-    {
+                        places: [String: Location]) -> [Finding] {
         var findings: [Finding] = []
-        for i in fields.indices where values[fields[i].key] == nil && !absent.contains(fields[i].key) {
+        for field in fields where values[field.key] == nil {
             // An invalid value was already reported; only empty cells are "missing".
-            if let cell = cells[fields[i].key], !cell.value.isBlank { continue }
-            guard fields[i].required || fields[i].requiredWhen != nil else { continue }
-            let field = fields[i]
-            let cell = cells[field.key]
-            var location = cell?.location ?? places[field.key] ?? rowLocation ?? Location()
-            if cell == nil, let rowLocation, location == rowLocation { location.column = nil }
-            location = locate(location, field)
+            if let cell = cells[field.key], !cell.value.isBlank { continue }
+            guard field.required || field.requiredWhen != nil else { continue }
+            let location = locate(cells[field.key]?.location ?? places[field.key] ?? Location(), field)
             if field.required {
-                let hint = field.type == .integer ? "，没有的请填 0" : ""
-                findings.append(Finding(code: .missingValue, location: location, message: "“\(field.label)”不能为空\(hint)"))
+                findings.append(Validator.missingValue(field, at: location))
             } else if let condition = field.requiredWhen, let other = values[condition.field],
                       condition.in.contains(other.conditionText) {
                 let otherLabel = fields.first { $0.key == condition.field }?.label ?? condition.field
-                findings.append(Finding(
-                    code: .missingConditional, location: location,
-                    message: "\(otherLabel)为“\(other.conditionText)”时，“\(field.label)”必须填写"))
+                findings.append(Validator.missingConditional(field, when: otherLabel, is: other, at: location))
             }
         }
         return findings
+    }
+
+    /// An empty required field.
+    static func missingValue(_ field: Field, at location: Location) -> Finding {
+        let hint = field.type == .integer ? "，没有的请填 0" : ""
+        return Finding(code: .missingValue, location: location, message: "“\(field.label)”不能为空\(hint)")
+    }
+
+    /// An empty field that another field's value (`otherLabel` is `other`) makes required.
+    static func missingConditional(_ field: Field, when otherLabel: String, is other: Value, at location: Location) -> Finding {
+        Finding(code: .missingConditional, location: location,
+                message: "\(otherLabel)为“\(other.conditionText)”时，“\(field.label)”必须填写")
     }
 
     /// The form's rules on one row (or the header). `other` finds the value a rule compares with.
@@ -594,11 +592,9 @@ public struct Validator: Sendable {
                 b = state
                 broken = rule.isBroken(a, state)
             }
-            if broken {
-                let location = locate(cells[rule.field]?.location ?? places[rule.field] ?? Location(), fields[index])
-                let message = rule.message.replacingOccurrences(of: "{value}", with: a?.displayText ?? "")
-                    .replacingOccurrences(of: "{other}", with: b?.displayText ?? "")
-                findings.append(Finding(code: rule.code, severity: rule.severity, location: location, message: message))
+            if broken, let a, let b {
+                findings.append(rule.finding(a, b, at: locate(cells[rule.field]?.location ?? places[rule.field] ?? Location(),
+                                                              fields[index])))
             }
         }
         return findings
@@ -629,6 +625,13 @@ public struct FindingCollector: Sendable {
 }
 
 extension FormRule {
+    /// The finding when the rule is broken by `value` given `other`: its message with both filled in.
+    func finding(_ value: Value, _ other: Value, at location: Location) -> Finding {
+        let message = self.message.replacingOccurrences(of: "{value}", with: value.displayText)
+            .replacingOccurrences(of: "{other}", with: other.displayText)
+        return Finding(code: code, severity: severity, location: location, message: message)
+    }
+
     /// Whether the rule is broken by `value` (its field's) given `other`: the value it compares with, or for
     /// `empty-when` and `excludes-when` the state that makes the rule apply.
     func isBroken(_ value: Value, _ other: Value) -> Bool {
