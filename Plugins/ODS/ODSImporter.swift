@@ -381,12 +381,7 @@ public final class ODSSheetSource: WorkbookSource {
 
     /// ``parseDate(_:)-(String)`` of a NUL-terminated value; `YYYY-MM-DD`, as LibreOffice writes dates, without a `String`.
     package static func parseDate(_ p: UnsafePointer<UInt8>) -> (CivilDate, Int)? {
-        func digit(_ i: Int) -> Int? { p[i] >= 0x30 && p[i] <= 0x39 ? Int(p[i] - 0x30) : nil }
-        if strlen(p) == 10, p[4] == 0x2D, p[7] == 0x2D, let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3),
-           let m0 = digit(5), let m1 = digit(6), let d0 = digit(8), let d1 = digit(9) {
-            guard let date = CivilDate(year: y0 * 1000 + y1 * 100 + y2 * 10 + y3, month: m0 * 10 + m1, day: d0 * 10 + d1) else { return nil }
-            return (date, 0)
-        }
+        if let date = CivilDate(iso: UnsafeBufferPointer(start: p, count: strlen(p))) { return (date, 0) }
         return parseDate(String(cString: p))
     }
 

@@ -82,11 +82,26 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
 
-    /// Parses strict ISO `YYYY-MM-DD`.
+    /// Parses strict ISO `YYYY-MM-DD` (digits only).
     public init?(iso text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        var text = text
+        guard let date = text.withUTF8({ CivilDate(iso: $0) }) else { return nil }
+        self = date
+    }
+
+    /// Parses strict ISO `YYYY-MM-DD` (digits only) from UTF-8 bytes, without making a string: what readers of
+    /// dates in attributes and cells call for every cell.
+    public init?(iso bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        func number(_ from: Int, _ to: Int) -> Int? {
+            var n = 0
+            for i in from..<to {
+                guard bytes[i] >= 0x30, bytes[i] <= 0x39 else { return nil }
+                n = n * 10 + Int(bytes[i] - 0x30)
+            }
+            return n
+        }
+        guard let y = number(0, 4), let m = number(5, 7), let d = number(8, 10) else { return nil }
         self.init(year: y, month: m, day: d)
     }
 

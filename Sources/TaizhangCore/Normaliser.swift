@@ -278,24 +278,6 @@ public struct Normaliser: Sendable {
         }
     }
 
-    /// `2024-06-30` exactly (ten ASCII bytes), or `nil`.
-    static func isoDate(_ text: String) -> CivilDate? {
-        guard text.utf8.count == 10 else { return nil }
-        return text.utf8.withContiguousStorageIfAvailable { b -> CivilDate? in
-            func number(_ from: Int, _ to: Int) -> Int? {
-                var n = 0
-                for i in from..<to {
-                    guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
-                    n = n * 10 + Int(b[i] - 0x30)
-                }
-                return n
-            }
-            guard b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), let y = number(0, 4), y >= 1000,
-                  let m = number(5, 7), let d = number(8, 10) else { return nil }
-            return CivilDate(year: y, month: m, day: d)
-        } ?? nil
-    }
-
     static func yyyymmdd(_ n: Int) -> CivilDate? {
         CivilDate(year: n / 10_000, month: n / 100 % 100, day: n % 100)
     }
@@ -303,7 +285,7 @@ public struct Normaliser: Sendable {
     /// Parses the spellings of a date clerks type.
     public func parseDateText(_ raw: String) -> CivilDate? {
         // The spelling most text cells have (what CSV files and ISO cells hold), read without rebuilding the text.
-        if let date = Normaliser.isoDate(raw) { return date }
+        if let date = CivilDate(iso: raw), date.year >= 1000 { return date }
         var s = TextFolding.halfWidth(TextFolding.trimmed(raw))
         s = Normaliser.chineseNumeralsToDigits(s)
         // Drop a trailing time: 2024-06-30 00:00:00, 2024-06-30T08:00.
@@ -437,8 +419,6 @@ public struct Normaliser: Sendable {
     private func yesNo(_ cell: CellValue, _ field: Field, _ location: Location) -> Outcome {
         if case .boolean(let b) = cell { return Outcome(value: .yesNo(b), findings: []) }
         let text = cell.displayText
-        if text == "是" { return Outcome(value: .yesNo(true), findings: []) }
-        if text == "否" { return Outcome(value: .yesNo(false), findings: []) }
         if Normaliser.yes.contains(text) { return Outcome(value: .yesNo(true), findings: []) }
         if Normaliser.no.contains(text) { return Outcome(value: .yesNo(false), findings: []) }
         let key = TextFolding.matchKey(text)
