@@ -43,18 +43,11 @@ extension Workflow {
                baseName: String) throws -> [String] {
         let ext = exporter.format.fileExtensions[0]
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
-        guard exporter.writesOneTablePerFile else {
-            let file = path("\(baseName).\(ext)")
-            try AtomicFileSink.write(file) { try exporter.export(document, to: $0) }
-            return [file]
-        }
-        var written: [String] = []
-        for table in document.form.tables {
-            let file = path("\(baseName)_\(table.title).\(ext)")
-            try AtomicFileSink.write(file) { try exporter.export(document, table: table.id, to: $0) }
-            written.append(file)
-        }
-        return written
+        let targets: [(path: String, table: String?)] = exporter.writesOneTablePerFile
+            ? document.form.tables.map { (path("\(baseName)_\($0.title).\(ext)"), $0.id) }
+            : [(path("\(baseName).\(ext)"), nil)]
+        try LedgerOutput(document, exporter: exporter, targets: targets, protecting: []).write(rowsOf: document)
+        return targets.map(\.path)
     }
 
     /// Writes an official document with `exporter` to `path`.
@@ -82,18 +75,27 @@ final class LedgerOutput {
     /// Starts writing `document` (its header; rows are given with ``row(table:record:)``) to `path`, or, when
     /// `exporter` holds one table per file and the form has several, to `path` with `_表名` before its extension
     /// for each table.
-    init(_ document: LedgerDocument, exporter: any LedgerExporter, path: String, protecting inputs: [String]) throws {
+    convenience init(_ document: LedgerDocument, exporter: any LedgerExporter, path: String,
+                     protecting inputs: [String]) throws {
         let tables = document.form.tables
         guard exporter.writesOneTablePerFile && tables.count > 1 else {
-            let sink = try AtomicFileSink(path: path, protecting: inputs)
-            parts = [(sink, try exporter.streamWriter(for: document, to: sink))]
+            try self.init(document, exporter: exporter, targets: [(path, nil)], protecting: inputs)
             return
         }
         let ext = (path as NSString).pathExtension.isEmpty ? exporter.format.fileExtensions[0] : (path as NSString).pathExtension
         let base = (path as NSString).deletingPathExtension
-        for table in tables {
-            let sink = try AtomicFileSink(path: "\(base)_\(safeFileName(table.title)).\(ext)", protecting: inputs)
-            parts.append((sink, try exporter.streamWriter(for: document, table: table.id, to: sink)))
+        try self.init(document, exporter: exporter,
+                      targets: tables.map { ("\(base)_\(safeFileName($0.title)).\(ext)", $0.id) }, protecting: inputs)
+    }
+
+    /// Starts writing `document` to each target: the whole document, or (with a table id) that one table.
+    init(_ document: LedgerDocument, exporter: any LedgerExporter, targets: [(path: String, table: String?)],
+         protecting inputs: [String]) throws {
+        for (path, table) in targets {
+            let sink = try AtomicFileSink(path: path, protecting: inputs)
+            let writer = try table.map { try exporter.streamWriter(for: document, table: $0, to: sink) }
+                ?? exporter.streamWriter(for: document, to: sink)
+            parts.append((sink, writer))
         }
     }
 
