@@ -65,6 +65,8 @@ let package = Package(
             dependencies: [
                 "TaizhangCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // Only for writing a large report into the store in pieces (sqlite3_blob_write).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -145,11 +147,15 @@ let package = Package(
             dependencies: [
                 "TaizhangTestSupport", "TaizhangStoreTestSupport", "TaizhangWorkflow", "TaizhangStore", "TaizhangCore", "TaizhangForms",
                 "TaizhangSamples", "TaizhangCSV", "TaizhangXLSX", "TaizhangParcel",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/TaizhangWorkflowTests"),
         .testTarget(
             name: "TaizhangStoreTests",
-            dependencies: ["TaizhangTestSupport", "TaizhangStoreTestSupport", "TaizhangStore", "TaizhangCore", "TaizhangForms", "TaizhangSamples"],
+            dependencies: [
+                "TaizhangTestSupport", "TaizhangStoreTestSupport", "TaizhangStore", "TaizhangCore", "TaizhangForms", "TaizhangSamples",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Tests/TaizhangStoreTests"),
         .testTarget(
             name: "TaizhangCLITests",

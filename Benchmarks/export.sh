@@ -14,14 +14,8 @@ swift build -c release --product taizhang >&2
 TZ_BIN="$(swift build -c release --show-bin-path)/taizhang"
 cc -O2 -o "$WORK/libxlsxwriter_export" Benchmarks/export/libxlsxwriter_export.c -lxlsxwriter
 
-if [[ ! -f "$WORK/ledger-100000.csv" ]]; then
-  rm -rf "$WORK/demo"
-  "$TZ_BIN" demo "$WORK/demo" > /dev/null
-  "$TZ_BIN" export "$WORK/demo/2-各单位报送/2024-06_抚顺市工业和信息化局_整改工作台账.xlsx" --to csv -o "$WORK/small.csv"
-  python3 Benchmarks/repeat_ledger.py "$WORK"
-fi
-
 source Benchmarks/measure.sh   # (the working folder is the repository)
+large_ledgers csv
 RESULTS="$WORK/export-results.txt"
 : > "$RESULTS"
 for n in 10000 100000; do
@@ -42,19 +36,8 @@ assert counts[0] == counts[1] == 100000, counts
 print("both workbooks hold 100,000 rows (openpyxl)", file=sys.stderr)
 PY
 
-python3 - "$RESULTS" <<'PY'
-import sys
-rows = {}
-for line in open(sys.argv[1]):
-    name, seconds, kib = line.split()
-    rows[name] = (float(seconds), int(kib))
-print(f"{'command':<18} {'seconds':>8} {'peak MiB':>9}")
-for name, (s, k) in rows.items():
-    print(f"{name:<18} {s:8.2f} {k / 1024:9.1f}")
-t, c, s, lxs = rows["taizhang-100k"], rows["libxlsxwriter-100k"], rows["taizhang-10k"], rows["libxlsxwriter-10k"]
-check = rows["check-100k"]
-print(f"export 100k / libxlsxwriter: time {t[0] / c[0]:.2f}× (target ≤ 1.0), peak {t[1] / 1024:.1f} MiB (target < 64)")
-print(f"export 10k / libxlsxwriter: time {s[0] / lxs[0]:.2f}×")
-print(f"peak memory from 10k to 100k rows: +{(t[1] - s[1]) / 1024:.1f} MiB (target < 10)")
-print(f"100k: reading and validating (check) {check[0]:.2f} s, writing the rest {t[0] - check[0]:.2f} s")
-PY
+python3 Benchmarks/results.py "$RESULTS" \
+  'export 100k / libxlsxwriter: time {t["taizhang-100k"] / t["libxlsxwriter-100k"]:.2f}× (target ≤ 1.0), peak {m["taizhang-100k"]:.1f} MiB (target < 64)' \
+  'export 10k / libxlsxwriter: time {t["taizhang-10k"] / t["libxlsxwriter-10k"]:.2f}×' \
+  'peak memory from 10k to 100k rows: +{m["taizhang-100k"] - m["taizhang-10k"]:.1f} MiB (target < 10)' \
+  '100k: reading and validating (check) {t["check-100k"]:.2f} s, writing the rest {t["taizhang-100k"] - t["check-100k"]:.2f} s'

@@ -39,16 +39,6 @@ measure calamine-xls 3 python3 Benchmarks/calamine_read.py "$XLS" >> "$RESULTS"
 measure taizhang-ods 3 "$BIN" "$ODS" >> "$RESULTS"
 measure calamine-ods 3 python3 Benchmarks/calamine_read.py "$ODS" >> "$RESULTS"
 
-python3 - "$RESULTS" <<'PY'
-import sys
-rows = {}
-for line in open(sys.argv[1]):
-    name, seconds, kib = line.split()
-    rows[name] = (float(seconds), int(kib))
-print(f"{'reader':<14} {'seconds':>8} {'peak MiB':>9}")
-for name, (s, k) in rows.items():
-    print(f"{name:<14} {s:8.2f} {k / 1024:9.1f}")
-for fmt in ("xls", "ods"):
-    t, c = rows[f"taizhang-{fmt}"], rows[f"calamine-{fmt}"]
-    print(f".{fmt}: taizhang / calamine: time {t[0] / c[0]:.2f}×, peak memory {t[1] / c[1]:.2f}×")
-PY
+python3 Benchmarks/results.py "$RESULTS" \
+  '.xls: taizhang / calamine: time {t["taizhang-xls"] / t["calamine-xls"]:.2f}×, peak memory {m["taizhang-xls"] / m["calamine-xls"]:.2f}×' \
+  '.ods: taizhang / calamine: time {t["taizhang-ods"] / t["calamine-ods"]:.2f}×, peak memory {m["taizhang-ods"] / m["calamine-ods"]:.2f}×'

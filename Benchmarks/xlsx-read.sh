@@ -42,17 +42,6 @@ for ws in wb.worksheets:
 print(f"openpyxl rows={rows} cells={cells}")
 ' "$BOOK" >> "$RESULTS"
 
-python3 - "$RESULTS" <<'PY'
-import sys
-rows = {}
-for line in open(sys.argv[1]):
-    name, seconds, kib = line.split()
-    rows[name] = (float(seconds), int(kib))
-t = rows["taizhang"]
-print(f"{'reader':<10} {'seconds':>8} {'peak MiB':>9}")
-for name, (s, k) in rows.items():
-    print(f"{name:<10} {s:8.2f} {k / 1024:9.1f}")
-for other in ("calamine", "openpyxl"):
-    s, k = rows[other]
-    print(f"taizhang / {other}: time {t[0] / s:.2f}×, peak memory {t[1] / k:.2f}×")
-PY
+python3 Benchmarks/results.py "$RESULTS" \
+  'taizhang / calamine: time {t["taizhang"] / t["calamine"]:.2f}×, peak memory {m["taizhang"] / m["calamine"]:.2f}×' \
+  'taizhang / openpyxl: time {t["taizhang"] / t["openpyxl"]:.2f}×, peak memory {m["taizhang"] / m["openpyxl"]:.2f}×'

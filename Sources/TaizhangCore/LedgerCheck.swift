@@ -38,6 +38,7 @@ public struct LedgerChecker: Sendable {
     /// ahead: ``PrefetchedSheetSource``), keeping no rows and at most `perCode` findings of each code
     /// (``FindingCollector``): the document carries the header, unit and period but no rows; the report is
     /// capped, with the whole file's counts. The same findings, in the same order, as the ordinary check capped.
+    /// A report's figures are reconciled with `facts` as in ``check(_:fileName:hints:references:facts:)``.
     /// A file that names header fields only after its table (a footer's 填报日期) is checked again the ordinary way:
     /// its rows' checks may depend on them.
     ///
@@ -47,8 +48,14 @@ public struct LedgerChecker: Sendable {
     /// only after its table cannot be streamed: ``HeaderAfterRows`` is thrown, after rows may have been handed on;
     /// the caller discards what it wrote and checks the ordinary way.
     public func checkStreaming(_ source: any SheetSource, fileName: String, hints: LedgerReader.Hints = .init(),
-                               references: ReferenceIndex? = nil, perCode: Int,
+                               references: ReferenceIndex? = nil, facts: ReconciliationFacts? = nil, perCode: Int,
                                records: RecordStream? = nil) throws -> CheckedLedger {
+        func context(expectedUnit: ReportingUnit?, expectedPeriod: YearMonth?) -> ValidationContext {
+            var context = ValidationContext(formSet: formSet, fileName: fileName, expectedUnit: expectedUnit,
+                                            expectedPeriod: expectedPeriod, references: references)
+            context.facts = facts
+            return context
+        }
         var validator: Validator?
         var head: Validator.HeaderOutcome?
         var headerSeen: [String: MappedCell] = [:]
@@ -62,9 +69,7 @@ public struct LedgerChecker: Sendable {
                                                            hints: hints) { sofar, t, row in
             if head == nil {
                 let now = sofar()
-                let v = Validator(context: ValidationContext(formSet: formSet, fileName: fileName,
-                                                             expectedUnit: now.expectedUnit,
-                                                             expectedPeriod: now.expectedPeriod, references: references))
+                let v = Validator(context: context(expectedUnit: now.expectedUnit, expectedPeriod: now.expectedPeriod))
                 validator = v
                 head = v.validateHeader(now.input)
                 headerSeen = now.input.header
@@ -78,7 +83,10 @@ public struct LedgerChecker: Sendable {
             }
             guard let (values, findings) = tables[t]!.validate(row) else { return }
             counts[t] += 1
-            if !findings.isEmpty { rowFindings.add(findings) }
+            if !findings.isEmpty {
+                rowFindings.add(findings)
+                try records?.findings?(findings)
+            }
             if let records {
                 let table = tables[t]!
                 if !begun {
@@ -94,14 +102,13 @@ public struct LedgerChecker: Sendable {
         // fields after its table is checked again the ordinary way.
         if head != nil && read.input.header != headerSeen {
             if records != nil { throw HeaderAfterRows() }
-            var whole = try check(source, fileName: fileName, hints: hints, references: references)
+            var whole = try check(source, fileName: fileName, hints: hints, references: references, facts: facts)
             whole.report = whole.report.capped(perCode: perCode)
             whole.document.rows = [:]
             return whole
         }
-        let finalHead = head ?? Validator(context: ValidationContext(
-            formSet: formSet, fileName: fileName, expectedUnit: read.expectedUnit, expectedPeriod: read.expectedPeriod,
-            references: references)).validateHeader(read.input)
+        let finalHead = head ?? Validator(context: context(expectedUnit: read.expectedUnit,
+                                                           expectedPeriod: read.expectedPeriod)).validateHeader(read.input)
         // In the ordinary check's order: the reader's findings (missing columns, an old template), the header's,
         // then the rows'.
         var all = FindingCollector(perCode: perCode)
@@ -117,7 +124,35 @@ public struct LedgerChecker: Sendable {
             rowCounts: rowCounts, kept: all.kept, omitted: omitted,
             errors: errorsBefore + rowFindings.errors, warnings: warningsBefore + rowFindings.warnings)
         if let records, !begun { try records.begin(document) }
+        try records?.fileFindings?(read.findings + finalHead.findings)
         return CheckedLedger(document: document, report: report, recognition: read.recognition)
+    }
+
+    /// What a file is, from its header alone: the form, unit and period it declares, read as far as its first
+    /// row. Throws ``ImportError`` when no form can be recognised in it.
+    public func peek(_ source: any SheetSource, fileName: String, hints: LedgerReader.Hints = .init()) throws -> Peek {
+        struct Seen: Error { let result: LedgerReader.Result }
+        let read: LedgerReader.Result
+        do {
+            read = try LedgerReader(formSet: formSet).read(source, fileName: fileName, hints: hints) { sofar, _, _ in
+                throw Seen(result: sofar())
+            }
+        } catch let seen as Seen {
+            read = seen.result
+        }
+        let head = Validator(context: ValidationContext(formSet: formSet, fileName: fileName,
+                                                        expectedUnit: read.expectedUnit,
+                                                        expectedPeriod: read.expectedPeriod, references: nil))
+            .validateHeader(read.input)
+        return Peek(form: read.input.form, unit: unit(of: read), period: head.period)
+    }
+
+    /// A file's form, unit and period, as its header declares them (``peek(_:fileName:hints:)``).
+    public struct Peek: Sendable {
+        public var form: Form
+        /// The unit (as ``unit(of:)`` finds it).
+        public var unit: ReportingUnit?
+        public var period: YearMonth?
     }
 
     /// Where ``checkStreaming(_:fileName:hints:references:perCode:records:)`` hands valid records as it reads.
@@ -126,11 +161,21 @@ public struct LedgerChecker: Sendable {
         public var begin: (LedgerDocument) throws -> Void
         /// Called for each valid row, with its table's id, in file order (the tables in the form's order).
         public var row: (_ table: String, _ record: Record) throws -> Void
+        /// Called with each row's findings as they are made, every one (the report returned is capped), for a
+        /// whole report kept elsewhere.
+        public var findings: ((_ rowFindings: [Finding]) throws -> Void)?
+        /// Called once at the end with the file's own findings (the reader's and the header's), every one: in a
+        /// whole report they come before the rows'.
+        public var fileFindings: ((_ findings: [Finding]) throws -> Void)?
 
         public init(begin: @escaping (LedgerDocument) throws -> Void,
-                    row: @escaping (_ table: String, _ record: Record) throws -> Void) {
+                    row: @escaping (_ table: String, _ record: Record) throws -> Void,
+                    findings: ((_ rowFindings: [Finding]) throws -> Void)? = nil,
+                    fileFindings: ((_ findings: [Finding]) throws -> Void)? = nil) {
             self.begin = begin
             self.row = row
+            self.findings = findings
+            self.fileFindings = fileFindings
         }
     }
 

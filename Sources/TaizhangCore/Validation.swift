@@ -184,6 +184,17 @@ public struct ValidationReport: Sendable, Codable, Hashable {
     /// Whether the submission is accepted: no errors.
     public var isAccepted: Bool { errorCount == 0 }
 
+    /// The whole report without its findings, for a whole report whose findings are kept elsewhere (a file too
+    /// large to hold them all): not capped, with the whole file's counts. Encoded, it is what the whole report
+    /// encodes to with an empty list of findings.
+    public var frame: ValidationReport {
+        var frame = self
+        frame.findings = []
+        frame.omitted = nil
+        frame.wholeCounts = Counts(errors: errorCount, warnings: warningCount)
+        return frame
+    }
+
     enum CodingKeys: String, CodingKey {
         case file, form, formVersion, unit, period, rowCounts, findings, omitted, errorCount, warningCount, accepted
     }

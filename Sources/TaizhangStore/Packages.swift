@@ -63,20 +63,24 @@ extension Workspace {
                 return .alreadyKnown(id: row["id"], state: SubmissionState(rawValue: row["state"]) ?? .refused)
             }
             let current = try Row.fetchOne(db, sql: """
-                SELECT id, file_name, report FROM current_submissions WHERE recognition = 'package' AND unit = ? AND period = ?
-                ORDER BY id DESC LIMIT 1
+                SELECT s.id, s.file_name, r.report FROM current_submissions s JOIN reports r ON r.submission_id = s.id
+                WHERE s.recognition = 'package' AND s.unit = ? AND s.period = ?
+                ORDER BY s.id DESC LIMIT 1
                 """, arguments: [unit, period.iso])
             if let current, !isNewer(current["report"]) {
                 throw OlderPackage(current: current["id"], fileName: current["file_name"], manifest: current["report"])
             }
             let previous: Int64? = current?["id"]
             try db.execute(sql: """
-                INSERT INTO submissions (sha256, identity, file_name, size, content, received_at, received_date, state,
-                    unit, period, recognition, report, supersedes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?, 'package', ?, ?)
-                """, arguments: [hash, identity, fileName, bytes.count, bytes, received.iso, received.date.iso, unit, period.iso,
-                                 manifest, previous])
-            return .accepted(id: db.lastInsertedRowID, supersedes: previous)
+                INSERT INTO submissions (sha256, identity, file_name, size, received_at, received_date, state,
+                    unit, period, recognition, supersedes)
+                VALUES (?, ?, ?, ?, ?, ?, 'accepted', ?, ?, 'package', ?)
+                """, arguments: [hash, identity, fileName, bytes.count, received.iso, received.date.iso, unit, period.iso,
+                                 previous])
+            let id = db.lastInsertedRowID
+            try Workspace.insertContent(db, submission: id, bytes: bytes)
+            try Workspace.insertReport(db, submission: id, json: manifest)
+            return .accepted(id: id, supersedes: previous)
         }
     }
 
@@ -84,7 +88,8 @@ extension Workspace {
     public func currentPackages(period: YearMonth) throws -> [SubmissionRecord] {
         try queue.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM current_submissions WHERE recognition = 'package' AND period = ? ORDER BY unit, id
+                SELECT \(Workspace.recordColumns) FROM current_submissions WHERE recognition = 'package' AND period = ?
+                ORDER BY unit, id
                 """, arguments: [period.iso]).map(Workspace.record(from:))
         }
     }

@@ -89,7 +89,7 @@ extension Workspace {
             var stale: [StaleVerdict] = []
             let marks = Array(repeating: "?", count: referring.count).joined(separator: ",")
             for row in try Row.fetchAll(db, sql: """
-                SELECT * FROM submissions
+                SELECT \(Workspace.recordColumns), checked_against FROM submissions
                 WHERE state IN ('accepted', 'rejected') AND unit IS NOT NULL AND form IN (\(marks))
                 ORDER BY id
                 """, arguments: StatementArguments(referring.sorted())) {
@@ -108,17 +108,26 @@ extension Workspace {
     /// transaction: the earlier verdict goes to the history, the state, counts and report are replaced, and the
     /// supersession chain of the submission's unit, form and period is drawn again. Returns `nil` when the
     /// references changed again meanwhile (another process took in a ledger): check it again.
-    public func reverdict(id: Int64, report: ValidationReport, basis: String, formSet: FormSet,
-                          at date: Date) throws -> Reverdict? {
-        let reportJSON = String(decoding: try Workspace.reportEncoder.encode(report), as: UTF8.self)
+    ///
+    /// The report is reached inside the transaction by `check`, which hands every finding to the spool (a large
+    /// file's are not held in memory) and returns the report (capped or not) with the whole file's counts; `check`
+    /// returns `nil` when the file cannot be checked now, and the verdict is left as it is. Returns the result and
+    /// the report `check` returned.
+    public func reverdict(id: Int64, basis: String, formSet: FormSet, at date: Date,
+                          check: (ReportSpool) throws -> ValidationReport?) throws
+        -> (result: Reverdict, report: ValidationReport)? {
         let when = Workspace.timestamp(date).iso
-        return try writeImmediately { db -> Reverdict? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE id = ?", arguments: [id]) else {
+        return try writeImmediately { db -> (Reverdict, ValidationReport)? in
+            let select = "SELECT \(Workspace.recordColumns) FROM submissions WHERE id = ?"
+            guard let row = try Row.fetchOne(db, sql: select, arguments: [id]) else {
                 return nil
             }
             let before = Workspace.record(from: row)
             guard let unit = before.unit, let form = before.form,
                   try Workspace.basis(db, unit: unit, formSet: formSet).text == basis else { return nil }
+            let spool = try ReportSpool(db: db)
+            defer { spool.discard() }
+            guard let report = try check(spool) else { return nil }
             let state: SubmissionState = report.isAccepted && before.period != nil ? .accepted : .rejected
             let changed = state != before.state || report.errorCount != before.errorCount
                 || report.warningCount != before.warningCount
@@ -126,23 +135,24 @@ extension Workspace {
                 try db.execute(sql: """
                     INSERT INTO verdict_history (submission_id, replaced_at, state, error_count, warning_count, report,
                         checked_against, supersedes)
-                    SELECT id, ?, state, error_count, warning_count, report, checked_against, supersedes
-                    FROM submissions WHERE id = ?
+                    SELECT s.id, ?, s.state, s.error_count, s.warning_count, COALESCE(r.report, ''), s.checked_against,
+                        s.supersedes
+                    FROM submissions s LEFT JOIN reports r ON r.submission_id = s.id WHERE s.id = ?
                     """, arguments: [when, id])
                 try db.execute(sql: """
-                    UPDATE submissions SET state = ?, error_count = ?, warning_count = ?, report = ?,
-                        checked_against = ?
+                    UPDATE submissions SET state = ?, error_count = ?, warning_count = ?, checked_against = ?
                     WHERE id = ?
-                    """, arguments: [state.rawValue, report.errorCount, report.warningCount, reportJSON, basis, id])
+                    """, arguments: [state.rawValue, report.errorCount, report.warningCount, basis, id])
+                try spool.write(frame: report.frame, submission: id)
                 if state != before.state, let period = before.period {
                     try Workspace.redrawChain(db, unit: unit, form: form, period: period)
                 }
             } else {
                 try db.execute(sql: "UPDATE submissions SET checked_against = ? WHERE id = ?", arguments: [basis, id])
             }
-            let after = try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE id = ?", arguments: [id])
+            let after = try Row.fetchOne(db, sql: select, arguments: [id])
                 .map(Workspace.record(from:)) ?? before
-            return Reverdict(submission: after, previous: before.state, changed: changed)
+            return (Reverdict(submission: after, previous: before.state, changed: changed), report)
         }
     }
 

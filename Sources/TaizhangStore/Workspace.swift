@@ -270,7 +270,12 @@ public final class Workspace: Sendable {
 
     /// The SHA-256 of some bytes, as lower-case hex.
     public static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { byte in
+        hex(SHA256.hash(data: data))
+    }
+
+    /// A digest as lower-case hex.
+    static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
@@ -287,7 +292,8 @@ public final class Workspace: Sendable {
     /// The submission with this identity (``identity(of:fileName:)``), if it was received before.
     public func known(identity: String) throws -> SubmissionRecord? {
         try queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE identity = ?", arguments: [identity])
+            try Row.fetchOne(db, sql: "SELECT \(Workspace.recordColumns) FROM submissions WHERE identity = ?",
+                             arguments: [identity])
                 .map(Workspace.record(from:))
         }
     }
@@ -295,79 +301,74 @@ public final class Workspace: Sendable {
     /// Records a file in one transaction. The same file twice (by ``Intake/identity``) is recorded once.
     ///
     /// For tests of crash safety only: when the environment variable `TAIZHANG_FAULT_ABORT_AFTER_ROWS`
-    /// is set to N, the process aborts after writing N rows of a submission, inside the transaction.
+    /// is set to N, the process aborts after writing N rows of a submission, inside the transaction
+    /// (``RowWriter``).
     public func record(_ intake: Intake) throws -> IngestResult {
         let hash = Workspace.sha256(intake.bytes)
         let identity = intake.identity
         let received = Workspace.timestamp(intake.receivedAt)
-        let faultAfterRows = ProcessInfo.processInfo.environment["TAIZHANG_FAULT_ABORT_AFTER_ROWS"].flatMap { Int($0) }
         return try writeImmediately { db -> IngestResult in
-            if let row = try Row.fetchOne(db, sql: "SELECT id, state FROM submissions WHERE identity = ?", arguments: [identity]) {
-                return .alreadyKnown(id: row["id"], state: SubmissionState(rawValue: row["state"]) ?? .refused)
-            }
+            if let known = try Workspace.known(db, identity: identity) { return known }
             let encoder = Workspace.reportEncoder
             switch intake.outcome {
             case .refused(let error):
                 let report = String(decoding: try encoder.encode(RefusalReport(error: error)), as: UTF8.self)
                 try db.execute(sql: """
-                    INSERT INTO submissions (sha256, identity, file_name, size, content, received_at, received_date,
-                        state, report)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'refused', ?)
-                    """, arguments: [hash, identity, intake.fileName, intake.bytes.count, intake.bytes, received.iso,
-                                     received.date.iso, report])
-                return .refused(id: db.lastInsertedRowID)
+                    INSERT INTO submissions (sha256, identity, file_name, size, received_at, received_date, state)
+                    VALUES (?, ?, ?, ?, ?, ?, 'refused')
+                    """, arguments: [hash, identity, intake.fileName, intake.bytes.count, received.iso, received.date.iso])
+                let id = db.lastInsertedRowID
+                try Workspace.insertContent(db, submission: id, bytes: intake.bytes)
+                try Workspace.insertReport(db, submission: id, json: report)
+                return .refused(id: id)
             case .checked(let checked):
                 let document = checked.document
                 let accepted = checked.report.isAccepted && document.unit != nil && document.period != nil
-                var supersedes: Int64?
-                if accepted {
-                    supersedes = try Int64.fetchOne(db, sql: """
-                        SELECT id FROM current_submissions WHERE unit = ? AND form = ? AND period = ?
-                        ORDER BY id DESC LIMIT 1
-                        """, arguments: [document.unit?.id, document.form.id, document.period?.iso])
-                }
+                let supersedes = accepted ? try Workspace.currentSubmission(
+                    db, unit: document.unit?.id, form: document.form.id, period: document.period?.iso) : nil
                 try db.execute(sql: """
-                    INSERT INTO submissions (sha256, identity, file_name, size, content, received_at, received_date,
-                        state, unit, form, form_version, period, recognition, error_count, warning_count, report,
+                    INSERT INTO submissions (sha256, identity, file_name, size, received_at, received_date,
+                        state, unit, form, form_version, period, recognition, error_count, warning_count,
                         header, supersedes, checked_against)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [
-                        hash, identity, intake.fileName, intake.bytes.count, intake.bytes, received.iso,
+                        hash, identity, intake.fileName, intake.bytes.count, received.iso,
                         received.date.iso, accepted ? "accepted" : "rejected", document.unit?.id, document.form.id,
                         document.form.version, document.period?.iso, checked.recognition.rawValue,
                         checked.report.errorCount, checked.report.warningCount,
-                        String(decoding: try encoder.encode(checked.report), as: UTF8.self),
                         Value.json(document.header), supersedes, intake.checkedAgainst,
                     ])
                 let id = db.lastInsertedRowID
-                // Rows go in batches, 64 to a statement (fewer statements to prepare and step than one a row).
-                var written = 0
-                var batch: [DatabaseValue] = []
-                batch.reserveCapacity(Workspace.rowBatch * 6)
-                func flush() throws {
-                    guard !batch.isEmpty else { return }
-                    try db.cachedStatement(sql: Workspace.insertRows(batch.count / 6)).execute(arguments: StatementArguments(batch))
-                    written += batch.count / 6
-                    batch.removeAll(keepingCapacity: true)
-                    if let faultAfterRows, written >= faultAfterRows { abort() }
-                }
+                try Workspace.insertContent(db, submission: id, bytes: intake.bytes)
+                try Workspace.insertReport(db, submission: id,
+                                           json: String(decoding: try encoder.encode(checked.report), as: UTF8.self))
+                let rows = RowWriter(db: db, submission: id)
                 for table in document.form.tables {
-                    for (index, record) in (document.rows[table.id] ?? []).enumerated() {
-                        let key = table.key.flatMap { record[$0]?.displayText }
-                        batch += [id.databaseValue, table.id.databaseValue, index.databaseValue,
-                                  record.source?.row?.databaseValue ?? .null, key?.databaseValue ?? .null,
-                                  Value.json(record.values).databaseValue]
-                        // (A crash test's abort comes after exactly its number of rows.)
-                        if batch.count == Workspace.rowBatch * 6 || faultAfterRows == written + batch.count / 6 {
-                            try flush()
-                        }
+                    for record in document.rows[table.id] ?? [] {
+                        try rows.add(table, record: record)
                     }
                 }
-                try flush()
+                try rows.flush()
                 return accepted ? .accepted(id: id, supersedes: supersedes) : .rejected(id: id)
             }
         }
     }
+
+    /// Keeps the bytes of submission `id`.
+    static func insertContent(_ db: Database, submission id: Int64, bytes: Data) throws {
+        try db.execute(sql: "INSERT INTO contents (submission_id, content) VALUES (?, ?)", arguments: [id, bytes])
+    }
+
+    /// Keeps the report of submission `id` (a whole one, in memory; see ``ReportSpool`` for one too large).
+    static func insertReport(_ db: Database, submission id: Int64, json: String) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO reports (submission_id, report) VALUES (?, ?)", arguments: [id, json])
+    }
+
+    /// The columns of a submission's record (``record(from:)``): not its report or header, which may be large.
+    static let recordColumns = """
+        id, file_name, sha256, size, received_at, received_date, state, unit, form, form_version, period, error_count,
+        warning_count, supersedes
+        """
 
     /// Rows written by one INSERT statement.
     static let rowBatch = 64
@@ -419,8 +420,9 @@ public final class Workspace: Sendable {
     public func submissions(period: YearMonth? = nil) throws -> [SubmissionRecord] {
         try queue.read { db in
             let rows = period == nil
-                ? try Row.fetchAll(db, sql: "SELECT * FROM submissions ORDER BY id")
-                : try Row.fetchAll(db, sql: "SELECT * FROM submissions WHERE period = ? ORDER BY id", arguments: [period?.iso])
+                ? try Row.fetchAll(db, sql: "SELECT \(Workspace.recordColumns) FROM submissions ORDER BY id")
+                : try Row.fetchAll(db, sql: "SELECT \(Workspace.recordColumns) FROM submissions WHERE period = ? ORDER BY id",
+                                   arguments: [period?.iso])
             return rows.map(Workspace.record(from:))
         }
     }
@@ -440,18 +442,19 @@ public final class Workspace: Sendable {
     /// One submission's record.
     public func submission(id: Int64) throws -> SubmissionRecord? {
         try queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE id = ?", arguments: [id]).map(Workspace.record(from:))
+            try Row.fetchOne(db, sql: "SELECT \(Workspace.recordColumns) FROM submissions WHERE id = ?", arguments: [id])
+                .map(Workspace.record(from:))
         }
     }
 
     /// The original bytes of a submission.
     public func content(of id: Int64) throws -> Data? {
-        try queue.read { db in try Data.fetchOne(db, sql: "SELECT content FROM submissions WHERE id = ?", arguments: [id]) }
+        try queue.read { db in try Data.fetchOne(db, sql: "SELECT content FROM contents WHERE submission_id = ?", arguments: [id]) }
     }
 
     /// The stored validation report of a submission (JSON).
     public func reportJSON(of id: Int64) throws -> String? {
-        try queue.read { db in try String.fetchOne(db, sql: "SELECT report FROM submissions WHERE id = ?", arguments: [id]) }
+        try queue.read { db in try String.fetchOne(db, sql: "SELECT report FROM reports WHERE submission_id = ?", arguments: [id]) }
     }
 
     /// The documents that count now for `form` (optionally one period), one per unit and period,

@@ -150,6 +150,29 @@ extension Workspace {
                 CREATE INDEX sessions_by_expiry ON sessions(expires_at);
                 """)
         }
+        migrator.registerMigration("v6: file contents and reports in tables of their own") { db in
+            // A file's bytes and its report are each the last column of a row of their own, so that a large one is
+            // written into the store in pieces (incremental BLOB I/O into a zeroblob) and no later change of the
+            // submission's verdict or counts reads and rewrites it: SQLite rewrites a whole row on any update, and
+            // holds whole in memory a zeroblob that other values follow.
+            try db.execute(sql: """
+                CREATE TABLE contents (
+                    submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),
+                    content BLOB NOT NULL
+                );
+                INSERT INTO contents (submission_id, content) SELECT id, content FROM submissions;
+                CREATE TABLE reports (
+                    submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),
+                    report TEXT NOT NULL
+                );
+                INSERT INTO reports (submission_id, report) SELECT id, report FROM submissions;
+                DROP VIEW current_submissions;
+                DROP VIEW first_accepted;
+                ALTER TABLE submissions DROP COLUMN content;
+                ALTER TABLE submissions DROP COLUMN report;
+                \(views)
+                """)
+        }
         return migrator
     }
 

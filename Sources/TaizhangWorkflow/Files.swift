@@ -121,6 +121,13 @@ public enum IncomingBytes {
         }
     }
 
+    /// The size of `path` when it is a regular file (`nil` for anything else, or when it cannot be looked at).
+    public static func size(_ path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
     /// The bytes of `path`, or why they cannot be read (`name` is the file's name in messages).
     public static func read(_ path: String, name: String? = nil) -> Result<Data, ImportError> {
         let name = name ?? URL(fileURLWithPath: path).lastPathComponent

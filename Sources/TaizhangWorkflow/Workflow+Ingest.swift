@@ -100,6 +100,11 @@ extension Workflow {
         /// Read, and validated against the store as it was before this batch.
         case read(LedgerReader.Result, CheckedLedger, unit: String?, Data, basis: String?)
         case refused(ImportError, Data)
+        /// Larger than ``Workflow/streamedIngestBytes``: hashed in pieces and only its header read (what it is);
+        /// it is checked and recorded row by row in phase 2, its bytes copied into the store in pieces.
+        case large(LedgerChecker.Peek, ContentFile)
+        /// Larger than ``Workflow/streamedIngestBytes`` and no ledger.
+        case refusedLarge(ImportError, ContentFile)
     }
 
     /// Ledgers only (no packages): read in parallel, then recorded in order.
@@ -117,35 +122,39 @@ extension Workflow {
             let path = files[i].path
             let name = files[i].fileName
             let parsed: Parsed
-            switch IncomingBytes.read(path, name: name) {
-            case .failure(let error):
-                // Unreadable (no permission, a FIFO, a folder): recorded as refused under its own name.
-                if let known = try? workspace.known(identity: Workspace.identity(of: Data(), fileName: name)) {
-                    parsed = .known(known)
-                } else {
-                    parsed = .refused(error, Data())
-                }
-            case .success(let bytes):
-                if let known = try? workspace.known(identity: Workspace.identity(of: bytes, fileName: name)) {
-                    parsed = .known(known)
-                } else {
-                    do {
-                        let (source, _) = try opener.open(path, displayName: name)
-                        let read = try reader.read(source, fileName: name)
-                        let unit = checker.unit(of: read)?.id
-                        let references = try unit.map { unit in
-                            // The store is not written in this phase: one snapshot per unit serves all its files.
-                            if let cached = snapshots.withLock({ $0[unit] }) { return cached }
-                            let references = try workspace.references(unit: unit, formSet: formSet)
-                            snapshots.withLock { $0[unit] = references }
-                            return references
+            if let size = IncomingBytes.size(path), size > streamedIngestBytes {
+                parsed = peekLarge(path, name: name, workspace: workspace)
+            } else {
+                switch IncomingBytes.read(path, name: name) {
+                case .failure(let error):
+                    // Unreadable (no permission, a FIFO, a folder): recorded as refused under its own name.
+                    if let known = try? workspace.known(identity: Workspace.identity(of: Data(), fileName: name)) {
+                        parsed = .known(known)
+                    } else {
+                        parsed = .refused(error, Data())
+                    }
+                case .success(let bytes):
+                    if let known = try? workspace.known(identity: Workspace.identity(of: bytes, fileName: name)) {
+                        parsed = .known(known)
+                    } else {
+                        do {
+                            let (source, _) = try opener.open(path, displayName: name)
+                            let read = try reader.read(source, fileName: name)
+                            let unit = checker.unit(of: read)?.id
+                            let references = try unit.map { unit in
+                                // The store is not written in this phase: one snapshot per unit serves all its files.
+                                if let cached = snapshots.withLock({ $0[unit] }) { return cached }
+                                let references = try workspace.references(unit: unit, formSet: formSet)
+                                snapshots.withLock { $0[unit] = references }
+                                return references
+                            }
+                            parsed = .read(read, checker.validate(read, fileName: name, references: references?.index),
+                                           unit: unit, bytes, basis: read.input.form.refersToOtherForms ? references?.basis : nil)
+                        } catch let error as ImportError {
+                            parsed = .refused(error, bytes)
+                        } catch {
+                            parsed = .refused(ImportError(.unreadable, file: name, detail: UserMessage.text(for: error)), bytes)
                         }
-                        parsed = .read(read, checker.validate(read, fileName: name, references: references?.index),
-                                       unit: unit, bytes, basis: read.input.form.refersToOtherForms ? references?.basis : nil)
-                    } catch let error as ImportError {
-                        parsed = .refused(error, bytes)
-                    } catch {
-                        parsed = .refused(ImportError(.unreadable, file: name, detail: UserMessage.text(for: error)), bytes)
                     }
                 }
             }
@@ -160,10 +169,13 @@ extension Workflow {
         let all = results.withLock { $0 }
         let order = files.indices.sorted { a, b in
             func rank(_ i: Int) -> Int {
-                if case .read(let r, _, _, _, _)? = all[i] {
-                    return referenced.contains(r.input.form.id) ? 0 : r.input.form.reconcile == nil ? 1 : 2
+                let form: Form
+                switch all[i] {
+                case .read(let r, _, _, _, _)?: form = r.input.form
+                case .large(let peek, _)?: form = peek.form
+                default: return 1
                 }
-                return 1
+                return referenced.contains(form.id) ? 0 : form.reconcile == nil ? 1 : 2
             }
             return (rank(a), a) < (rank(b), b)
         }
@@ -206,6 +218,16 @@ extension Workflow {
                                                              outcome: .checked(checked), checkedAgainst: basis))
                     if case .accepted = result, referenced.contains(read.input.form.id), let unit { changedUnits.insert(unit) }
                     outcome = self.outcome(name: shown, result: result, checked: checked, refusal: nil)
+                case .refusedLarge(let error, let content):
+                    let result = try workspace.recordRefused(fileName: name, content: content, receivedAt: received, error: error)
+                    outcome = self.outcome(name: shown, result: result, checked: nil, refusal: error)
+                case .large(let peek, let content):
+                    let (result, checked, refusal) = try recordStreamed(files[i], peek: peek, content: content,
+                                                                        workspace: workspace)
+                    if case .accepted = result, referenced.contains(peek.form.id), let unit = peek.unit?.id {
+                        changedUnits.insert(unit)
+                    }
+                    outcome = self.outcome(name: shown, result: result, checked: checked, refusal: refusal)
                 }
             } catch {
                 throw interrupted(by: error, recorded: outcomes.keys.sorted().map { files[$0].path },
@@ -216,6 +238,105 @@ extension Workflow {
             recorded?(outcome)
         }
         return files.indices.map { outcomes[$0]! }
+    }
+
+    /// Phase 1 of ingest for a file larger than ``streamedIngestBytes``: its hash (read in pieces, never whole)
+    /// and what its header says it is.
+    private func peekLarge(_ path: String, name: String, workspace: Workspace) -> Parsed {
+        let content: ContentFile
+        do {
+            content = try ContentFile(path: path)
+        } catch {
+            return .refused(contentError(error, name: name), Data())
+        }
+        if let known = try? workspace.known(identity: content.identity(fileName: name)) { return .known(known) }
+        do {
+            let (source, _) = try FileOpener(registry: registry).open(path, displayName: name)
+            return .large(try LedgerChecker(formSet: formSet).peek(source, fileName: name), content)
+        } catch let error as ImportError {
+            return .refusedLarge(error, content)
+        } catch {
+            return .refusedLarge(ImportError(.unreadable, file: name, detail: UserMessage.text(for: error)), content)
+        }
+    }
+
+    /// Why a large file's bytes could not be read (or changed while they were).
+    private func contentError(_ error: any Error, name: String) -> ImportError {
+        guard let unreadable = error as? ContentFile.Unreadable else {
+            return ImportError(.unreadable, file: name, detail: UserMessage.text(for: error))
+        }
+        guard let code = unreadable.errno else {
+            return ImportError(.unreadable, file: name, detail: "文件在接收过程中被改动，请等它写完后重新接收")
+        }
+        return ImportError(.unreadable, file: name, detail: UserMessage.posix(code, file: name))
+    }
+
+    /// Checks and records a file larger than ``streamedIngestBytes`` row by row, in one transaction
+    /// (``Workspace/recordStreaming(fileName:content:receivedAt:checkedAgainst:check:)``): its rows go to the
+    /// store as they are validated, every finding to the stored report and its bytes into the store in pieces,
+    /// without the file, its records or its findings whole in memory. It is checked against the referenced
+    /// ledgers as the store holds them now. The check returned carries the capped report (for the outcome);
+    /// `refusal` says why a file that could not be read was refused.
+    func recordStreamed(_ file: IncomingFile, peek: LedgerChecker.Peek, content: ContentFile, workspace: Workspace) throws
+        -> (result: IngestResult, checked: CheckedLedger?, refusal: ImportError?) {
+        let name = file.fileName
+        let opener = FileOpener(registry: registry)
+        let checker = LedgerChecker(formSet: formSet)
+        let unit = peek.unit?.id
+        let references = try unit.map { try workspace.references(unit: $0, formSet: formSet) }
+        let facts = try unit.flatMap { unit in
+            try peek.period.flatMap { try reconciliationFacts(form: peek.form, unit: unit, period: $0, workspace: workspace) }
+        }
+        let basis = peek.form.refersToOtherForms ? references?.basis : nil
+        func refused(_ error: ImportError) throws -> (IngestResult, CheckedLedger?, ImportError?) {
+            (try workspace.recordRefused(fileName: name, content: content, receivedAt: file.received, error: error), nil, error)
+        }
+        do {
+            var checked: CheckedLedger?
+            let result = try workspace.recordStreaming(fileName: name, content: content, receivedAt: file.received,
+                                                       checkedAgainst: basis) { submission in
+                do {
+                    let (source, _) = try opener.open(file.path, displayName: name)
+                    checked = try checker.checkStreaming(
+                        source, fileName: name, references: references?.index, facts: facts,
+                        perCode: ValidationReport.shownPerCode,
+                        records: .init(begin: submission.begin, row: submission.row,
+                                       findings: submission.findings.rowFindings,
+                                       fileFindings: submission.findings.fileFindings))
+                    return checked!
+                } catch {
+                    // What reading the file threw is the file's refusal; the store's own errors stay what they are.
+                    if error is ImportError || error is LedgerChecker.HeaderAfterRows || StoreErrorText.reason(error) != nil {
+                        throw error
+                    }
+                    throw ImportError(.unreadable, file: name, detail: UserMessage.text(for: error))
+                }
+            }
+            return (result, checked, nil)
+        } catch is LedgerChecker.HeaderAfterRows {
+            // A header completed after the table (a footer's 填报日期): checked whole, as a small file is.
+            do {
+                guard case .success(let bytes) = IncomingBytes.read(file.path, name: name) else {
+                    throw ImportError(.unreadable, file: name, detail: "无法读取文件")
+                }
+                let (source, _) = try opener.open(file.path, displayName: name)
+                var checked = try checker.check(source, fileName: name, references: references?.index, facts: facts)
+                let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: file.received,
+                                                         outcome: .checked(checked), checkedAgainst: basis))
+                checked.report = checked.report.capped()
+                return (result, checked, nil)
+            } catch let error as ImportError {
+                return try refused(error)
+            }
+        } catch let error as ImportError {
+            return try refused(error)
+        } catch let error as ContentFile.Unreadable {
+            // The file changed (or could not be read) while its bytes were copied: recorded as refused, as a file
+            // that cannot be read is.
+            let refusal = contentError(error, name: name)
+            return (try workspace.record(Intake(fileName: name, bytes: Data(), receivedAt: file.received,
+                                                outcome: .refused(refusal))), nil, refusal)
+        }
     }
 
     /// The error for an ingest that stopped part-way: why, and which files are in the workspace and which not.

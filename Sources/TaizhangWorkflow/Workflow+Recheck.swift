@@ -29,13 +29,32 @@ extension Workflow {
                 let path = scratch.file("\(record.id)")
                 try bytes.write(to: URL(fileURLWithPath: path))
                 defer { try? FileManager.default.removeItem(atPath: path) }
-                guard let (source, _) = try? opener.open(path, displayName: record.fileName),
-                      let checked = try? checker.check(source, fileName: record.fileName, references: references.index)
-                else { continue }  // it was read when it came; a build that cannot read it now leaves it be
-                guard let result = try workspace.reverdict(id: record.id, report: checked.report, basis: references.basis,
-                                                           formSet: formSet, at: clock.now),
-                      result.changed else { continue }
-                outcomes.append(recheckOutcome(result, report: checked.report))
+                // It was read when it came; a build that cannot read it now leaves it be.
+                guard let (source, _) = try? opener.open(path, displayName: record.fileName) else { continue }
+                // Checked inside the transaction that records the verdict, row by row: a large file's findings go
+                // to the stored report without being held in memory.
+                guard let (result, report) = try workspace.reverdict(
+                    id: record.id, basis: references.basis, formSet: formSet, at: clock.now, check: { spool in
+                        do {
+                            return try checker.checkStreaming(
+                                source, fileName: record.fileName, references: references.index,
+                                perCode: ValidationReport.shownPerCode,
+                                records: .init(begin: { _ in }, row: { _, _ in }, findings: spool.rowFindings,
+                                               fileFindings: spool.fileFindings)).report
+                        } catch is LedgerChecker.HeaderAfterRows {
+                            // A header completed after the table: checked whole.
+                            try spool.reset()
+                            guard let whole = try? checker.check(source, fileName: record.fileName,
+                                                                 references: references.index) else { return nil }
+                            try spool.fileFindings(whole.report.findings)
+                            return whole.report
+                        } catch where StoreErrorText.reason(error) != nil {
+                            throw error
+                        } catch {
+                            return nil
+                        }
+                    }), result.changed else { continue }
+                outcomes.append(recheckOutcome(result, report: report))
             }
         }
         return outcomes

@@ -23,6 +23,9 @@ public struct Workflow: Sendable {
     public let memos: Memos
     /// What "today" is (Beijing time); tests and back-filling fix it.
     public var clock: CampaignClock
+    /// Files larger than this (in bytes) are checked and recorded row by row as they are read, in bounded memory;
+    /// smaller ones are read on both cores at once and held until recorded (faster for many small returns).
+    public var streamedIngestBytes = 256 << 10
 
     /// A workflow over `formSet` with the standard plugins and the built-in memo templates.
     public init(formSet: FormSet, registry: PluginRegistry = .standard, memoTemplates: [FormFile]? = nil,

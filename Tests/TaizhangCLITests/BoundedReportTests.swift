@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TaizhangCore
+import TaizhangStore
 import TaizhangTestSupport
 
 /// A file with the same mistake on every row (issue 11): `check` names the first cells of each kind of problem and
@@ -92,6 +93,20 @@ import TaizhangTestSupport
         let peak10k = try Self.peakMiB(["check", small.path, "--json"])
         let peak100k = try Self.peakMiB(["check", file.path, "--json"])
         #expect(peak100k - peak10k < 16, "10k rows: \(peak10k) MiB, 100k rows: \(peak100k) MiB")
+
+        // Ingest records such a file row by row in one transaction: its memory does not grow with the rows either
+        // (what grows is the same key set), yet the report stored with it holds every finding.
+        let ws10k = dir.appendingPathComponent("10k.sqlite").path, ws100k = dir.appendingPathComponent("100k.sqlite").path
+        let ingest10k = try Self.peakMiB(["ingest", small.path, "--workspace", ws10k])
+        let ingest100k = try Self.peakMiB(["ingest", file.path, "--workspace", ws100k])
+        #expect(ingest100k - ingest10k < 16, "ingest 10k rows: \(ingest10k) MiB, 100k rows: \(ingest100k) MiB")
+        let workspace = try Workspace(path: ws100k, access: .read)
+        let stored = try #require(try workspace.submissions().first)
+        #expect(stored.state == .rejected && stored.errorCount == rows)
+        let json = try #require(try workspace.reportJSON(of: stored.id))
+        let whole = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        #expect((whole?["findings"] as? [Any])?.count == rows, "every finding is stored")
+        #expect(whole?["omitted"] == nil)
     }
 
     /// The peak resident memory of `taizhang ARGUMENTS`, from GNU time.

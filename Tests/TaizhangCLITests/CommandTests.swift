@@ -143,6 +143,29 @@ import TaizhangStore
         let docs = try workspace.currentDocuments(form: Taizhang.set.form("self-check")!, formSet: Taizhang.set)
         #expect(docs.first { $0.unit?.id == "liaoyang" }?.rows["main"]?.count == 40)
     }
+
+    /// The same for a file large enough to be recorded row by row as it is read (over a MiB).
+    @Test func aCrashMidStreamedIngestLeavesTheStoreAsItWas() throws {
+        let dir = try Taizhang.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ws = dir.appendingPathComponent("ws.sqlite").path
+        let first = try Taizhang.writeCSV("self-check", unit: "fuxin", period: june, rows: 3, in: dir)
+        #expect(try Taizhang.run(["ingest", first.path, "--workspace", ws]).status == 0)
+        let big = dir.appendingPathComponent("big")
+        try FileManager.default.createDirectory(at: big, withIntermediateDirectories: true)
+        let file = try Taizhang.writeCSV("self-check", unit: "liaoyang", period: june, rows: 6_000, in: big)
+        #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int > 1 << 20)
+        let crashed = try Taizhang.run(["ingest", file.path, "--workspace", ws],
+                                       environment: ["TAIZHANG_FAULT_ABORT_AFTER_ROWS": "3000"])
+        #expect(crashed.signalled)
+        let workspace = try Workspace(path: ws)
+        #expect(try workspace.submissions().map(\.unit) == ["fuxin"], "nothing of the crashed file remains")
+        let again = try Taizhang.run(["ingest", file.path, "--workspace", ws])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("6000 行"), "\(again.stdout)")
+        let docs = try workspace.currentDocuments(form: Taizhang.set.form("self-check")!, formSet: Taizhang.set)
+        #expect(docs.first { $0.unit?.id == "liaoyang" }?.rows["main"]?.count == 6_000)
+    }
 }
 
 @Suite struct TemplateCommandTests {

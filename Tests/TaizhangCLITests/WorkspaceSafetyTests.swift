@@ -252,6 +252,39 @@ import TaizhangTestSupport
         #expect(try Workspace(path: late, access: .read).verdictHistory(of: 1).map(\.state) == [.accepted, .rejected])
     }
 
+    /// The same for a rectification ledger large enough to be checked row by row (over a MiB): its verdict is
+    /// reached again when its self-check ledger comes, and the report stored with it then names every one of its
+    /// thousands of unknown 问题编号 — the report `check --all` gives against the same self-check ledger.
+    @Test func aLargeLedgersVerdictIsReachedAgainRowByRow() throws {
+        let dir = try Taizhang.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rows = 6_000
+        let rectification = try Taizhang.writeCSV("rectification", unit: "anshan", period: june, rows: rows, in: dir)
+        #expect(try FileManager.default.attributesOfItem(atPath: rectification.path)[.size] as! Int > 1 << 20)
+        let few = dir.appendingPathComponent("few")
+        try FileManager.default.createDirectory(at: few, withIntermediateDirectories: true)
+        let selfCheck = try Taizhang.writeCSV("self-check", unit: "anshan", period: june, rows: 3, in: few)
+        let ws = dir.appendingPathComponent("ws.sqlite").path
+        func ingest(_ file: URL) throws -> ProgramRun {
+            try Taizhang.run(["ingest", file.path, "--workspace", ws, "--received", "2024-06-20"])
+        }
+        #expect(try ingest(rectification).status == 0)
+        let arrival = try ingest(selfCheck)
+        #expect(arrival.status == 1, "\(arrival.stdout)")
+        #expect(arrival.stdout.contains("已接收 → 已退回"), "\(arrival.stdout)")
+
+        let workspace = try Workspace(path: ws, access: .read)
+        let rect = try #require(try workspace.submissions().first { $0.form == "rectification" })
+        #expect(rect.state == .rejected && rect.errorCount == rows - 3)
+        let stored = try JSONDecoder().decode(ValidationReport.self,
+                                              from: Data(try #require(try workspace.reportJSON(of: rect.id)).utf8))
+        let check = try Taizhang.run(["check", rectification.path, "--reference", selfCheck.path, "--json", "--all"])
+        let checked = try JSONDecoder().decode(ValidationReport.self, from: Data(check.stdout.utf8))
+        #expect(stored.findings.count == rows - 3)
+        #expect(stored.findings == checked.findings)
+        #expect(try workspace.verdictHistory(of: rect.id).map(\.state) == [.accepted])
+    }
+
     @Test(arguments: [2, 3])
     func clerksIngestingAtOnceLoseAndDoubleNothing(processes: Int) throws {
         let dir = try Taizhang.scratch()

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TaizhangCore
 import TaizhangForms
@@ -86,5 +87,47 @@ import TaizhangStoreTestSupport
         empty.rows["main"] = []
         try r.submit(empty, to: ws, on: CivilDate(year: 2024, month: 6, day: 21)!)
         #expect(try ws.referenceIndex(unit: "dandong", formSet: Returns.set).keys(form: "self-check", field: "problem_id") == [])
+    }
+}
+
+/// A workspace written by an earlier build is upgraded when opened: the file contents and reports move to tables of
+/// their own (migration v6) and every submission keeps its bytes, its report, its record and its place as the current
+/// one.
+@Suite struct ContentsMigrationTests {
+    @Test func aWorkspaceOfTheEarlierLayoutKeepsEveryFilesBytes() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tz-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let bytes = Data((0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        do {
+            // The layout of the build before: migrations up to v5, the bytes in `submissions.content`.
+            let queue = try DatabaseQueue(path: path)
+            try Workspace.migrator.migrate(queue, upTo: "v5: users")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO submissions (sha256, identity, file_name, size, content, received_at, received_date,
+                        state, unit, form, period, report)
+                    VALUES ('h1', 'h1', '沈阳.xlsx', ?, ?, '2024-06-20T12:00:00+08:00', '2024-06-20', 'accepted',
+                        'shenyang', 'self-check', '2024-06', '{"accepted":true}'),
+                           ('h2', 'h2', '坏.csv', 3, x'414243', '2024-06-21T12:00:00+08:00', '2024-06-21', 'refused',
+                        NULL, NULL, NULL, '{}')
+                    """, arguments: [bytes.count, bytes])
+            }
+            try queue.close()
+        }
+        let workspace = try Workspace(path: path, access: .read)
+        #expect(try workspace.content(of: 1) == bytes)
+        #expect(try workspace.content(of: 2) == Data("ABC".utf8))
+        #expect(try workspace.reportJSON(of: 1) == #"{"accepted":true}"#)
+        #expect(try workspace.submissions().map(\.fileName) == ["沈阳.xlsx", "坏.csv"])
+        #expect(try workspace.submission(id: 1)?.size == bytes.count)
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        try queue.read { db in
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM current_submissions") == 1)
+            let columns = try db.columns(in: "submissions").map(\.name)
+            #expect(!columns.contains("content") && !columns.contains("report"), "\(columns)")
+            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").last
+                    == "v6: file contents and reports in tables of their own")
+        }
     }
 }
