@@ -63,8 +63,26 @@ public struct TemplateBuilder {
         "\(table ?? "")|\(row.map(String.init) ?? "")|\(field)"
     }
 
+    /// The annotations by the key of their cell, and the cell key of each annotated finding (the first it is
+    /// at): looked up once per cell and once per listed finding, so made once, when the workbook is built.
+    private final class AnnotationIndex: @unchecked Sendable {
+        var byKey: [String: [Finding]] = [:]
+        var keyOfFinding: [Finding: String] = [:]
+
+        func build(_ annotations: [Annotation]) {
+            byKey = [:]
+            keyOfFinding = [:]
+            for annotation in annotations {
+                let key = TemplateBuilder.key(annotation.table, annotation.row, annotation.field)
+                byKey[key, default: []].append(annotation.finding)
+                if keyOfFinding[annotation.finding] == nil { keyOfFinding[annotation.finding] = key }
+            }
+        }
+    }
+    private let annotationIndex = AnnotationIndex()
+
     private func annotations(_ table: String?, _ row: Int?, _ field: String) -> [Finding] {
-        annotations.filter { $0.table == table && $0.row == row && $0.field == field }.map(\.finding)
+        annotationIndex.byKey[TemplateBuilder.key(table, row, field)] ?? []
     }
 
     /// Marks `cell` when findings are about it: the fill, a comment, and its address for the list.
@@ -123,6 +141,7 @@ public struct TemplateBuilder {
 
         init(_ builder: TemplateBuilder) throws(ExportError) {
             self.builder = builder
+            builder.annotationIndex.build(builder.annotations)
             let document = builder.document
             let book = try Workbook()
             self.book = book
@@ -732,8 +751,7 @@ public struct TemplateBuilder {
                             .text("级别", styles.columnHeader), .text("问题及修改要求", styles.columnHeader)], height: 24)
         for (i, finding) in shown.enumerated() {
             let place = finding.location.description
-            let annotation = annotations.first { $0.finding == finding }
-            let target = annotation.flatMap { addresses.byKey[TemplateBuilder.key($0.table, $0.row, $0.field)] }
+            let target = annotationIndex.keyOfFinding[finding].flatMap { addresses.byKey[$0] }
             let placeCell: Cell
             if let target {
                 let escaped = place.replacingOccurrences(of: "\"", with: "\"\"")

@@ -124,7 +124,7 @@ footer { color:var(--muted); font-size:12px; padding:12px 24px; border-top:1px s
 h1 { font-size:22px; margin:4px 0 6px; }
 h2 { font-size:17px; margin:26px 0 10px; padding-left:8px; border-left:4px solid var(--brand); }
 a { color:var(--blue); }
-.muted { color:var(--muted); } .small { font-size:12px; }
+.muted { color:var(--muted); } .small { font-size:12px; } ul.omitted { list-style:none; padding-left:0; color:var(--muted); }
 .card { background:#fff; border:1px solid var(--line); border-radius:6px; padding:14px 16px; }
 .tiles { display:flex; flex-wrap:wrap; gap:10px; margin:10px 0; }
 .tile { background:#fff; border:1px solid var(--line); border-radius:6px; padding:8px 14px; min-width:120px; }

@@ -236,8 +236,10 @@ struct Pages {
         return layout.page(title: "第 \(s.id) 号报送", current: user.isProvince ? "board" : "unit", html)
     }
 
-    /// The findings, cell by cell, grouped by sheet.
-    func findings(_ report: ValidationReport) -> String {
+    /// The findings, cell by cell, grouped by sheet: at most 20 of each code, then how many more (a file with the
+    /// same mistake on 100,000 rows is a page of its first cells, not of 100,000 lines).
+    func findings(_ whole: ValidationReport) -> String {
+        let report = whole.capped()
         let shown = report.findings.sorted { a, b in
             (a.location.sheet ?? "", a.location.row ?? 0, a.location.column ?? 0) < (b.location.sheet ?? "", b.location.row ?? 0, b.location.column ?? 0)
         }
@@ -259,7 +261,17 @@ struct Pages {
             html += "<tr class=\"sev-row-\(f.severity.rawValue)\"><td>\(esc(f.location.sheet ?? "—"))</td><td><code>\(esc(place))</code></td>"
                 + "<td>\(esc(f.location.columnLabel ?? ""))</td><td class=\"sev-\(f.severity.rawValue)\">\(f.severity.label)</td><td>\(esc(f.message))</td></tr>"
         }
-        return html + "</tbody></table>"
+        html += "</tbody></table>"
+        let omitted = (report.omitted ?? [:]).sorted { $0.key < $1.key }
+        guard !omitted.isEmpty else { return html }
+        html += "<ul class=\"omitted\" id=\"omitted\">"
+        for (code, count) in omitted {
+            let first = report.findings.first { $0.code.rawValue == code }
+            let like = [first?.location.columnLabel.map { "“\($0)”栏" }, first?.message].compactMap { $0 }.joined(separator: "：")
+            html += "<li>……另有 \(count) 处同类问题" + (like.isEmpty ? "" : "（如 \(esc(like))）")
+                + "未逐一列出。</li>"
+        }
+        return html + "</ul>"
     }
 
     // MARK: Upload and self-check

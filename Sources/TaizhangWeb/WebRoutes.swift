@@ -100,9 +100,11 @@ struct WebRoutes: Sendable {
             }
             return try jsonResponse(["files": results])
         }
-        api.get("submissions/:id") { _, context in
+        api.get("submissions/:id") { request, context in
             let detail = try await self.detail(context)
-            return try jsonResponse(SubmissionJSON(detail))
+            // As `check --json`: at most 20 findings of each code and how many more, unless `?all=1`.
+            let all = request.uri.queryParameters["all"].map { $0 == "1" || $0 == "true" } ?? false
+            return try jsonResponse(SubmissionJSON(detail, perCode: all ? nil : ValidationReport.shownPerCode))
         }
         api.get("submissions/:id/annotated.xlsx") { _, context in
             let detail = try await self.detail(context)
@@ -374,12 +376,13 @@ struct SubmissionJSON: Encodable {
     var submission: Record
     var report: ValidationReport?
 
-    init(_ detail: SubmissionDetail) {
+    /// The submission with its report, capped at `perCode` findings of each code (`nil`: every one).
+    init(_ detail: SubmissionDetail, perCode: Int?) {
         let r = detail.record
         submission = Record(id: r.id, file: r.fileName, state: r.state.rawValue, unit: r.unit, form: r.form, period: r.period,
                             receivedAt: r.receivedAt, errors: r.errorCount, warnings: r.warningCount, supersedes: r.supersedes,
                             sha256: r.sha256, size: r.size)
-        report = detail.report
+        report = perCode.flatMap { detail.report?.capped(perCode: $0) } ?? detail.report
     }
 }
 

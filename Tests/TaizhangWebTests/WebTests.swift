@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import TaizhangCore
 import TaizhangForms
+import TaizhangSamples
 import TaizhangTestSupport
 import TaizhangWorkflow
 import Testing
@@ -165,6 +166,42 @@ struct WebTests {
             }
             try await client.execute(uri: "/reports/progress?period=2024-06&format=../x", method: .get) { #expect($0.status == .badRequest) }
             try await client.execute(uri: "/reports/other", method: .get) { #expect($0.status == .notFound) }
+        }
+    }
+
+    @Test("A return with the same mistake on every row: the page lists 20 and counts the rest; the API too, whole with ?all=1")
+    func boundedFindings() async throws {
+        let (bench, _) = try Fixture.workbench()
+        let workflow = bench.workflow
+        var document = SampleLedgers(formSet: workflow.formSet).document(
+            form: workflow.formSet.form("self-check")!, unit: workflow.formSet.unit(id: "tieling")!,
+            period: YearMonth(year: 2024, month: 7)!, rows: 60, seed: 11)
+        for i in document.rows["main"]!.indices { document.rows["main"]![i].values["found_date"] = .text("去年某天") }
+        let sink = MemorySink()
+        try workflow.ledgerExporter("csv").export(document, to: sink)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("铁岭-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(sink.bytes).write(to: URL(fileURLWithPath: path))
+        let outcome = try #require(try workflow.ingest(paths: [path], workspace: bench.writer).first)
+        #expect(outcome.verdict == .returned && outcome.errors == 60)
+        try await bench.application().test(.router) { client in
+            try await client.execute(uri: "/submissions/\(outcome.submission)", method: .get) { response in
+                #expect(response.status == .ok)
+                let listed = response.text.components(separatedBy: "去年某天").count - 1
+                #expect(listed == ValidationReport.shownPerCode + 1, "20 rows and the example in the count line")
+                #expect(response.text.contains("……另有 40 处同类问题（如 “发现时间”栏："), "\(response.text.suffix(1500))")
+            }
+            try await client.execute(uri: "/api/submissions/\(outcome.submission)", method: .get) { response in
+                let report = response.json["report"] as? [String: Any]
+                #expect((report?["findings"] as? [Any])?.count == ValidationReport.shownPerCode)
+                #expect((report?["omitted"] as? [String: Int])?["invalid-date"] == 40)
+                #expect(report?["errorCount"] as? Int == 60)
+            }
+            try await client.execute(uri: "/api/submissions/\(outcome.submission)?all=1", method: .get) { response in
+                let report = response.json["report"] as? [String: Any]
+                #expect((report?["findings"] as? [Any])?.count == 60)
+                #expect(report?["omitted"] == nil)
+            }
         }
     }
 
