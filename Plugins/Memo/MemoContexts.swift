@@ -116,8 +116,10 @@ public enum MemoContexts {
     }
 
     /// The return-for-correction notice (退回修改通知) of one file: `file_name`, `form_title`,
-    /// `errors` and `warnings` (each `{where, message}`: the place as a clerk finds it, with `：`, or empty,
-    /// and the message ending with a full stop), `error_count`, `warning_count`, `deadline_text`
+    /// `errors` and `warnings` (each `{where, message, more}`: the place as a clerk finds it, with `：`, or empty,
+    /// the message ending with a full stop, and — on the last listed of a kind of problem, when more than `perCode`
+    /// of that kind were found — how many more there are, else 0), `error_count` and `warning_count` (all of them),
+    /// `deadline_text`
     /// (empty when no deadline), `contact` and `contact_phone` (empty when not given), `annotated_file` and
     /// `marked_cells`, and `sent_format` (`.xls`, `.ods`: the sent file's format when the annotated return, always
     /// .xlsx, is in another; else empty). Informational findings
@@ -125,7 +127,7 @@ public enum MemoContexts {
     public static func correctionNotice(findings: [Finding], fileName: String, form: Form, unit: ReportingUnit,
                                         formSet: FormSet, deadline: CivilDate? = nil, contact: String? = nil,
                                         contactPhone: String? = nil, annotatedFile: String? = nil,
-                                        markedCells: Int = 0) -> MemoContext {
+                                        markedCells: Int = 0, perCode: Int = ValidationReport.shownPerCode) -> MemoContext {
         var context = campaign(formSet)
         context["annotated_file"] = .text(annotatedFile ?? "")
         context["marked_cells"] = .number(markedCells)
@@ -143,10 +145,26 @@ public enum MemoContexts {
             return ["where": .text(place.isEmpty ? "" : place + "："), "message": .text(sentence(f.message)),
                     "code": .text(f.code.rawValue)]
         }
-        let errors = findings.filter { $0.severity == .error }.map(item)
-        let warnings = findings.filter { $0.severity == .warning }.map(item)
-        context["errors"] = .list(errors)
-        context["warnings"] = .list(warnings)
+        // At most `perCode` of each code, the last of them carrying how many more (`more`, 0 for the others): a
+        // file with the same mistake on 100,000 rows is a notice of its first cells, not of 100,000 headings.
+        func items(_ severity: Severity) -> (items: [MemoContext], count: Int) {
+            let all = findings.filter { $0.severity == severity }
+            var collector = FindingCollector(perCode: perCode)
+            collector.add(all)
+            var items = collector.kept.map { finding -> MemoContext in
+                var context = item(finding)
+                context["more"] = .number(0)
+                return context
+            }
+            for (code, more) in collector.omitted {
+                guard let last = collector.kept.lastIndex(where: { $0.code.rawValue == code }) else { continue }
+                items[last]["more"] = .number(more)
+            }
+            return (items, all.count)
+        }
+        let errors = items(.error), warnings = items(.warning)
+        context["errors"] = .list(errors.items)
+        context["warnings"] = .list(warnings.items)
         context["error_count"] = .number(errors.count)
         context["warning_count"] = .number(warnings.count)
         context["deadline_text"] = .text(deadline?.chinese ?? "")

@@ -148,6 +148,30 @@ import TaizhangMemo
         Golden.check(text, "correction-notice-shenyang")
     }
 
+    /// The same mistake on 60 rows: the notice lists the first 20 and says how many more there are; the counts are
+    /// all of them.
+    @Test func aNoticeListsTheFirstOfEachKindOfProblem() throws {
+        let set = try MemoFixture.formSet()
+        let file = "大连市整改工作台账.xlsx"
+        let findings = (0..<60).map { i in
+            Finding(code: .invalidDate, location: Location(file: file, sheet: "整改工作台账", row: 7 + i, column: 7,
+                                                            columnLabel: "整改时限", field: "deadline"),
+                    message: "“去年某天”不是有效的日期")
+        } + [Finding(code: .missingValue, location: Location(file: file, sheet: "整改工作台账", row: 7, column: 3,
+                                                            columnLabel: "问题描述", field: "description"),
+                     message: "问题描述不能为空")]
+        let doc = try MemoFixture.memos().correctionNotice(
+            findings: findings, fileName: file, form: set.form("rectification")!, unit: set.unit(id: "dalian")!,
+            formSet: set, date: CivilDate(year: 2024, month: 6, day: 25)!)
+        let body = flat(try render(doc))
+        #expect(body.contains("有61处错误须修改"))
+        #expect(body.components(separatedBy: "不是有效的日期").count - 1 == 20)
+        #expect(body.contains("G26 单元格（整改时限）：“去年某天”不是有效的日期。　　……另有40处同类问题，不再逐一列出。"), "\(body)")
+        #expect(!body.contains("G27 单元格"))
+        #expect(body.contains("21.“整改工作台账”工作表 C7 单元格（问题描述）：问题描述不能为空。"))
+        #expect(body.components(separatedBy: "另有").count - 1 == 1)
+    }
+
     @Test func coverLetter() throws {
         let set = try MemoFixture.formSet()
         let files = ["沈阳市工业和信息化局突出问题自查台账（2024年6月）.xlsx", "沈阳市工业和信息化局整改工作台账（2024年6月）.xlsx",
