@@ -140,11 +140,16 @@ public struct LedgerChecker: Sendable {
         } catch let seen as Seen {
             read = seen.result
         }
+        return peek(read, fileName: fileName)
+    }
+
+    /// What a file read is, from its header alone (its rows are not validated).
+    public func peek(_ read: LedgerReader.Result, fileName: String) -> Peek {
         let head = Validator(context: ValidationContext(formSet: formSet, fileName: fileName,
                                                         expectedUnit: read.expectedUnit,
                                                         expectedPeriod: read.expectedPeriod, references: nil))
             .validateHeader(read.input)
-        return Peek(form: read.input.form, unit: unit(of: read), period: head.period)
+        return Peek(form: read.input.form, unit: unit(of: read), period: head.period, headerUnit: head.unit)
     }
 
     /// A file's form, unit and period, as its header declares them (``peek(_:fileName:hints:)``).
@@ -153,6 +158,8 @@ public struct LedgerChecker: Sendable {
         /// The unit (as ``unit(of:)`` finds it).
         public var unit: ReportingUnit?
         public var period: YearMonth?
+        /// The unit as the header's validation gives it (what a checked document carries).
+        public var headerUnit: ReportingUnit?
     }
 
     /// Where ``checkStreaming(_:fileName:hints:references:perCode:records:)`` hands valid records as it reads.

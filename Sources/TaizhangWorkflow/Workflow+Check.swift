@@ -74,7 +74,8 @@ extension Workflow {
             checked = checker.validate(read, fileName: name, references: index, facts: facts)
         }
         if let annotate {
-            try writeAnnotatedWorkbook(read: read, checked: checked, fileName: name, to: annotate,
+            try writeAnnotatedWorkbook(read: read, unit: checked.document.unit, period: checked.document.period,
+                                       findings: checked.report.findings, fileName: name, to: annotate,
                                        protecting: [file] + references)
         }
         if let perCode { checked.report = checked.report.capped(perCode: perCode) }
@@ -135,8 +136,8 @@ extension Workflow {
     /// sheet listing the findings (``CorrectionWorkbook``).
     /// Returns how many cells it marked.
     @discardableResult
-    func writeAnnotatedWorkbook(read: LedgerReader.Result, checked: CheckedLedger, fileName: String, to path: String,
-                                protecting inputs: [String] = []) throws -> Int {
+    func writeAnnotatedWorkbook(read: LedgerReader.Result, unit: ReportingUnit?, period: YearMonth?, findings: [Finding],
+                                fileName: String, to path: String, protecting inputs: [String] = []) throws -> Int {
         let form = read.input.form
         // The values as the unit wrote them: text stays text, numbers and dates as read.
         func raw(_ value: CellValue) -> Value? {
@@ -149,8 +150,8 @@ extension Workflow {
             case .error(let e): return .text(e)
             }
         }
-        var document = LedgerDocument(form: form, formSet: formSet, unit: checked.document.unit ?? read.expectedUnit,
-                                      period: checked.document.period ?? read.expectedPeriod, purpose: .template)
+        var document = LedgerDocument(form: form, formSet: formSet, unit: unit ?? read.expectedUnit,
+                                      period: period ?? read.expectedPeriod, purpose: .template)
         for (key, cell) in read.input.header { document.header[key] = raw(cell.value) }
         var rowIndex: [String: [Int: Int]] = [:]  // table → sheet row → index
         for table in form.tables {
@@ -162,7 +163,7 @@ extension Workflow {
         }
         // Each finding at the field it is about: a header field, or a table row's column.
         var annotations: [TemplateBuilder.Annotation] = []
-        for finding in checked.report.findings where finding.severity >= .warning {
+        for finding in findings where finding.severity >= .warning {
             guard let field = finding.location.field else { continue }
             if form.headerField(field) != nil, finding.location.inHeader == true || form.tables.allSatisfy({ $0.column(field) == nil }) {
                 annotations.append(.init(table: nil, row: nil, field: field, finding: finding))
@@ -179,7 +180,7 @@ extension Workflow {
             extras[table.id] = (labels, (read.input.tables[table.id] ?? []).map { $0.extra.mapValues(\.displayText) })
         }
         try AtomicFileSink.write(path, protecting: inputs) { sink in
-            try CorrectionWorkbook.write(document, annotations: annotations, findings: checked.report.findings,
+            try CorrectionWorkbook.write(document, annotations: annotations, findings: findings,
                                          fileName: fileName, extraColumns: extras, to: sink)
         }
         return Set(annotations.map { "\($0.table ?? "")|\($0.row ?? -1)|\($0.field)" }).count

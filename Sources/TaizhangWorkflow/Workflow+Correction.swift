@@ -45,9 +45,10 @@ extension Workflow {
         // Read again as it was when received (no hints): the same cells the stored report speaks of.
         let (source, _) = try FileOpener(registry: registry).open(path, displayName: name)
         let read = try LedgerReader(formSet: formSet).read(source, fileName: name)
-        var checked = LedgerChecker(formSet: formSet).validate(read, fileName: name, references: nil)
-        checked.report = report
-        let marked = try writeAnnotatedWorkbook(read: read, checked: checked, fileName: name, to: annotated)
+        // The findings are the stored report's: only the header is validated again (its unit and period).
+        let head = LedgerChecker(formSet: formSet).peek(read, fileName: name)
+        let marked = try writeAnnotatedWorkbook(read: read, unit: head.headerUnit, period: head.period,
+                                                findings: report.findings, fileName: name, to: annotated)
         written.append(annotated)
         if case .document(let exporter) = try outputFormat(noticeFormat),
            let (document, _, _) = try correctionNotice(submission: submission, fileName: name, workspace: workspace,
