@@ -6,8 +6,10 @@ import TaizhangOOXML
 enum CommentsPart {
     static let author = "台账"
 
-    static func comments(_ items: [(row: Int, column: Int, text: String)]) throws(ExportError) -> [UInt8] {
-        let w = try XMLWriter()
+    /// Writes the comments part to `path` (a workbook with many marked cells has a large one: it is written to
+    /// a file, not held).
+    static func comments(_ items: [(row: Int, column: Int, text: String)], to path: String) throws(ExportError) {
+        let w = try XMLWriter(path: path)
         w.start("comments")
         w.attribute("xmlns", "http://schemas.openxmlformats.org/spreadsheetml/2006/main")
         w.start("authors")
@@ -35,13 +37,14 @@ enum CommentsPart {
         }
         w.end()
         w.end()
-        return try w.finish() ?? []
+        try w.finish()
     }
 
-    /// The VML drawing with one hidden note shape per comment. `drawingNumber` (1-based) keeps shape ids
-    /// unique across sheets.
-    static func vml(_ items: [(row: Int, column: Int, text: String)], drawingNumber: Int) throws(ExportError) -> [UInt8] {
-        let w = try XMLWriter(declaration: false)
+    /// Writes the VML drawing with one hidden note shape per comment to `path`. `drawingNumber` (1-based) keeps
+    /// shape ids unique across sheets.
+    static func vml(_ items: [(row: Int, column: Int, text: String)], drawingNumber: Int,
+                    to path: String) throws(ExportError) {
+        let w = try XMLWriter(path: path, declaration: false)
         w.start("xml")
         w.attribute("xmlns:v", "urn:schemas-microsoft-com:vml")
         w.attribute("xmlns:o", "urn:schemas-microsoft-com:office:office")
@@ -83,6 +86,6 @@ enum CommentsPart {
             w.end()
         }
         w.end()
-        return try w.finish() ?? []
+        try w.finish()
     }
 }

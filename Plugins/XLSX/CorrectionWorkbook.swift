@@ -21,9 +21,43 @@ public enum CorrectionWorkbook {
         builder.returned = (fileName, findings)
         let book = try builder.build()
         defer { book.removeTemporaryFiles() }
-        book.properties.title = "退回修改：\(fileName)"
+        book.properties.title = title(fileName)
         let saved = book.temporaryDirectory + "/workbook.xlsx"
         try book.save(to: saved)
         try XLSXExporter.copy(file: saved, to: sink)
+    }
+
+    static func title(_ fileName: String) -> String { "退回修改：\(fileName)" }
+
+    /// The same workbook written as the unit's rows are read, so that a file of many rows is never whole in
+    /// memory: `document` holds the header (no rows), `headerAnnotations` the findings about its fields, and
+    /// each row comes with the findings about its cells (``row(table:record:annotations:extra:)``, in the form's
+    /// table order); `annotated` says whether any cell is marked at all, as ``write(_:annotations:findings:fileName:extraColumns:to:)``
+    /// finds from its annotations. `extraLabels` are the labels of the columns the unit added, by table id.
+    /// The same bytes as ``write(_:annotations:findings:fileName:extraColumns:to:)`` given the same.
+    public final class Stream {
+        private let writer: XLSXStreamWriter
+
+        public init(_ document: LedgerDocument, headerAnnotations: [TemplateBuilder.Annotation], annotated: Bool,
+                    findings: [Finding], fileName: String, extraLabels: [String: [String]],
+                    to sink: any ByteSink) throws {
+            var builder = TemplateBuilder(document: document)
+            builder.annotations = headerAnnotations
+            builder.marksCells = annotated
+            builder.extraColumns = extraLabels.mapValues { ($0, []) }
+            builder.returned = (fileName, findings)
+            writer = try XLSXStreamWriter(builder: builder, compressionLevel: nil, sink: sink)
+            writer.title = CorrectionWorkbook.title(fileName)
+        }
+
+        /// The next row of `table` as the unit wrote it, the findings about its cells (each annotation's `row` is
+        /// the row's index among the table's rows), and the texts of its added columns by label.
+        public func row(table: String, record: Record, annotations: [TemplateBuilder.Annotation],
+                        extra: [String: String]) throws {
+            try writer.row(table: table, record: record, annotations: annotations, extra: extra)
+        }
+
+        /// Writes what follows the rows and the workbook to the sink.
+        public func finish() throws { try writer.finish() }
     }
 }

@@ -45,9 +45,12 @@ struct Packager {
                                        target: "../drawings/vmlDrawing\(drawings).vml")
                 types.add(part: "/xl/comments\(drawings).xml", type: ContentTypesPart.ContentType.comments)
                 entries.append(("xl/worksheets/_rels/sheet\(number).xml.rels", .bytes(try sheetRels.write())))
-                entries.append(("xl/comments\(drawings).xml", .bytes(try CommentsPart.comments(sheet.comments))))
-                entries.append(("xl/drawings/vmlDrawing\(drawings).vml",
-                                .bytes(try CommentsPart.vml(sheet.comments, drawingNumber: drawings))))
+                let comments = book.temporaryDirectory + "/comments\(drawings).xml"
+                let vml = book.temporaryDirectory + "/vmlDrawing\(drawings).vml"
+                try CommentsPart.comments(sheet.comments, to: comments)
+                try CommentsPart.vml(sheet.comments, drawingNumber: drawings, to: vml)
+                entries.append(("xl/comments\(drawings).xml", .file(comments)))
+                entries.append(("xl/drawings/vmlDrawing\(drawings).vml", .file(vml)))
             }
             try sheet.finish(legacyDrawingRelationship: legacy)
             entries.append(("xl/worksheets/sheet\(number).xml", .file(sheet.path)))

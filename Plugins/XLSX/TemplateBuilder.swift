@@ -30,6 +30,9 @@ public struct TemplateBuilder {
     /// Findings to mark in the cells they are about (an annotated return): red for errors, yellow for warnings,
     /// with a comment saying what to fix.
     public var annotations: [Annotation] = []
+    /// Whether the rows' cells are looked at for findings to mark (an annotated return); `nil`: when any
+    /// annotation is given. A streamed return, whose rows' annotations come with the rows, says so.
+    public var marksCells: Bool?
     /// For an annotated return: the findings listed on a first sheet (退回修改意见), each linked to its cell, and
     /// the returned file's name.
     public var returned: (fileName: String, findings: [Finding])?
@@ -72,6 +75,11 @@ public struct TemplateBuilder {
         func build(_ annotations: [Annotation]) {
             byKey = [:]
             keyOfFinding = [:]
+            add(annotations)
+        }
+
+        /// More annotations (a row's, as the rows of a streamed return come).
+        func add(_ annotations: [Annotation]) {
             for annotation in annotations {
                 let key = TemplateBuilder.key(annotation.table, annotation.row, annotation.field)
                 byKey[key, default: []].append(annotation.finding)
@@ -252,7 +260,16 @@ public struct TemplateBuilder {
 
         /// Writes the next record's row.
         func add(_ record: Record) throws(ExportError) {
-            try builder.writeInputRow(self, index: count, record: record)
+            try builder.writeInputRow(self, index: count, record: record,
+                                      extraRow: extra.flatMap { count < $0.rows.count ? $0.rows[count] : nil })
+            count += 1
+        }
+
+        /// Writes the next record's row with the findings about its cells (their `row` is its index among the
+        /// table's rows) and the texts of the columns the unit added, by label: a streamed annotated return.
+        func add(_ record: Record, annotations: [Annotation], extraRow: [String: String]?) throws(ExportError) {
+            builder.annotationIndex.add(annotations)
+            try builder.writeInputRow(self, index: count, record: record, extraRow: extraRow)
             count += 1
         }
 
@@ -264,7 +281,10 @@ public struct TemplateBuilder {
             let columns = table.columns
             let inputCount = document.purpose == .data ? count
                 : prefillItems?.count ?? (count == 0 ? table.templateRows : count + TemplateBuilder.rowsAfterCarried)
-            for r in count..<max(count, inputCount) { try builder.writeInputRow(self, index: r, record: nil) }
+            for r in count..<max(count, inputCount) {
+                try builder.writeInputRow(self, index: r, record: nil,
+                                          extraRow: extra.flatMap { r < $0.rows.count ? $0.rows[r] : nil })
+            }
             let lastData = headerRow + max(inputCount, count, 1)
             sheet.autoFilter = CellRange(firstRow: headerRow, firstColumn: 1, lastRow: lastData, lastColumn: columns.count)
             let lastValidated = document.purpose == .template ? lastData + builder.extraValidatedRows : lastData
@@ -353,7 +373,8 @@ public struct TemplateBuilder {
 
     /// Writes input row `r` of a table's sheet: the record's values when there is one, otherwise an empty input
     /// row (numbered, prefilled, or with a lookup formula).
-    private func writeInputRow(_ t: TableSheet, index r: Int, record: Record?) throws(ExportError) {
+    private func writeInputRow(_ t: TableSheet, index r: Int, record: Record?,
+                               extraRow: [String: String]?) throws(ExportError) {
         let styles = t.styles
         let widths = t.widths
         let keys = t.keys
@@ -363,7 +384,7 @@ public struct TemplateBuilder {
         for i in keys.indices {
             let style = t.inputStyles[i]
             var cell = Cell.empty(style)
-            if let record, !annotations.isEmpty {
+            if let record, marksCells ?? !annotations.isEmpty {
                 if let value = record[keys[i]] { cell = dataCell(value, style: style, styles: styles, header: false) }
                 cell = mark(cell, findings: annotations(t.table.id, r, keys[i]),
                             key: TemplateBuilder.key(t.table.id, r, keys[i]), sheet: t.sheet, row: t.firstData + r,
@@ -387,9 +408,9 @@ public struct TemplateBuilder {
             }
             cells.append(cell)
         }
-        if let extra = t.extra, r < extra.rows.count {
+        if let extra = t.extra, let extraRow {
             cells.append(.empty())
-            for label in extra.labels { cells.append(.text(extra.rows[r][label] ?? "", styles.text)) }
+            for label in extra.labels { cells.append(.text(extraRow[label] ?? "", styles.text)) }
         }
         let height = record != nil ? max(20, Double(lines) * 15 + 4) : 22
         try t.sheet.writeRow(cells, height: height)

@@ -52,9 +52,11 @@ final class XLSXStreamWriter: LedgerStreamWriter {
     private var current: Int?
     /// Its sheet, once its widths are fitted.
     private var sheet: TemplateBuilder.TableSheet?
-    /// Its first rows, until they are enough to fit the widths to.
-    private var sample: [Record] = []
+    /// Its first rows (with what an annotated return marks in them), until they are enough to fit the widths to.
+    private var sample: [(record: Record, annotations: [TemplateBuilder.Annotation]?, extra: [String: String]?)] = []
     private var finished = false
+    /// The workbook's title, when not the form's (an annotated return's).
+    var title: String?
 
     init(builder: TemplateBuilder, compressionLevel: UInt32?, sink: any ByteSink) throws {
         session = try TemplateBuilder.Session(builder)
@@ -64,6 +66,12 @@ final class XLSXStreamWriter: LedgerStreamWriter {
     }
 
     func row(table: String, record: Record) throws {
+        try row(table: table, record: record, annotations: nil, extra: nil)
+    }
+
+    /// The next row of `table`, with the findings about its cells and the texts of the columns the unit added
+    /// (an annotated return; `nil` for a plain workbook).
+    func row(table: String, record: Record, annotations: [TemplateBuilder.Annotation]?, extra: [String: String]?) throws {
         if let current, tables[current].id == table {
             // The common case: the next row of the same table.
         } else {
@@ -77,18 +85,27 @@ final class XLSXStreamWriter: LedgerStreamWriter {
             current = index
         }
         if let sheet {
-            try sheet.add(record)
+            try add(record, annotations: annotations, extra: extra, to: sheet)
             return
         }
-        sample.append(record)
+        sample.append((record, annotations, extra))
         if sample.count >= TemplateBuilder.widthSampleRows { try startTable() }
+    }
+
+    private func add(_ record: Record, annotations: [TemplateBuilder.Annotation]?, extra: [String: String]?,
+                     to sheet: TemplateBuilder.TableSheet) throws {
+        if let annotations {
+            try sheet.add(record, annotations: annotations, extraRow: extra)
+        } else {
+            try sheet.add(record)
+        }
     }
 
     /// Lays the current table's sheet out from the rows kept, and writes them.
     private func startTable() throws {
         guard let current else { return }
-        let started = try session.startTable(tables[current], sample: sample)
-        for record in sample { try started.add(record) }
+        let started = try session.startTable(tables[current], sample: sample.map(\.record))
+        for row in sample { try add(row.record, annotations: row.annotations, extra: row.extra, to: started) }
         sample = []
         sheet = started
     }
@@ -105,6 +122,7 @@ final class XLSXStreamWriter: LedgerStreamWriter {
         try endTable()
         let book = try session.finish()
         defer { book.removeTemporaryFiles() }
+        if let title { book.properties.title = title }
         let zipPath = book.temporaryDirectory + "/workbook.xlsx"
         try book.save(to: zipPath, compressionLevel: compressionLevel)
         try XLSXExporter.copy(file: zipPath, to: sink)

@@ -20,8 +20,9 @@ public final class XMLWriter {
     private let place: String
 
     /// A writer to the file at `path` (created or truncated). The file is opened with `fopen`, not by
-    /// libxml2, so the path is never taken for a URI (`%41` stays `%41`).
-    public init(path: String) throws(ExportError) {
+    /// libxml2, so the path is never taken for a URI (`%41` stays `%41`). Without `declaration`, no
+    /// `<?xml …?>` line is written (VML drawings).
+    public init(path: String, declaration: Bool = true) throws(ExportError) {
         place = path
         guard let file = fopen(path, "wb") else {
             throw ExportError("无法创建临时文件“\(path)”：\(String(cString: strerror(errno)))")
@@ -32,7 +33,7 @@ public final class XMLWriter {
         }
         self.file = file
         self.writer = writer
-        start()
+        if declaration { start() }
     }
 
     /// A writer to memory; ``finish()`` returns the bytes. Without `declaration`, no `<?xml …?>` line

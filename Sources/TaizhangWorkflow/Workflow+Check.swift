@@ -64,6 +64,38 @@ extension Workflow {
         if let perCode, workspace == nil, annotate == nil {
             return try checker.checkStreaming(source, fileName: name, hints: hints, references: index, perCode: perCode)
         }
+        // Row by row too, keeping every finding (the annotated return marks them all, `--all` lists them all),
+        // against the workspace's ledgers and figures for the unit the header names.
+        var facts: ReconciliationFacts?
+        if let workspace {
+            let peek = try checker.peek(source, fileName: name, hints: hints)
+            if let unit = peek.unit {
+                if index == nil { index = try workspace.references(unit: unit.id, formSet: formSet).index }
+                facts = try peek.period.flatMap {
+                    try reconciliationFacts(form: peek.form, unit: unit.id, period: $0, workspace: workspace)
+                }
+            }
+        }
+        do {
+            var leading: [Finding] = [], rows: [Finding] = []
+            var checked = try checker.checkStreaming(
+                source, fileName: name, hints: hints, references: index, facts: facts,
+                perCode: perCode ?? ValidationReport.shownPerCode,
+                records: .init(begin: { _ in }, row: { _, _ in }, findings: { rows += $0 }, fileFindings: { leading = $0 }))
+            let findings = leading + rows
+            if let annotate {
+                try writeAnnotatedReturn(path: file, name: name, hints: hints, findings: findings, to: annotate,
+                                         protecting: [file] + references)
+            }
+            if perCode == nil {
+                var whole = checked.report.frame
+                whole.findings = findings
+                checked.report = whole
+            }
+            return checked
+        } catch is LedgerChecker.HeaderAfterRows {
+            // A header completed after the table (a footer's 填报日期): checked whole, below.
+        }
         let read = try LedgerReader(formSet: formSet).read(source, fileName: name, hints: hints)
         var checked = checker.validate(read, fileName: name, references: index)
         if let workspace, let unit = checker.unit(of: read) {
@@ -139,17 +171,7 @@ extension Workflow {
     func writeAnnotatedWorkbook(read: LedgerReader.Result, unit: ReportingUnit?, period: YearMonth?, findings: [Finding],
                                 fileName: String, to path: String, protecting inputs: [String] = []) throws -> Int {
         let form = read.input.form
-        // The values as the unit wrote them: text stays text, numbers and dates as read.
-        func raw(_ value: CellValue) -> Value? {
-            switch value {
-            case .empty: return nil
-            case .text(let text): return .text(text)
-            case .number(let n): return n.rounded() == n && abs(n) < 1e15 ? .integer(Int(n)) : .decimal(n)
-            case .date(let date, _): return .date(date)
-            case .boolean(let b): return .text(b ? "是" : "否")
-            case .error(let e): return .text(e)
-            }
-        }
+        let raw = Workflow.asWritten
         var document = LedgerDocument(form: form, formSet: formSet, unit: unit ?? read.expectedUnit,
                                       period: period ?? read.expectedPeriod, purpose: .template)
         for (key, cell) in read.input.header { document.header[key] = raw(cell.value) }
@@ -165,7 +187,7 @@ extension Workflow {
         var annotations: [TemplateBuilder.Annotation] = []
         for finding in findings where finding.severity >= .warning {
             guard let field = finding.location.field else { continue }
-            if form.headerField(field) != nil, finding.location.inHeader == true || form.tables.allSatisfy({ $0.column(field) == nil }) {
+            if Workflow.isAboutHeader(finding, field: field, form: form) {
                 annotations.append(.init(table: nil, row: nil, field: field, finding: finding))
             } else if let row = finding.location.row,
                       let table = form.tables.first(where: { $0.column(field) != nil && rowIndex[$0.id]?[row] != nil }),
@@ -184,5 +206,23 @@ extension Workflow {
                                          fileName: fileName, extraColumns: extras, to: sink)
         }
         return Set(annotations.map { "\($0.table ?? "")|\($0.row ?? -1)|\($0.field)" }).count
+    }
+
+    /// A value as the unit wrote it, for an annotated return: text stays text, numbers and dates as read.
+    static func asWritten(_ value: CellValue) -> Value? {
+        switch value {
+        case .empty: return nil
+        case .text(let text): return .text(text)
+        case .number(let n): return n.rounded() == n && abs(n) < 1e15 ? .integer(Int(n)) : .decimal(n)
+        case .date(let date, _): return .date(date)
+        case .boolean(let b): return .text(b ? "是" : "否")
+        case .error(let e): return .text(e)
+        }
+    }
+
+    /// Whether a finding about `field` is marked at the header field (else at a table row's column).
+    static func isAboutHeader(_ finding: Finding, field: String, form: Form) -> Bool {
+        form.headerField(field) != nil
+            && (finding.location.inHeader == true || form.tables.allSatisfy { $0.column(field) == nil })
     }
 }

@@ -42,13 +42,9 @@ extension Workflow {
                          annotated: String, notice: String, noticeFormat: String = "memo",
                          annotatedName: String? = nil) throws -> [String] {
         var written: [String] = []
-        // Read again as it was when received (no hints): the same cells the stored report speaks of.
-        let (source, _) = try FileOpener(registry: registry).open(path, displayName: name)
-        let read = try LedgerReader(formSet: formSet).read(source, fileName: name)
+        // Read again as it was when received (no hints), row by row: the same cells the stored report speaks of.
         // The findings are the stored report's: only the header is validated again (its unit and period).
-        let head = LedgerChecker(formSet: formSet).peek(read, fileName: name)
-        let marked = try writeAnnotatedWorkbook(read: read, unit: head.headerUnit, period: head.period,
-                                                findings: report.findings, fileName: name, to: annotated)
+        let marked = try writeAnnotatedReturn(path: path, name: name, findings: report.findings, to: annotated)
         written.append(annotated)
         if case .document(let exporter) = try outputFormat(noticeFormat),
            let (document, _, _) = try correctionNotice(submission: submission, fileName: name, workspace: workspace,

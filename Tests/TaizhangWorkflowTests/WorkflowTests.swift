@@ -37,6 +37,15 @@ struct Scene {
     }
 
     var noon: Date { CampaignClock.noon(of: CivilDate(year: 2024, month: 6, day: 20)!) }
+
+    /// Runs the demo here and returns the paths of its 90 returns (its whole cast of mishaps), in name order.
+    func demoReturns() throws -> [String] {
+        try workflow.runDemo(in: dir) { _ in }
+        let inbox = dir.appendingPathComponent("2-各单位报送")
+        return try FileManager.default.contentsOfDirectory(atPath: inbox.path).sorted().map {
+            inbox.appendingPathComponent($0).path
+        }
+    }
 }
 
 @Suite struct IngestUseCaseTests {
