@@ -73,10 +73,8 @@ public struct ContentFile: Sendable {
 /// is never whole in memory. Its row must already hold a zeroblob of the final size.
 final class IncrementalBlob {
     private var handle: OpaquePointer?
-    private let db: Database
 
     init(_ db: Database, table: String, column: String, row: Int64) throws {
-        self.db = db
         guard sqlite3_blob_open(db.sqliteConnection, "main", table, column, row, 1, &handle) == SQLITE_OK, handle != nil else {
             throw DatabaseError(resultCode: ResultCode(rawValue: sqlite3_errcode(db.sqliteConnection)),
                                 message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
@@ -110,13 +108,10 @@ extension Workspace {
             if let known = try Workspace.known(db, identity: content.identity(fileName: fileName)) { return known }
             // Entered as returned, without a report, until the check is done (nothing outside this transaction
             // sees it so), its bytes copied in from the file.
-            try db.execute(sql: """
-                INSERT INTO submissions (sha256, identity, file_name, size, received_at, received_date, state)
-                VALUES (?, ?, ?, ?, ?, ?, 'rejected')
-                """, arguments: [content.sha256, content.identity(fileName: fileName), fileName, content.size,
-                                 received.iso, received.date.iso])
-            try content.copy(into: db, submission: db.lastInsertedRowID)
-            let id = db.lastInsertedRowID
+            let id = try Workspace.insertSubmission(db, sha256: content.sha256, identity: content.identity(fileName: fileName),
+                                                    fileName: fileName, size: content.size, received: received,
+                                                    state: .rejected)
+            try content.copy(into: db, submission: id)
             let submission = try StreamedSubmission(db: db, id: id)
             defer { submission.findings.discard() }
             let checked = try check(submission)
@@ -148,12 +143,9 @@ extension Workspace {
         let report = String(decoding: try Workspace.reportEncoder.encode(RefusalReport(error: error)), as: UTF8.self)
         return try writeImmediately { db -> IngestResult in
             if let known = try Workspace.known(db, identity: content.identity(fileName: fileName)) { return known }
-            try db.execute(sql: """
-                INSERT INTO submissions (sha256, identity, file_name, size, received_at, received_date, state)
-                VALUES (?, ?, ?, ?, ?, ?, 'refused')
-                """, arguments: [content.sha256, content.identity(fileName: fileName), fileName, content.size,
-                                 received.iso, received.date.iso])
-            let id = db.lastInsertedRowID
+            let id = try Workspace.insertSubmission(db, sha256: content.sha256, identity: content.identity(fileName: fileName),
+                                                    fileName: fileName, size: content.size, received: received,
+                                                    state: .refused)
             try content.copy(into: db, submission: id)
             try Workspace.insertReport(db, submission: id, json: report)
             return .refused(id: id)

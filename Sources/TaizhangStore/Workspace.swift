@@ -313,11 +313,8 @@ public final class Workspace: Sendable {
             switch intake.outcome {
             case .refused(let error):
                 let report = String(decoding: try encoder.encode(RefusalReport(error: error)), as: UTF8.self)
-                try db.execute(sql: """
-                    INSERT INTO submissions (sha256, identity, file_name, size, received_at, received_date, state)
-                    VALUES (?, ?, ?, ?, ?, ?, 'refused')
-                    """, arguments: [hash, identity, intake.fileName, intake.bytes.count, received.iso, received.date.iso])
-                let id = db.lastInsertedRowID
+                let id = try Workspace.insertSubmission(db, sha256: hash, identity: identity, fileName: intake.fileName,
+                                                        size: intake.bytes.count, received: received, state: .refused)
                 try Workspace.insertContent(db, submission: id, bytes: intake.bytes)
                 try Workspace.insertReport(db, submission: id, json: report)
                 return .refused(id: id)
@@ -352,6 +349,17 @@ public final class Workspace: Sendable {
                 return accepted ? .accepted(id: id, supersedes: supersedes) : .rejected(id: id)
             }
         }
+    }
+
+    /// Enters a submission with no verdict yet to speak of (refused, or returned until its check is done): its
+    /// identity, name, size and when it came. Returns its id.
+    static func insertSubmission(_ db: Database, sha256: String, identity: String, fileName: String, size: Int,
+                                 received: (iso: String, date: CivilDate), state: SubmissionState) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO submissions (sha256, identity, file_name, size, received_at, received_date, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [sha256, identity, fileName, size, received.iso, received.date.iso, state.rawValue])
+        return db.lastInsertedRowID
     }
 
     /// Keeps the bytes of submission `id`.
