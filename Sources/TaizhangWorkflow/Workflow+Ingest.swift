@@ -316,9 +316,7 @@ extension Workflow {
         } catch is LedgerChecker.HeaderAfterRows {
             // A header completed after the table (a footer's 填报日期): checked whole, as a small file is.
             do {
-                guard case .success(let bytes) = IncomingBytes.read(file.path, name: name) else {
-                    throw ImportError(.unreadable, file: name, detail: "无法读取文件")
-                }
+                let bytes = try IncomingBytes.read(file.path, name: name).get()
                 let (source, _) = try opener.open(file.path, displayName: name)
                 var checked = try checker.check(source, fileName: name, references: references?.index, facts: facts)
                 let result = try workspace.record(Intake(fileName: name, bytes: bytes, receivedAt: file.received,
