@@ -260,9 +260,13 @@ public struct TemplateBuilder {
 
         /// Writes the next record's row.
         func add(_ record: Record) throws(ExportError) {
-            try builder.writeInputRow(self, index: count, record: record,
-                                      extraRow: extra.flatMap { count < $0.rows.count ? $0.rows[count] : nil })
+            try builder.writeInputRow(self, index: count, record: record, extraRow: extraRow(count))
             count += 1
+        }
+
+        /// Row `r`'s texts in the columns the unit added, when they were given with the document.
+        private func extraRow(_ r: Int) -> [String: String]? {
+            extra.flatMap { r < $0.rows.count ? $0.rows[r] : nil }
         }
 
         /// Writes the next record's row with the findings about its cells (their `row` is its index among the
@@ -282,8 +286,7 @@ public struct TemplateBuilder {
             let inputCount = document.purpose == .data ? count
                 : prefillItems?.count ?? (count == 0 ? table.templateRows : count + TemplateBuilder.rowsAfterCarried)
             for r in count..<max(count, inputCount) {
-                try builder.writeInputRow(self, index: r, record: nil,
-                                          extraRow: extra.flatMap { r < $0.rows.count ? $0.rows[r] : nil })
+                try builder.writeInputRow(self, index: r, record: nil, extraRow: extraRow(r))
             }
             let lastData = headerRow + max(inputCount, count, 1)
             sheet.autoFilter = CellRange(firstRow: headerRow, firstColumn: 1, lastRow: lastData, lastColumn: columns.count)
