@@ -123,7 +123,11 @@ import TaizhangStore
         #expect(text.stdout.contains("按时报送 6月20日"))
     }
 
-    @Test func aCrashMidIngestLeavesTheStoreAsItWas() throws {
+    /// The process aborts after writing `abortAfter` of the file's `rows` rows, inside the transaction: nothing of
+    /// the file remains, and it goes in whole afterwards. 40 rows are held in memory until recorded; 6,000 (over a
+    /// MiB) are recorded row by row as the file is read.
+    @Test(arguments: [(rows: 40, abortAfter: 25), (rows: 6_000, abortAfter: 3_000)])
+    func aCrashMidIngestLeavesTheStoreAsItWas(rows: Int, abortAfter: Int) throws {
         let dir = try Taizhang.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let ws = dir.appendingPathComponent("ws.sqlite").path
@@ -131,40 +135,20 @@ import TaizhangStore
         #expect(try Taizhang.run(["ingest", first.path, "--workspace", ws]).status == 0)
         let big = dir.appendingPathComponent("big")
         try FileManager.default.createDirectory(at: big, withIntermediateDirectories: true)
-        let file = try Taizhang.writeCSV("self-check", unit: "liaoyang", period: june, rows: 40, in: big)
-        // The process aborts after writing 25 of the 40 rows, inside the transaction.
+        let file = try Taizhang.writeCSV("self-check", unit: "liaoyang", period: june, rows: rows, in: big)
+        let size = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int
+        #expect((size > 1 << 20) == (rows > 1_000), "\(size) bytes: streamed only when large")
         let crashed = try Taizhang.run(["ingest", file.path, "--workspace", ws],
-                                       environment: ["TAIZHANG_FAULT_ABORT_AFTER_ROWS": "25"])
+                                       environment: ["TAIZHANG_FAULT_ABORT_AFTER_ROWS": "\(abortAfter)"])
         #expect(crashed.signalled)
         let workspace = try Workspace(path: ws)
         #expect(try workspace.submissions().map(\.unit) == ["fuxin"], "nothing of the crashed file remains")
         // The same file goes in cleanly afterwards, whole.
-        #expect(try Taizhang.run(["ingest", file.path, "--workspace", ws]).status == 0)
-        let docs = try workspace.currentDocuments(form: Taizhang.set.form("self-check")!, formSet: Taizhang.set)
-        #expect(docs.first { $0.unit?.id == "liaoyang" }?.rows["main"]?.count == 40)
-    }
-
-    /// The same for a file large enough to be recorded row by row as it is read (over a MiB).
-    @Test func aCrashMidStreamedIngestLeavesTheStoreAsItWas() throws {
-        let dir = try Taizhang.scratch()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let ws = dir.appendingPathComponent("ws.sqlite").path
-        let first = try Taizhang.writeCSV("self-check", unit: "fuxin", period: june, rows: 3, in: dir)
-        #expect(try Taizhang.run(["ingest", first.path, "--workspace", ws]).status == 0)
-        let big = dir.appendingPathComponent("big")
-        try FileManager.default.createDirectory(at: big, withIntermediateDirectories: true)
-        let file = try Taizhang.writeCSV("self-check", unit: "liaoyang", period: june, rows: 6_000, in: big)
-        #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int > 1 << 20)
-        let crashed = try Taizhang.run(["ingest", file.path, "--workspace", ws],
-                                       environment: ["TAIZHANG_FAULT_ABORT_AFTER_ROWS": "3000"])
-        #expect(crashed.signalled)
-        let workspace = try Workspace(path: ws)
-        #expect(try workspace.submissions().map(\.unit) == ["fuxin"], "nothing of the crashed file remains")
         let again = try Taizhang.run(["ingest", file.path, "--workspace", ws])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout.contains("6000 行"), "\(again.stdout)")
+        #expect(again.stdout.contains("\(rows) 行"), "\(again.stdout)")
         let docs = try workspace.currentDocuments(form: Taizhang.set.form("self-check")!, formSet: Taizhang.set)
-        #expect(docs.first { $0.unit?.id == "liaoyang" }?.rows["main"]?.count == 6_000)
+        #expect(docs.first { $0.unit?.id == "liaoyang" }?.rows["main"]?.count == rows)
     }
 }
 

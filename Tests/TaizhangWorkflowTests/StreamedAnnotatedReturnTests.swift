@@ -67,11 +67,7 @@ import TaizhangSamples
         let path = try scene.write("rectification", unit: "benxi", rows: 30, seed: 3) { document in
             document.rows["main"]![2].values["deadline"] = .text("下个月")
         }
-        var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n")
-        let at = try #require(lines.firstIndex { $0.hasPrefix("填报日期,") })
-        let footer = lines.remove(at: at)
-        lines.insert(footer, at: lines.count - 1)
-        try lines.joined(separator: "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try scene.moveReportDateBelowTable(path)
         let (whole, streamed, cells) = try Self.both(scene, path)
         #expect(whole == streamed)
         #expect(cells[0] == cells[1] && cells[0] > 0)

@@ -140,11 +140,7 @@ import TaizhangWorkflow
         let scene = try Scene()
         defer { scene.remove() }
         let path = try scene.write("rectification", unit: "benxi", rows: 30, seed: 3)
-        var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n")
-        let at = try #require(lines.firstIndex { $0.hasPrefix("填报日期,") })
-        let footer = lines.remove(at: at)
-        lines.insert(footer, at: lines.count - 1)
-        try lines.joined(separator: "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try scene.moveReportDateBelowTable(path)
         var workspaces: [[String: [[DatabaseValue]]]] = []
         for streaming in [false, true] {
             let ws = scene.dir.appendingPathComponent(streaming ? "streamed.sqlite" : "whole.sqlite").path

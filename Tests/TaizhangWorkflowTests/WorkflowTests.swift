@@ -38,6 +38,16 @@ struct Scene {
 
     var noon: Date { CampaignClock.noon(of: CivilDate(year: 2024, month: 6, day: 20)!) }
 
+    /// Moves the 填报日期 line of the CSV at `path` below its table (a footer), as some units write it: a header
+    /// field that comes after the rows.
+    func moveReportDateBelowTable(_ path: String) throws {
+        var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n")
+        let at = try #require(lines.firstIndex { $0.hasPrefix("填报日期,") })
+        let footer = lines.remove(at: at)
+        lines.insert(footer, at: lines.count - 1)
+        try lines.joined(separator: "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
     /// Runs the demo here and returns the paths of its 90 returns (its whole cast of mishaps), in name order.
     func demoReturns() throws -> [String] {
         try workflow.runDemo(in: dir) { _ in }
