@@ -7,13 +7,9 @@
 # Usage: Benchmarks/check.sh   (the files are cached in $TAIZHANG_BENCH_DIR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-WORK="${TAIZHANG_BENCH_DIR:-/tmp/taizhang-check-bench}"
-mkdir -p "$WORK"
-swift build -c release --product taizhang >&2
-TZ_BIN="$(swift build -c release --show-bin-path)/taizhang"
 
 source Benchmarks/measure.sh   # (the working folder is the repository)
-large_ledgers
+large_ledgers   # builds taizhang (TZ_BIN) and makes the files in $WORK
 RESULTS="$WORK/results.txt"
 : > "$RESULTS"
 measure taizhang-10k 3 "$TZ_BIN" check "$WORK/lo/ledger-10000.xlsx" >> "$RESULTS"

@@ -8,14 +8,10 @@
 # Usage: Benchmarks/export.sh   (the files are cached in $TAIZHANG_BENCH_DIR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-WORK="${TAIZHANG_BENCH_DIR:-/tmp/taizhang-check-bench}"
-mkdir -p "$WORK"
-swift build -c release --product taizhang >&2
-TZ_BIN="$(swift build -c release --show-bin-path)/taizhang"
-cc -O2 -o "$WORK/libxlsxwriter_export" Benchmarks/export/libxlsxwriter_export.c -lxlsxwriter
 
 source Benchmarks/measure.sh   # (the working folder is the repository)
-large_ledgers csv
+large_ledgers csv   # builds taizhang (TZ_BIN) and makes the files in $WORK
+cc -O2 -o "$WORK/libxlsxwriter_export" Benchmarks/export/libxlsxwriter_export.c -lxlsxwriter
 RESULTS="$WORK/export-results.txt"
 : > "$RESULTS"
 for n in 10000 100000; do

@@ -23,11 +23,16 @@ measure() {
 }
 
 
-# Makes (once; cached in $WORK) the large ledgers of the check, export and ingest benchmarks: the demo's 抚顺 June
-# 整改工作台账 with its rows repeated under new 问题编号 to 10,000 and 100,000 rows, as CSV (ledger-N.csv) and, unless
-# called as `large_ledgers csv`, as Taizhang writes it (ledger-N.xlsx) and re-saved by LibreOffice
-# (lo/ledger-N.xlsx). Needs $TZ_BIN.
+# Sets up the check, export and ingest benchmarks: WORK ($TAIZHANG_BENCH_DIR, /tmp/taizhang-check-bench by
+# default), TZ_BIN (the release build of taizhang, built here), and makes (once; cached in $WORK) their large
+# ledgers: the demo's 抚顺 June 整改工作台账 with its rows repeated under new 问题编号 to 10,000 and 100,000 rows, as
+# CSV (ledger-N.csv) and, unless called as `large_ledgers csv`, as Taizhang writes it (ledger-N.xlsx) and re-saved
+# by LibreOffice (lo/ledger-N.xlsx).
 large_ledgers() {
+  WORK="${TAIZHANG_BENCH_DIR:-/tmp/taizhang-check-bench}"
+  mkdir -p "$WORK"
+  swift build -c release --product taizhang >&2
+  TZ_BIN="$(swift build -c release --show-bin-path)/taizhang"
   if [[ ! -f "$WORK/ledger-100000.csv" ]]; then
     rm -rf "$WORK/demo"
     "$TZ_BIN" demo "$WORK/demo" > /dev/null
